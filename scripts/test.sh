@@ -1,0 +1,11 @@
+#!/bin/sh
+# The whole test suite from a fresh clone: system packages, dependencies, build, lint, then every test
+# inside a private D-Bus session with a real (throwaway) gnome-keyring.
+set -e
+cd "$(dirname "$0")/.."
+sh scripts/system-deps.sh
+npm ci --no-audit --no-fund
+npm run build
+npm run lint
+npx tsc --noEmit -p tsconfig.test.json
+scripts/with-keyring.sh npx mocha "$@"

@@ -1,0 +1,36 @@
+/**
+ * Factories for the AWS SDK clients terrace uses. Each SDK package is imported lazily: a client costs ~90 ms
+ * to load, and hot commands answered from the cache must not pay it. Endpoints come only from the SDK's own
+ * standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS).
+ * Retries: the SDK's standard mode with a bounded number of attempts and per-attempt timeouts, so an
+ * unreachable endpoint ends within a bounded time (then exit 9).
+ */
+export interface ClientOptions {
+  maxAttempts?: number
+  region: string
+  /** per-attempt socket/connection timeout in ms */
+  requestTimeoutMs?: number
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+
+function baseConfig(options: ClientOptions) {
+  const timeout = options.requestTimeoutMs ?? 5000
+  return {
+    // No ambient credentials are needed for the OIDC/portal APIs (bearer token or unsigned).
+    maxAttempts: options.maxAttempts ?? 5,
+    region: options.region,
+    requestHandler: {connectionTimeout: timeout, requestTimeout: timeout * 2},
+    retryMode: 'standard' as const,
+  }
+}
+
+export async function createOidcClient(options: ClientOptions) {
+  const {SSOOIDCClient} = await import('@aws-sdk/client-sso-oidc')
+  return new SSOOIDCClient(baseConfig(options))
+}
+
+export async function createSsoClient(options: ClientOptions) {
+  const {SSOClient} = await import('@aws-sdk/client-sso')
+  return new SSOClient(baseConfig(options))
+}

@@ -1,0 +1,230 @@
+import {createHash} from 'node:crypto'
+import {join} from 'node:path'
+
+import {Clock} from '../../lib/clock.js'
+import {NotLoggedInError, TerraceError} from '../../lib/errors.js'
+import {withLock} from '../../lib/lock.js'
+import {ssoClientEntry, ssoTokenEntry} from '../../vault/entries.js'
+import {SecretStore} from '../../vault/secret-store.js'
+import {awsErrorName, endpointFor, toTerraceError} from '../aws-errors.js'
+import {PollEvents, pollForToken} from './device-flow.js'
+import {
+  ClientRegistration,
+  DEVICE_GRANT,
+  DeviceAuthorization,
+  OidcPort,
+  REFRESH_GRANT,
+  SSO_SCOPES,
+  SsoToken,
+  TokenGrant,
+} from './types.js'
+
+/** A token with less than this left is renewed before use. */
+export const TOKEN_RENEW_MARGIN_MS = 5 * 60 * 1000
+/** A client registration with less than this left is replaced. */
+const REGISTRATION_MARGIN_MS = 24 * 60 * 60 * 1000
+
+export interface SsoLoginDeps {
+  clock: Clock
+  env?: NodeJS.ProcessEnv
+  /** directory holding the cross-process locks (TERRACE_HOME/cache/locks) */
+  lockDir: string
+  oidc(region: string): Promise<OidcPort>
+  store: SecretStore
+}
+
+export interface LoginUi extends PollEvents {
+  /** the device code is ready: show it, open the browser */
+  onCode(authorization: DeviceAuthorization): void
+}
+
+export interface TokenStatus {
+  accessTokenExpiresAt: null | number
+  loggedIn: boolean
+  refreshable: boolean
+  region: null | string
+  startUrl: string
+}
+
+/**
+ * The SSO identity for one start URL: device-flow login, the stored token, silent renewal through the refresh
+ * grant (single-flight across processes: refresh tokens rotate, so two processes renewing at once must not both
+ * spend the same refresh token).
+ */
+export class SsoLogin {
+  constructor(private readonly deps: SsoLoginDeps) {}
+
+  /**
+   * A usable access token: the stored one if it has more than `marginMs` left, else renewed through the refresh
+   * grant. Throws NotLoggedInError (exit 5) naming the login command when neither works.
+   */
+  async accessToken(startUrl: string, marginMs = TOKEN_RENEW_MARGIN_MS): Promise<SsoToken> {
+    const token = await this.readToken(startUrl)
+    if (token && this.isFresh(token, marginMs)) return token
+    if (!token) throw notLoggedIn(startUrl)
+    return this.renew(startUrl, marginMs)
+  }
+
+  /**
+   * Logs in: reuses a valid token (or one the refresh grant renews) unless `force`; otherwise runs the device
+   * flow, registering the client first when no unexpired registration is stored.
+   */
+  async login(
+    startUrl: string,
+    region: string,
+    options: {force?: boolean; signal?: AbortSignal; ui: LoginUi},
+  ): Promise<{renewed: boolean; reused: boolean; token: SsoToken}> {
+    if (!options.force) {
+      const existing = await this.readToken(startUrl)
+      if (existing && this.isFresh(existing, 60_000)) return {renewed: false, reused: true, token: existing}
+      if (existing?.refreshToken) {
+        try {
+          return {renewed: true, reused: true, token: await this.renew(startUrl, 60_000)}
+        } catch (error) {
+          if (!(error instanceof NotLoggedInError)) throw error
+        }
+      }
+    }
+
+    const oidc = await this.deps.oidc(region)
+    const registration = await this.registration(startUrl, region, oidc)
+    const endpoint = endpointFor('sso_oidc', region, this.deps.env)
+    let authorization: DeviceAuthorization
+    try {
+      authorization = await oidc.startDeviceAuthorization({
+        clientId: registration.clientId,
+        clientSecret: registration.clientSecret,
+        startUrl,
+      })
+    } catch (error) {
+      throw toTerraceError(error, {endpoint, what: 'starting the device authorization'})
+    }
+
+    options.ui.onCode(authorization)
+    const grant = await pollForToken({
+      authorization,
+      clock: this.deps.clock,
+      endpoint,
+      events: options.ui,
+      oidc,
+      registration,
+      signal: options.signal,
+    })
+    const token = this.tokenFrom(grant, startUrl, region)
+    await this.deps.store.set(ssoTokenEntry(startUrl), JSON.stringify(token))
+    return {renewed: false, reused: false, token}
+  }
+
+  async readToken(startUrl: string): Promise<SsoToken | undefined> {
+    const raw = await this.deps.store.get(ssoTokenEntry(startUrl))
+    if (!raw) return undefined
+    try {
+      return JSON.parse(raw) as SsoToken
+    } catch {
+      return undefined
+    }
+  }
+
+  async status(startUrl: string): Promise<TokenStatus> {
+    const token = await this.readToken(startUrl)
+    const loggedIn = Boolean(token && this.isFresh(token, 0))
+    return {
+      accessTokenExpiresAt: token?.expiresAt ?? null,
+      loggedIn,
+      refreshable: Boolean(token?.refreshToken),
+      region: token?.region ?? null,
+      startUrl,
+    }
+  }
+
+  private isFresh(token: SsoToken, marginMs: number): boolean {
+    return token.expiresAt - marginMs > this.deps.clock.now()
+  }
+
+  /** The stored client registration for this start URL, or a new one when missing or about to expire. */
+  private async registration(startUrl: string, region: string, oidc: OidcPort): Promise<ClientRegistration> {
+    const entry = ssoClientEntry(startUrl)
+    const raw = await this.deps.store.get(entry)
+    if (raw) {
+      const stored = JSON.parse(raw) as ClientRegistration
+      if (stored.region === region && stored.expiresAt - REGISTRATION_MARGIN_MS > this.deps.clock.now()) return stored
+    }
+
+    let out
+    try {
+      out = await oidc.registerClient({
+        clientName: `terrace-${createHash('sha256').update(startUrl).digest('hex').slice(0, 8)}`,
+        clientType: 'public',
+        grantTypes: [DEVICE_GRANT, REFRESH_GRANT],
+        scopes: SSO_SCOPES,
+      })
+    } catch (error) {
+      throw toTerraceError(error, {endpoint: endpointFor('sso_oidc', region, this.deps.env), what: 'registering terrace with IAM Identity Center'})
+    }
+
+    const registration: ClientRegistration = {
+      clientId: out.clientId,
+      clientSecret: out.clientSecret,
+      // clientSecretExpiresAt is in epoch seconds; AWS registrations last about 90 days
+      expiresAt: out.clientSecretExpiresAt ? out.clientSecretExpiresAt * 1000 : this.deps.clock.now() + 89 * 86_400_000,
+      region,
+      scopes: SSO_SCOPES,
+    }
+    await this.deps.store.set(entry, JSON.stringify(registration))
+    return registration
+  }
+
+  /** Refresh-grant renewal under a per-start-URL lock; re-reads after acquiring it (another process may have won). */
+  private async renew(startUrl: string, marginMs: number): Promise<SsoToken> {
+    const lockPath = join(this.deps.lockDir, `sso-${createHash('sha256').update(startUrl).digest('hex').slice(0, 16)}.lock`)
+    return withLock(lockPath, async () => {
+      const token = await this.readToken(startUrl)
+      if (!token) throw notLoggedIn(startUrl)
+      if (this.isFresh(token, marginMs)) return token
+      if (!token.refreshToken) throw notLoggedIn(startUrl, 'expired')
+      const rawRegistration = await this.deps.store.get(ssoClientEntry(startUrl))
+      if (!rawRegistration) throw notLoggedIn(startUrl, 'expired')
+      const registration = JSON.parse(rawRegistration) as ClientRegistration
+      const oidc = await this.deps.oidc(token.region)
+      let grant: TokenGrant
+      try {
+        grant = await oidc.createToken({
+          clientId: registration.clientId,
+          clientSecret: registration.clientSecret,
+          grantType: REFRESH_GRANT,
+          refreshToken: token.refreshToken,
+        })
+      } catch (error) {
+        const name = awsErrorName(error)
+        if (['ExpiredTokenException', 'InvalidClientException', 'InvalidGrantException', 'UnauthorizedClientException'].includes(name)) {
+          throw notLoggedIn(startUrl, 'expired')
+        }
+
+        throw toTerraceError(error, {endpoint: endpointFor('sso_oidc', token.region, this.deps.env), what: 'renewing the SSO token'})
+      }
+
+      const renewed = this.tokenFrom(grant, startUrl, token.region, token.refreshToken)
+      await this.deps.store.set(ssoTokenEntry(startUrl), JSON.stringify(renewed))
+      return renewed
+    })
+  }
+
+  private tokenFrom(grant: TokenGrant, startUrl: string, region: string, previousRefresh?: string): SsoToken {
+    const now = this.deps.clock.now()
+    return {
+      accessToken: grant.accessToken,
+      expiresAt: now + grant.expiresIn * 1000,
+      obtainedAt: now,
+      refreshToken: grant.refreshToken ?? previousRefresh,
+      region,
+      startUrl,
+    }
+  }
+}
+
+function notLoggedIn(startUrl: string, why: 'expired' | 'missing' = 'missing'): TerraceError {
+  return new NotLoggedInError(
+    why === 'missing' ? `You are not logged in to ${startUrl}.` : `Your SSO login for ${startUrl} has expired.`,
+    {suggestion: 'Run `terrace aws sso login` to log in.'},
+  )
+}

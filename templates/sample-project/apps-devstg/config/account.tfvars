@@ -1,0 +1,2 @@
+environment = "apps-devstg"
+sso_role    = "DevOps"

@@ -1,0 +1,2 @@
+environment = "apps-prd"
+sso_role    = "DevOps"

@@ -1,0 +1,2 @@
+environment = "management"
+sso_role    = "Administrator"

@@ -1,0 +1,10 @@
+terraform {
+  backend "s3" {
+    key = "management/global/organizations/terraform.tfstate"
+  }
+}
+
+provider "aws" {
+  region  = var.region
+  profile = var.profile
+}

@@ -1,0 +1,2 @@
+environment = "network"
+sso_role    = "DevOps"

@@ -1,0 +1,2 @@
+environment = "security"
+sso_role    = "DevOps"

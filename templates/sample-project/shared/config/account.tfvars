@@ -1,0 +1,2 @@
+environment = "shared"
+sso_role    = "DevOps"
