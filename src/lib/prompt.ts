@@ -1,0 +1,160 @@
+import {createInterface} from 'node:readline'
+
+import {InterruptedError, TerraceError} from './errors.js'
+
+/** The input side of a prompt: process.stdin, or anything shaped like it (a tty.ReadStream in tests). */
+export type PromptInput = NodeJS.ReadableStream & {isTTY?: boolean; setRawMode?: (mode: boolean) => unknown}
+
+export type PromptOptions = {
+  /** When given, the prompt refuses to run unless isInteractive(env, input). */
+  env?: NodeJS.ProcessEnv
+  input: PromptInput
+  /** The error thrown when no prompt is possible; callers choose its message and exit code. */
+  nonInteractiveError?: () => Error
+  output: NodeJS.WritableStream
+}
+
+/** False when stdin is not a terminal, CI is set, or TERRACE_NO_INPUT (--no-input) is set. */
+export function isInteractive(env: NodeJS.ProcessEnv, stdin: {isTTY?: boolean}): boolean {
+  if (!stdin.isTTY) return false
+  if (isSet(env.CI)) return false
+  if (isSet(env.TERRACE_NO_INPUT)) return false
+  return true
+}
+
+function isSet(value: string | undefined): boolean {
+  if (value === undefined) return false
+  const v = value.trim().toLowerCase()
+  return v !== '' && v !== '0' && v !== 'false'
+}
+
+function refuse(options: PromptOptions): never {
+  throw (
+    options.nonInteractiveError?.() ??
+    new TerraceError('terrace needs an answer, but this run is non-interactive', {
+      suggestion: 'Run it from a terminal, or provide the value through its environment variable or flag.',
+    })
+  )
+}
+
+const interrupted = () => new InterruptedError('Interrupted')
+
+/**
+ * Read a secret from a terminal without echoing it: raw mode, Enter ends, Backspace erases, Ctrl-U clears,
+ * Ctrl-C throws InterruptedError (exit 130). Escape sequences (arrow keys…) are ignored.
+ */
+export async function promptSecret(question: string, options: PromptOptions): Promise<string> {
+  const {input, output} = options
+  if (options.env && !isInteractive(options.env, input)) refuse(options)
+  if (!input.isTTY || typeof input.setRawMode !== 'function') refuse(options)
+  const setRawMode = input.setRawMode.bind(input)
+
+  output.write(question)
+  setRawMode(true)
+  input.resume()
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const reader = secretReader()
+      const onData = (chunk: Buffer | string) => {
+        const outcome = reader(typeof chunk === 'string' ? chunk : chunk.toString('utf8'))
+        if (outcome === 'pending') return
+        cleanup()
+        if (outcome === 'interrupt') reject(interrupted())
+        else resolve(outcome.value)
+      }
+
+      const onEnd = () => {
+        cleanup()
+        reject(interrupted())
+      }
+
+      const cleanup = () => {
+        input.off('data', onData)
+        input.off('end', onEnd)
+      }
+
+      input.on('data', onData)
+      input.on('end', onEnd)
+    })
+  } finally {
+    setRawMode(false)
+    input.pause()
+    output.write('\n')
+  }
+}
+
+type ReaderOutcome = 'interrupt' | 'pending' | {value: string}
+
+/** The key handling of promptSecret, as a pure state machine fed with chunks of raw terminal input. */
+export function secretReader(): (chunk: string) => ReaderOutcome {
+  let chars: string[] = []
+  let inEscape = false
+  return (chunk) => {
+    for (const ch of chunk) {
+      if (inEscape) {
+        // CSI sequences end with a letter or ~; a lone ESC followed by anything else ends after one char
+        if (/[A-Za-z~]/.test(ch)) inEscape = false
+        continue
+      }
+
+      switch (ch) {
+        case '\n':
+        case '\r':
+        case '\u0004': {
+          return {value: chars.join('')}
+        }
+
+        case '\u0003': {
+          return 'interrupt'
+        }
+
+        case '\u0008':
+        case '\u007F': {
+          chars.pop()
+          break
+        }
+
+        case '\u0015': {
+          chars = []
+          break
+        }
+
+        case '\u001B': {
+          inEscape = true
+          break
+        }
+
+        default: {
+          if (ch >= ' ') chars.push(ch)
+        }
+      }
+    }
+
+    return 'pending'
+  }
+}
+
+/** Read one line of ordinary (echoed) input. Ctrl-C or end of input throws InterruptedError. */
+export async function promptLine(question: string, options: PromptOptions): Promise<string> {
+  const {input, output} = options
+  if (options.env && !isInteractive(options.env, input)) refuse(options)
+  const rl = createInterface({input, output, terminal: Boolean(input.isTTY)})
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let answered = false
+      rl.on('SIGINT', () => {
+        output.write('\n')
+        reject(interrupted())
+      })
+      rl.on('close', () => {
+        if (!answered) reject(interrupted())
+      })
+      rl.question(question, (answer) => {
+        answered = true
+        resolve(answer)
+      })
+    })
+  } finally {
+    rl.close()
+  }
+}
