@@ -8,4 +8,5 @@ npm ci --no-audit --no-fund
 npm run build
 npm run lint
 npx tsc --noEmit -p tsconfig.test.json
+[ $# -eq 0 ] && set -- 'test/**/*.test.ts'
 scripts/with-keyring.sh npx mocha "$@"

@@ -1,0 +1,45 @@
+import {Flags} from '@oclif/core'
+
+import {createAuthServices} from '../../../auth/services.js'
+import {LogoutReport, logoutAll, logoutStartUrl} from '../../../auth/sso/sso-logout.js'
+import {resolveSsoTarget} from '../../../auth/sso/sso-target.js'
+import {TerraceCommand} from '../../../cli/base-command.js'
+
+export default class AwsSsoLogout extends TerraceCommand {
+  static aliases = ['sso:logout']
+  static description = `Log out of AWS IAM Identity Center and wipe every credential derived from the login.
+
+Revokes the access and refresh tokens server-side (sso:Logout), then deletes from the vault the token, the
+client registration and every cached role credential of that start URL. A token that already expired or was
+revoked is not an error: the local wipe still happens. --all does this for every start URL terrace holds.`
+
+  static enableJsonFlag = true
+  static examples = ['<%= config.bin %> aws sso logout', '<%= config.bin %> sso logout --all']
+  static flags = {
+    all: Flags.boolean({description: 'log out of every start URL terrace holds a login for'}),
+    region: Flags.string({description: 'IAM Identity Center region (outside a project)'}),
+    'start-url': Flags.string({description: 'AWS access portal URL (outside a project)'}),
+  }
+
+  async run(): Promise<{logouts: LogoutReport[]}> {
+    const {flags} = await this.parse(AwsSsoLogout)
+    const services = await createAuthServices()
+    const deps = {portal: services.portal, ssoLogin: services.ssoLogin, store: services.store}
+    let logouts: LogoutReport[]
+    if (flags.all) {
+      logouts = await logoutAll(deps)
+    } else {
+      const target = await resolveSsoTarget({cwd: process.cwd(), env: process.env, region: flags.region, startUrl: flags['start-url']})
+      logouts = [await logoutStartUrl(target.startUrl, deps)]
+    }
+
+    if (logouts.length === 0) this.logToStderr('No SSO login found in the vault: nothing to wipe.')
+    for (const report of logouts) {
+      const revoked = report.revoked ? 'token revoked' : `token not revoked: ${report.note}`
+      this.logToStderr(`Logged out of ${report.startUrl} (${revoked}); wiped ${report.wiped.length} vault entries.`)
+      for (const entry of report.wiped) this.logToStderr(`  - ${entry}`)
+    }
+
+    return {logouts}
+  }
+}
