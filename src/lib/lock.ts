@@ -152,7 +152,9 @@ async function breakStale(lockPath: string, seen: LockOwner | undefined, staleMs
     const markerAge = await ageMs(marker)
     const other = await readOwner(marker)
     const deadBreaker = other && other.host === hostname() && !isProcessAlive(other.pid)
-    await (deadBreaker || (markerAge !== undefined && markerAge > BREAK_MARKER_STALE_MS) ? rm(marker, {force: true}) : sleep(5 + Math.random() * 10));
+    await (deadBreaker || (markerAge !== undefined && markerAge > BREAK_MARKER_STALE_MS)
+      ? rm(marker, {force: true})
+      : sleep(5 + Math.random() * 10))
     return
   }
 

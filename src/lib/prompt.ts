@@ -49,8 +49,9 @@ export async function promptSecret(question: string, options: PromptOptions): Pr
   if (!input.isTTY || typeof input.setRawMode !== 'function') refuse(options)
   const setRawMode = input.setRawMode.bind(input)
 
-  output.write(question)
+  // Raw mode first: keys typed as soon as the question shows must already be read raw (Ctrl-C included).
   setRawMode(true)
+  output.write(question)
   input.resume()
   try {
     return await new Promise<string>((resolve, reject) => {
