@@ -1,0 +1,42 @@
+/**
+ * Which way a command line goes (pure, used by the entry point before anything heavy is imported): the hot
+ * wrapped commands straight to the runner, everything else to oclif.
+ */
+import {parseWrapperArgs, type WrapKind} from './wrapper-options.js'
+
+const HOT: ReadonlyMap<string, WrapKind> = new Map([
+  ['aws', 'aws'],
+  ['exec', 'exec'],
+  ['terraform', 'terraform'],
+  ['tf', 'terraform'],
+  ['tofu', 'tofu'],
+])
+
+/** `terrace aws …` subcommands that are terrace's own (src/commands/aws/sso/*, src/commands/aws/configure/*). */
+const RESERVED_AWS: ReadonlyArray<readonly [string, ReadonlySet<string>]> = [
+  ['sso', new Set(['login', 'logout', 'refresh', 'status'])],
+  ['configure', new Set(['sso'])],
+]
+
+export function isReservedAwsCommand(awsArgs: readonly string[]): boolean {
+  const [first, second] = awsArgs
+  return RESERVED_AWS.some(([group, names]) => first === group && second !== undefined && names.has(second))
+}
+
+export type Route = {args: string[]; kind: WrapKind; to: 'runner'} | {to: 'oclif'}
+
+export function routeArgv(argv: readonly string[]): Route {
+  const [name, ...args] = argv
+  const kind = name === undefined ? undefined : HOT.get(name)
+  if (!kind) return {to: 'oclif'}
+  let parsed
+  try {
+    parsed = parseWrapperArgs(kind, args)
+  } catch {
+    return {args, kind, to: 'runner'} // the runner reports the usage error itself
+  }
+
+  if (parsed.help) return {to: 'oclif'}
+  if (kind === 'aws' && isReservedAwsCommand(parsed.toolArgs)) return {to: 'oclif'}
+  return {args, kind, to: 'runner'}
+}

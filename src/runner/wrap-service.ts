@@ -1,0 +1,255 @@
+/**
+ * The one service behind `terrace terraform|tf|tofu|aws|exec`, called both by the fast entry point and by the
+ * oclif commands. It knows nothing about oclif: argv in, exit code out, typed errors thrown.
+ */
+import {relative, resolve} from 'node:path'
+
+import type {LayerContext} from '../layers/types.js'
+import type {ChildEnvironmentFactory} from './child-environment.js'
+import type {ChildResult, ChildSpec, SignalSource} from './child.js'
+
+import {ExitCode, exitCodeOf, formatError, isDebug, NotInProjectError, UsageError} from '../lib/errors.js'
+import {awsBinary, execBinary, resolveBinary, terraformBinary} from './binary.js'
+import {formatSummaryJson, formatSummaryTable, type LayerOutcome} from './layers-summary.js'
+import {isReservedAwsCommand} from './route.js'
+import {
+  assembleTerraformArgs,
+  injectedArgs,
+  needsProject,
+  splitTerraformArgs,
+  type TerraformArgs,
+} from './terraform-args.js'
+import {extractLateOptions, parseWrapperArgs, type WrapKind, type WrapperOptions} from './wrapper-options.js'
+
+export interface Output {
+  write(chunk: string): unknown
+}
+
+export interface WrapDeps {
+  cwd: string
+  env: NodeJS.ProcessEnv
+  environmentFor: ChildEnvironmentFactory
+  isDirectory(path: string): boolean
+  isFile(path: string): boolean
+  listLayers(dir: string): Promise<Array<{disabled: boolean; path: string}>>
+  now(): number
+  resolveContext(cwd: string, options?: {env?: NodeJS.ProcessEnv}): Promise<LayerContext>
+  runChild(spec: ChildSpec): Promise<ChildResult>
+  signals: SignalSource
+  stderr: Output
+  stdinIsTTY: boolean
+  stdout: Output
+}
+
+export async function runWrapped(kind: WrapKind, argv: readonly string[], deps: WrapDeps): Promise<number> {
+  const parsed = parseWrapperArgs(kind, argv)
+  if (parsed.help) throw new UsageError(`terrace's help for this command: terrace ${kind} --help`)
+  switch (kind) {
+    case 'aws': {
+      return runAws(parsed.toolArgs, deps)
+    }
+
+    case 'exec': {
+      return runExec(parsed.toolArgs, deps)
+    }
+
+    case 'terraform':
+    case 'tofu': {
+      return runTerraform(kind, parsed.options, parsed.toolArgs, deps)
+    }
+  }
+}
+
+async function runAws(args: string[], deps: WrapDeps): Promise<number> {
+  if (isReservedAwsCommand(args)) {
+    throw new UsageError(
+      `"terrace aws ${args.slice(0, 2).join(' ')}" is terrace's own command and this build lacks it`,
+      {
+        suggestion: 'Run the AWS CLI directly for now, or update terrace.',
+      },
+    )
+  }
+
+  const command = await resolveBinary(awsBinary(deps.env), deps.env, deps.cwd)
+  return (await runOne(deps, {args, command, context: null, cwd: deps.cwd, kind: 'aws'})).exitCode
+}
+
+async function runExec(args: string[], deps: WrapDeps): Promise<number> {
+  const [name, ...rest] = args
+  if (name === undefined) {
+    throw new UsageError('exec needs a command to run', {
+      suggestion: 'Example: terrace exec -- aws sts get-caller-identity',
+    })
+  }
+
+  const command = await resolveBinary(execBinary(name), deps.env, deps.cwd)
+  return (await runOne(deps, {args: rest, command, context: null, cwd: deps.cwd, kind: 'exec'})).exitCode
+}
+
+async function runOne(
+  deps: WrapDeps,
+  run: {
+    args: string[]
+    command: string
+    context: LayerContext | null
+    cwd: string
+    kind: WrapKind
+    stdout?: 'inherit' | 'stderr'
+  },
+): Promise<ChildResult> {
+  const environment = await deps.environmentFor({context: run.context, cwd: run.cwd, kind: run.kind})
+  return deps.runChild({
+    args: run.args,
+    command: run.command,
+    cwd: run.cwd,
+    env: deps.env,
+    environment,
+    signals: deps.signals,
+    stdinIsTTY: deps.stdinIsTTY,
+    stdout: run.stdout,
+  })
+}
+
+async function runTerraform(
+  kind: 'terraform' | 'tofu',
+  early: WrapperOptions,
+  toolArgs: string[],
+  deps: WrapDeps,
+): Promise<number> {
+  if (toolArgs.length === 0) {
+    throw new UsageError(`no ${kind} command given`, {
+      suggestion: `Example: terrace ${kind === 'tofu' ? 'tofu' : 'tf'} plan   (terrace ${kind} --help for terrace's options)`,
+    })
+  }
+
+  const first = splitTerraformArgs(toolArgs)
+  const late = extractLateOptions(kind, first.rest)
+  const split: TerraformArgs = {...first, rest: late.rest}
+  const options = {...early, ...late.options}
+  if (options.json && !options.layers) {
+    throw new UsageError('--json describes a --layers run', {
+      suggestion: `Use --layers, or pass ${kind}'s own -json after the subcommand.`,
+    })
+  }
+
+  const bin = typeof options.bin === 'string' ? options.bin : undefined
+  const command = await resolveBinary(terraformBinary(kind, bin, deps.env), deps.env, deps.cwd)
+  if (typeof options.layers === 'string') {
+    if (split.chdir !== null) throw new UsageError('-chdir and --layers cannot be combined')
+    const flags = {debug: Boolean(options.debug) || isDebug([], deps.env), json: Boolean(options.json)}
+    return runLayers({command, kind, spec: options.layers, split, ...flags}, deps)
+  }
+
+  const dir = split.chdir === null ? deps.cwd : resolve(deps.cwd, split.chdir)
+  const context = needsProject(split) ? await layerContext(dir, deps) : null
+  const args = context ? withInjection(split, context, dir, deps) : assembleTerraformArgs(split, [])
+  const result = await runOne(deps, {args, command, context, cwd: deps.cwd, kind})
+  return result.exitCode
+}
+
+function withInjection(split: TerraformArgs, context: LayerContext, layerDir: string, deps: WrapDeps): string[] {
+  const injected = injectedArgs(
+    {
+      backendConfig: context.backendConfig,
+      layerDir,
+      rest: split.rest,
+      subcommand: split.subcommand,
+      varFiles: context.varFiles,
+    },
+    (path) => deps.isFile(path),
+  )
+  return assembleTerraformArgs(split, injected)
+}
+
+/** The context of `dir`, which must be a layer (NotInProjectError otherwise). */
+async function layerContext(dir: string, deps: WrapDeps): Promise<LayerContext> {
+  const context = await deps.resolveContext(dir, {env: deps.env})
+  if (context.location !== 'layer') {
+    throw new NotInProjectError(`${dir} is not a layer (it is the project's ${context.location} folder)`, {
+      suggestion: 'cd into a layer (a folder with *.tf files), or name layers with --layers a,b,c.',
+    })
+  }
+
+  return context
+}
+
+async function layerDirs(spec: string, deps: WrapDeps): Promise<string[]> {
+  if (spec === 'all') {
+    const found = await deps.listLayers(deps.cwd)
+    const enabled = found.filter((l) => !l.disabled).map((l) => resolve(deps.cwd, l.path))
+    if (enabled.length === 0) throw new NotInProjectError(`no enabled layers under ${deps.cwd}`)
+    return enabled
+  }
+
+  const dirs = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => resolve(deps.cwd, s))
+  if (dirs.length === 0) throw new UsageError('--layers needs at least one layer: --layers a,b,c (or --layers all)')
+  const missing = dirs.filter((d) => !deps.isDirectory(d))
+  if (missing.length > 0) {
+    throw new UsageError(`--layers: no such folder: ${missing.map((d) => relative(deps.cwd, d) || '.').join(', ')}`)
+  }
+
+  return dirs
+}
+
+interface LayersRun {
+  command: string
+  debug: boolean
+  json: boolean
+  kind: 'terraform' | 'tofu'
+  /** the --layers value */
+  spec: string
+  split: TerraformArgs
+}
+
+/** Runs the command in each layer in order; stops at the first failure or when terrace was signalled. */
+async function runLayers(run: LayersRun, deps: WrapDeps): Promise<number> {
+  const {command, debug, json, kind, spec, split} = run
+  const dirs = await layerDirs(spec, deps)
+  const outcomes: LayerOutcome[] = []
+  let exitCode = 0
+  let stop = false
+  for (const dir of dirs) {
+    const layer = relative(deps.cwd, dir) || '.'
+    if (stop) {
+      outcomes.push({durationMs: null, exitCode: null, layer, status: 'skipped'})
+      continue
+    }
+
+    deps.stderr.write(`\n==> ${kind} ${split.subcommand ?? ''} in ${layer}\n`)
+    const started = deps.now()
+    let code: number
+    let interrupted = false
+    try {
+      const context = needsProject(split) ? await layerContext(dir, deps) : null
+      const args = context ? withInjection(split, context, dir, deps) : assembleTerraformArgs(split, [])
+      const result = await runOne(deps, {args, command, context, cwd: dir, kind, stdout: json ? 'stderr' : 'inherit'})
+      code = result.exitCode
+      interrupted = result.received.length > 0
+    } catch (error) {
+      deps.stderr.write(`${formatError(error, debug)}\n`)
+      code = exitCodeOf(error)
+    }
+
+    const durationMs = Math.round(deps.now() - started)
+    outcomes.push({durationMs, exitCode: code, layer, status: code === 0 ? 'ok' : 'failed'})
+    if (code !== 0) {
+      exitCode = code
+      stop = true
+    }
+
+    // Interrupted (Ctrl-C, SIGTERM) while this layer ran: do not start the next one.
+    if (interrupted) {
+      stop = true
+      if (exitCode === 0) exitCode = ExitCode.Interrupted
+    }
+  }
+
+  const summary = {exitCode, layers: outcomes}
+  if (json) deps.stdout.write(formatSummaryJson(summary))
+  else deps.stderr.write(`\n${formatSummaryTable(summary)}`)
+  return exitCode
+}
