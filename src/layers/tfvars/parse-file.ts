@@ -1,0 +1,84 @@
+import {readFile, stat} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
+
+import {ConfigError} from '../../lib/errors.js'
+import {homePaths} from '../../lib/paths.js'
+import {findSyntaxError} from './hcl-scanner.js'
+import {readCached, writeCached} from './parse-cache.js'
+import {type HclParser, loadHclParser, type ParserLoader} from './parser-loader.js'
+
+export interface ParseOptions {
+  /** where parse results are cached; normally tfvarsCacheDir(env) */
+  cacheDir: string
+  /** 'tfvars' (default) rejects blocks and checks syntax before the parser loads; 'tf' allows blocks */
+  kind?: 'tf' | 'tfvars'
+  /** injected in tests to count loads; defaults to requiring hcl2-parser */
+  loadParser?: ParserLoader
+  /** keep only these top-level keys in the result (and the cache) */
+  pick?: readonly string[]
+}
+
+export const tfvarsCacheDir = (env: NodeJS.ProcessEnv = process.env): string => join(homePaths(env).cache, 'tfvars')
+
+let memoParser: HclParser | undefined
+const defaultLoader: ParserLoader = () => {
+  memoParser ??= loadHclParser()
+  return memoParser
+}
+
+/** Parses a .tfvars file into plain JSON values, from the cache when the file's size and mtime are unchanged. */
+export async function parseTfvarsFile(path: string, options: ParseOptions): Promise<Record<string, unknown>> {
+  const absolute = resolve(path)
+  const kind = options.kind ?? 'tfvars'
+  const cacheKey = `${absolute}\0${kind}\0${options.pick?.join(',') ?? '*'}`
+  let info
+  try {
+    info = await stat(absolute)
+  } catch (error) {
+    throw new ConfigError(`${absolute}: cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      cause: error,
+    })
+  }
+
+  const id = {mtimeMs: info.mtimeMs, path: cacheKey, size: info.size}
+  const cached = await readCached(options.cacheDir, id)
+  if (cached) return cached
+
+  const text = await readFile(absolute, 'utf8')
+  const value = pickKeys(parseHclText(text, absolute, kind, options.loadParser ?? defaultLoader), options.pick)
+  await writeCached(options.cacheDir, id, value)
+  return value
+}
+
+/** Parses HCL text (no cache). Throws ConfigError `<file>:<line>: <what is wrong>` on a syntax error. */
+export function parseHclText(
+  text: string,
+  file: string,
+  kind: 'tf' | 'tfvars',
+  loadParser: ParserLoader = defaultLoader,
+): Record<string, unknown> {
+  const fail = (line: number, message: string) =>
+    new ConfigError(`${file}:${line}: ${message}`, {suggestion: `Fix the syntax in ${file} and run the command again.`})
+
+  if (kind === 'tfvars') {
+    const problem = findSyntaxError(text, {blocks: false})
+    if (problem) throw fail(problem.line, problem.message)
+  }
+
+  const result = loadParser().parseToString(text)
+  const json = Array.isArray(result) ? result[0] : result
+  if (typeof json === 'string' && json !== '') {
+    const parsed = JSON.parse(json) as unknown
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>
+  }
+
+  if (text.trim() === '') return {}
+  const problem = findSyntaxError(text, {blocks: kind === 'tf'})
+  if (problem) throw fail(problem.line, problem.message)
+  throw fail(1, 'invalid HCL (the parser gave no position; check for duplicate or invalid keys)')
+}
+
+function pickKeys(value: Record<string, unknown>, pick: readonly string[] | undefined): Record<string, unknown> {
+  if (!pick) return value
+  return Object.fromEntries(Object.entries(value).filter(([key]) => pick.includes(key)))
+}
