@@ -1,9 +1,11 @@
 import type {Dirent} from 'node:fs'
+
 import {readdir, stat} from 'node:fs/promises'
 import {basename, dirname, join, relative, resolve, sep} from 'node:path'
 
-import {NotInProjectError} from '../lib/errors.js'
 import type {Location} from './types.js'
+
+import {NotInProjectError} from '../lib/errors.js'
 
 export const COMMON_TFVARS = join('config', 'common.tfvars')
 export const ACCOUNT_TFVARS = join('config', 'account.tfvars')

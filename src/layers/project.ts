@@ -1,10 +1,10 @@
 import {stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {type ParserLoader, parseTfvarsFile, tfvarsCacheDir} from './tfvars/index.js'
 import {extractAccountIds} from './accounts.js'
 import {optionalBool, optionalString, requiredString} from './config-values.js'
 import {ACCOUNT_TFVARS, COMMON_TFVARS, findRoot, listAccountDirs} from './discover.js'
+import {type ParserLoader, parseTfvarsFile, tfvarsCacheDir} from './tfvars/index.js'
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv

@@ -94,7 +94,7 @@ class Lexer {
   private read(): Token {
     this.skipSpaceAndComments()
     const {text} = this
-    const line = this.line
+    const {line} = this
     const c = text[this.pos]
     if (c === undefined) return {line, type: 'eof', value: ''}
     if (c === '\n') {
@@ -131,7 +131,7 @@ class Lexer {
 
   private readHeredoc(): Token {
     const {text} = this
-    const line = this.line
+    const {line} = this
     const start = this.pos
     this.pos += text[this.pos + 2] === '-' ? 3 : 2
     const markerStart = this.pos
@@ -159,7 +159,7 @@ class Lexer {
 
   private readNumber(): Token {
     const {text} = this
-    const line = this.line
+    const {line} = this
     const start = this.pos
     const afterDot = this.previous?.type === 'punct' && this.previous.value === '.'
     while (isDigit(text[this.pos])) this.pos++
@@ -194,7 +194,7 @@ class Lexer {
 
   private readString(): Token {
     const {text} = this
-    const line = this.line
+    const {line} = this
     const start = this.pos
     this.pos++
     for (;;) {
@@ -254,7 +254,7 @@ class Lexer {
   /** skips `${ … }` / `%{ … }` inside a string, nested strings and braces included */
   private skipTemplate(kind: string): void {
     const {text} = this
-    const line = this.line
+    const {line} = this
     this.pos += 2
     let depth = 1
     while (depth > 0) {
@@ -265,9 +265,8 @@ class Lexer {
         continue
       }
 
-      if (c === '{') depth++
-      else if (c === '}') depth--
-      else if (c === '\n') this.line++
+      if (c === '\n') this.line++
+      depth += c === '{' ? 1 : c === '}' ? -1 : 0
       this.pos++
     }
   }
@@ -508,8 +507,8 @@ class Checker {
         return
       }
 
-      case 'newline':
-      case 'eof': {
+      case 'eof':
+      case 'newline': {
         throw new ScanError(token.line, 'missing value (nothing after `=`)')
       }
 

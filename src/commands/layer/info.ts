@@ -1,0 +1,28 @@
+import {Flags} from '@oclif/core'
+
+import type {LayerContext} from '../../layers/types.js'
+
+import {TerraceCommand} from '../../cli/base-command.js'
+import {resolveContext} from '../../layers/context.js'
+import {formatLayerContext} from '../../layers/format-context.js'
+
+export default class LayerInfo extends TerraceCommand {
+  static override description = `Show what terrace finds from the current folder: project root, account and id, layer, region, role, the AWS profiles the layer's code names (each mapped to account and role), var files and backend config.
+
+With --json, prints one object with the fields root, project, account, accountId, layer, location, disabled, region, role, backendProfile, profiles, varFiles, backendConfig and warnings; unknown values are null.`
+  static override enableJsonFlag = true
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    'cd apps-devstg/us-east-1/k8s-eks/cluster && <%= config.bin %> <%= command.id %> --json',
+  ]
+  static override flags = {
+    debug: Flags.boolean({description: "show stack traces for terrace's own failures"}),
+  }
+
+  async run(): Promise<LayerContext> {
+    await this.parse(LayerInfo)
+    const context = await resolveContext(process.cwd(), {env: process.env})
+    if (!this.jsonEnabled()) this.log(formatLayerContext(context))
+    return context
+  }
+}
