@@ -1,0 +1,39 @@
+import {expect} from 'chai'
+
+import {isReservedAwsCommand, routeArgv} from '../../src/runner/route.js'
+
+describe('runner/route', () => {
+  const cases: Array<[string[], ReturnType<typeof routeArgv>]> = [
+    [['tf', 'plan'], {args: ['plan'], kind: 'terraform', to: 'runner'}],
+    [['terraform', '--layers', 'a', 'plan'], {args: ['--layers', 'a', 'plan'], kind: 'terraform', to: 'runner'}],
+    [['tofu', 'version'], {args: ['version'], kind: 'tofu', to: 'runner'}],
+    [['tf', 'plan', '--help'], {args: ['plan', '--help'], kind: 'terraform', to: 'runner'}],
+    [['tf', '--help'], {to: 'oclif'}],
+    [['tf', '--bin', 'x', '-h'], {to: 'oclif'}],
+    [['exec', '--', 'ls', '-l'], {args: ['--', 'ls', '-l'], kind: 'exec', to: 'runner'}],
+    [['exec', '--help'], {to: 'oclif'}],
+    [['aws', 'sso', 'list-accounts'], {args: ['sso', 'list-accounts'], kind: 'aws', to: 'runner'}],
+    [['aws', 'configure', 'list'], {args: ['configure', 'list'], kind: 'aws', to: 'runner'}],
+    [['aws', 'sso', 'login'], {to: 'oclif'}],
+    [['aws', 'sso', 'logout'], {to: 'oclif'}],
+    [['aws', 'sso', 'status'], {to: 'oclif'}],
+    [['aws', 'sso', 'refresh'], {to: 'oclif'}],
+    [['aws', 'configure', 'sso'], {to: 'oclif'}],
+    [['aws', '--help'], {to: 'oclif'}],
+    [['layer', 'info'], {to: 'oclif'}],
+    [['constructor'], {to: 'oclif'}],
+    [[], {to: 'oclif'}],
+    [['tf', '--bin'], {args: ['--bin'], kind: 'terraform', to: 'runner'}],
+  ]
+  for (const [argv, expected] of cases) {
+    it(`routes ${JSON.stringify(argv)}`, () => expect(routeArgv(argv)).to.deep.equal(expected))
+  }
+
+  it('reserves only sso login|logout|status|refresh and configure sso', () => {
+    expect(isReservedAwsCommand(['sso', 'login', '--profile', 'x'])).to.equal(true)
+    expect(isReservedAwsCommand(['sso'])).to.equal(false)
+    expect(isReservedAwsCommand(['sso', 'get-role-credentials'])).to.equal(false)
+    expect(isReservedAwsCommand(['configure', 'get', 'region'])).to.equal(false)
+    expect(isReservedAwsCommand(['s3', 'ls'])).to.equal(false)
+  })
+})

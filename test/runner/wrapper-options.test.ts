@@ -1,0 +1,88 @@
+import {expect} from 'chai'
+
+import {extractLateOptions, type OptionSpec, parseWrapperArgs} from '../../src/runner/wrapper-options.js'
+
+describe('runner/wrapper-options', () => {
+  const cases: Array<[string, Parameters<typeof parseWrapperArgs>[0], string[], ReturnType<typeof parseWrapperArgs>]> =
+    [
+      ['no options', 'terraform', ['plan', '-out=p'], {help: false, options: {}, toolArgs: ['plan', '-out=p']}],
+      [
+        'options before the first tool argument',
+        'terraform',
+        ['--bin', '/x/tf', '--layers=a,b', '--json', 'plan', '--json'],
+        {help: false, options: {bin: '/x/tf', json: true, layers: 'a,b'}, toolArgs: ['plan', '--json']},
+      ],
+      [
+        "an unknown long option is the tool's first argument",
+        'terraform',
+        ['--version', '--bin', 'x'],
+        {help: false, options: {}, toolArgs: ['--version', '--bin', 'x']},
+      ],
+      [
+        "single-dash is the tool's",
+        'terraform',
+        ['-chdir=x', 'plan'],
+        {help: false, options: {}, toolArgs: ['-chdir=x', 'plan']},
+      ],
+      [
+        '-- ends terrace options',
+        'exec',
+        ['--debug', '--', 'ls', '--debug'],
+        {help: false, options: {debug: true}, toolArgs: ['ls', '--debug']},
+      ],
+      ['--help before the tool is terrace help', 'terraform', ['--help'], {help: true, options: {}, toolArgs: []}],
+      ['-h too', 'terraform', ['--bin=x', '-h'], {help: true, options: {bin: 'x'}, toolArgs: []}],
+      [
+        "--help after the subcommand is the tool's",
+        'terraform',
+        ['plan', '--help'],
+        {help: false, options: {}, toolArgs: ['plan', '--help']},
+      ],
+      [
+        "aws takes none of terraform's options",
+        'aws',
+        ['--debug', 's3', 'ls'],
+        {help: false, options: {}, toolArgs: ['--debug', 's3', 'ls']},
+      ],
+      [
+        'exec does not know --layers',
+        'exec',
+        ['--layers', 'a', 'ls'],
+        {help: false, options: {}, toolArgs: ['--layers', 'a', 'ls']},
+      ],
+    ]
+  for (const [name, kind, argv, expected] of cases) {
+    it(name, () => expect(parseWrapperArgs(kind, argv)).to.deep.equal(expected))
+  }
+
+  it('rejects a value option without a value, and a value on a switch', () => {
+    expect(() => parseWrapperArgs('terraform', ['--bin'])).to.throw(/--bin needs a value/)
+    expect(() => parseWrapperArgs('terraform', ['--json=yes', 'plan'])).to.throw(/takes no value/)
+    try {
+      parseWrapperArgs('terraform', ['--layers'])
+      expect.fail('no error')
+    } catch (error) {
+      expect((error as {exitCode: number}).exitCode).to.equal(2)
+    }
+  })
+
+  it('adding an option is one table entry', () => {
+    const table: OptionSpec[] = [{description: 'd', kinds: ['aws'], name: 'profile', value: 'NAME'}]
+    expect(parseWrapperArgs('aws', ['--profile', 'p', 'sts', 'get-caller-identity'], table)).to.deep.equal({
+      help: false,
+      options: {profile: 'p'},
+      toolArgs: ['sts', 'get-caller-identity'],
+    })
+  })
+
+  it('takes --layers out of the arguments after the subcommand, both spellings', () => {
+    expect(extractLateOptions('terraform', ['-out=p', '--layers', 'a,b', '-lock=false'])).to.deep.equal({
+      options: {layers: 'a,b'},
+      rest: ['-out=p', '-lock=false'],
+    })
+    expect(extractLateOptions('terraform', ['--layers=x', '--json', '--bin', 'y'])).to.deep.equal({
+      options: {layers: 'x'},
+      rest: ['--json', '--bin', 'y'],
+    })
+  })
+})
