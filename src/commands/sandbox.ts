@@ -1,0 +1,42 @@
+import {Command, Flags} from '@oclif/core'
+
+import {ConfigError, UsageError} from '../lib/errors.js'
+
+export default class Sandbox extends Command {
+  static override description = `Run the local AWS emulator (SSO-OIDC, SSO portal, STS, IAM) in the foreground.
+
+It prints the export lines that point AWS SDKs and terrace at it; Ctrl-C stops it. The default configuration (templates/sandbox.json) has user alice, six accounts and an IAM user with a virtual MFA device; docs/sandbox.md documents the configuration and the control API. Nothing leaves this machine.`
+  static override examples = [
+    '<%= config.bin %> sandbox',
+    '<%= config.bin %> sandbox --auto-approve --port 4566',
+    '<%= config.bin %> sandbox --config my-sandbox.json',
+  ]
+  static override flags = {
+    'auto-approve': Flags.boolean({description: 'approve every device login without the approval page (demos)'}),
+    config: Flags.string({description: 'configuration JSON file (default: templates/sandbox.json)'}),
+    port: Flags.integer({description: 'port on 127.0.0.1 (default: a free one)', max: 65_535, min: 0}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Sandbox)
+    const {loadSandboxConfigFile, normaliseConfig, sandboxBanner, SandboxConfigError, startSandbox, untilSignal} =
+      await import('../sandbox/index.js')
+    let sandbox
+    try {
+      const config = flags.config ? loadSandboxConfigFile(flags.config) : loadSandboxConfigFile()
+      if (flags['auto-approve']) config.autoApprove = true
+      normaliseConfig(config)
+      sandbox = await startSandbox({config, port: flags.port})
+    } catch (error) {
+      if (error instanceof SandboxConfigError) throw new ConfigError(error.message, {cause: error})
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new UsageError(`port ${flags.port} is already in use`, {suggestion: 'choose another --port, or omit it'})
+      throw error
+    }
+
+    this.log(sandboxBanner(sandbox, sandbox.config.settings.autoApprove))
+    const signal = await untilSignal()
+    await sandbox.stop()
+    this.log(`\nSandbox stopped (${signal}).`)
+  }
+}
