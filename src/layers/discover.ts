@@ -107,6 +107,9 @@ export async function listAccountDirs(root: string): Promise<string[]> {
   return names.sort()
 }
 
+/** config/ holds tfvars (and shared .tf files symlinked into layers), never a layer; node_modules never either */
+const SKIPPED = new Set(['config', 'node_modules'])
+
 /** Where cwd stands in the project: root, account, layers-group (no *.tf) or layer (has *.tf). */
 export async function locate(cwd: string): Promise<Place> {
   const dir = resolve(cwd)
@@ -115,14 +118,11 @@ export async function locate(cwd: string): Promise<Place> {
   const place: Place = {accountDir, disabled: false, layer: null, location: 'layers-group', root}
   if (dir === root) return {...place, location: 'root'}
   if (dir === accountDir) return {...place, location: 'account'}
-  if (!(await isLayerDir(dir))) return place
+  if (SKIPPED.has(basename(dir)) || !(await isLayerDir(dir))) return place
   const layer = relative(root, dir).split(sep).join('/')
   const below = accountDir ? relative(accountDir, dir) : layer
   return {...place, disabled: below.split(/[/\\]/).some((name) => isDisabledName(name)), layer, location: 'layer'}
 }
-
-/** config/ holds tfvars (and shared .tf files symlinked into layers), never a layer; node_modules never either */
-const SKIPPED = new Set(['config', 'node_modules'])
 
 function comparePaths(a: string, b: string): number {
   const left = a.split(sep)

@@ -261,7 +261,12 @@ class Lexer {
       const c = text[this.pos]
       if (c === undefined) throw new ScanError(line, `unclosed \`${kind}{\` in string (missing \`}\`)`)
       if (c === '"') {
-        this.readString()
+        try {
+          this.readString()
+        } catch {
+          throw new ScanError(line, `unclosed \`${kind}{\` in string (missing \`}\`)`)
+        }
+
         continue
       }
 
