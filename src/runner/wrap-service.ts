@@ -219,7 +219,7 @@ async function runLayers(run: LayersRun, deps: WrapDeps): Promise<number> {
       continue
     }
 
-    deps.stderr.write(`\n==> ${kind} ${split.subcommand ?? ''} in ${layer}\n`)
+    deps.stderr.write(`${outcomes.length > 0 ? '\n' : ''}==> ${kind} ${split.subcommand ?? ''} in ${layer}\n`)
     const started = deps.now()
     let code: number
     let interrupted = false
