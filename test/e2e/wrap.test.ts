@@ -23,7 +23,9 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
     layer = join(root, 'apps-devstg', 'us-east-1', 'base-network')
     writeFileSync(join(layer, 'plan.tfplan'), 'a saved plan')
   })
+
   after(() => rmSync(tmp, {force: true, recursive: true}))
+
   beforeEach(() => {
     // one TERRACE_HOME for the file: the tfvars parse cache stays warm, as on a user's machine
     home = join(tmp, 'home')
@@ -47,13 +49,25 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
   }
 
   const injectionCases: Array<[string, string[], () => string[]]> = [
-    ['init gets -backend-config', ['init', '-upgrade'], () => ['init', `-backend-config=${root}/apps-devstg/config/backend.tfvars`, '-upgrade']],
-    ['plan gets the var files before the user\'s arguments', ['plan', '-out=p'], () => ['plan', ...varFiles(), '-out=p']],
+    [
+      'init gets -backend-config',
+      ['init', '-upgrade'],
+      () => ['init', `-backend-config=${root}/apps-devstg/config/backend.tfvars`, '-upgrade'],
+    ],
+    [
+      "plan gets the var files before the user's arguments",
+      ['plan', '-out=p'],
+      () => ['plan', ...varFiles(), '-out=p'],
+    ],
     ['apply gets the var files', ['apply', '-auto-approve'], () => ['apply', ...varFiles(), '-auto-approve']],
     ['apply of a saved plan file gets nothing', ['apply', 'plan.tfplan'], () => ['apply', 'plan.tfplan']],
     ['output gets nothing', ['output', '-json'], () => ['output', '-json']],
     ['validate gets nothing', ['validate'], () => ['validate']],
-    ['import gets the var files', ['import', 'aws_vpc.main', 'vpc-1'], () => ['import', ...varFiles(), 'aws_vpc.main', 'vpc-1']],
+    [
+      'import gets the var files',
+      ['import', 'aws_vpc.main', 'vpc-1'],
+      () => ['import', ...varFiles(), 'aws_vpc.main', 'vpc-1'],
+    ],
     [
       'a user -var-file wins and is not injected twice',
       ['plan', '-var-file=../../config/account.tfvars', '-var-file=mine.tfvars'],
@@ -129,7 +143,9 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
   it('outside a project: plan exits 3 without a stack trace, version runs', async () => {
     const plan = await tf(['plan'], {cwd: tmp})
     expect(plan.code).to.equal(3)
-    expect(plan.stderr).to.match(/^Error: /).and.not.match(/\n\s+at /)
+    expect(plan.stderr)
+      .to.match(/^Error: /)
+      .and.not.match(/\n\s+at /)
     expect(plan.runs).to.have.length(0)
     const version = await tf(['version'], {cwd: tmp})
     expect(version.code, version.stderr).to.equal(0)
