@@ -5,9 +5,9 @@
  */
 export interface SecretStore {
   delete(account: string): Promise<boolean>
-  get(account: string): Promise<string | undefined>
   /** Human-readable description: "OS keychain (Secret Service)" / "encrypted file ~/.config/terrace/vault.enc" */
   readonly description: string
+  get(account: string): Promise<string | undefined>
   readonly kind: 'file' | 'keychain'
   /** account names of every entry terrace holds, optionally only those starting with prefix */
   list(prefix?: string): Promise<string[]>

@@ -1,0 +1,98 @@
+import {expect} from 'chai'
+
+import {ExitCode, formatError, TerraceError, VaultError} from '../../src/lib/errors.js'
+import {KeychainStore, type KeytarApi, loadKeytar} from '../../src/vault/keychain-store.js'
+import {probeKeychain} from '../../src/vault/select.js'
+import {describeStoreContract} from './helpers/store-contract.js'
+
+/** A service of its own, so these tests never see (or wipe) real terrace entries. */
+const SERVICE = `terrace-test-${process.pid}`
+
+async function wipe(keytar: KeytarApi): Promise<void> {
+  for (const {account} of await keytar.findCredentials(SERVICE)) await keytar.deletePassword(SERVICE, account)
+}
+
+function failing(message: string): KeytarApi {
+  const fail = async () => {
+    throw new Error(message)
+  }
+
+  return {deletePassword: fail, findCredentials: fail, getPassword: fail, setPassword: fail}
+}
+
+describe('vault/keychain-store', () => {
+  describe('against the real OS keychain', () => {
+    let keytar: KeytarApi
+
+    before(async function () {
+      const probe = await probeKeychain({keychainService: SERVICE, probeTimeoutMs: 5000})
+      if ('reason' in probe) {
+        const why = `no usable Secret Service (${probe.reason}); run under scripts/with-keyring.sh`
+        // In CI the keychain adapter must be exercised: a missing keyring is a failure there, not a skip.
+        if (process.env.CI === 'true') throw new Error(`keychain tests cannot run: ${why}`)
+        console.warn(`      skipping the real keychain tests: ${why}`)
+        this.skip()
+      }
+
+      keytar = await loadKeytar()
+      await wipe(keytar)
+    })
+
+    after(async () => {
+      if (keytar) await wipe(keytar)
+    })
+
+    describeStoreContract('KeychainStore (Secret Service)', () => ({
+      async open() {
+        await wipe(keytar)
+        return new KeychainStore(keytar, {service: SERVICE})
+      },
+      async reopen() {
+        return new KeychainStore(await loadKeytar(), {service: SERVICE})
+      },
+    }))
+
+    it('keeps entries under its own service name only', async () => {
+      const store = new KeychainStore(keytar, {service: SERVICE})
+      await store.set('sso-token:https://x', 'v')
+      expect(await keytar.getPassword(SERVICE, 'sso-token:https://x')).to.equal('v')
+      expect(await new KeychainStore(keytar, {service: `${SERVICE}-other`}).list()).to.deep.equal([])
+    })
+  })
+
+  describe('with a failing keytar', () => {
+    it('turns a D-Bus failure into exit 8 naming both fixes', async () => {
+      const store = new KeychainStore(failing('Cannot autolaunch D-Bus without X11 $DISPLAY'), {service: SERVICE})
+      for (const op of [() => store.get('a'), () => store.set('a', 'b'), () => store.delete('a'), () => store.list()]) {
+        let caught: unknown
+        try {
+          await op()
+        } catch (error) {
+          caught = error
+        }
+
+        expect(caught).to.be.instanceOf(VaultError)
+        expect((caught as TerraceError).exitCode).to.equal(ExitCode.VaultUnavailable)
+        const text = formatError(caught)
+        expect(text).to.include('Cannot autolaunch D-Bus')
+        expect(text).to.include('Secret Service').and.include('TERRACE_VAULT=file')
+      }
+    })
+
+    it('never puts the secret in the error', async () => {
+      const store = new KeychainStore(failing('boom'), {service: SERVICE})
+      try {
+        await store.set('acct', 'the-secret-value')
+        expect.fail('expected a rejection')
+      } catch (error) {
+        expect(formatError(error, true)).not.to.include('the-secret-value')
+      }
+    })
+  })
+
+  it('describes itself by platform', () => {
+    const store = new KeychainStore({} as KeytarApi)
+    expect(store.kind).to.equal('keychain')
+    expect(store.description).to.match(/^OS keychain \(/)
+  })
+})
