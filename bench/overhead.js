@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// What terrace adds to every wrapped run. Prints medians of N alternating runs (default 21; `node
+// bench/overhead.js 51`) of:
+//   node -e 0                                the floor for any Node CLI
+//   /bin/true                                process start alone
+//   terrace tf version                       TERRACE_TF_BIN=/bin/true, the number the target is about
+//   terrace tf plan (in a layer, warm cache) the same plus project discovery and var-file injection
+// and the ratio terrace/node (target: terrace tf version <= 2.5x node -e 0). Build first: npm run build.
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const cli = join(repo, 'bin', 'run.js')
+const layer = join(repo, 'test', 'fixtures', 'projects', 'bb', 'apps-devstg', 'us-east-1', 'base-network')
+if (!existsSync(join(repo, 'dist', 'entry.js'))) {
+  console.error('dist/entry.js is missing: run `npm run build` first')
+  process.exit(1)
+}
+
+const runs = Number(process.argv[2] ?? 21)
+const home = mkdtempSync(join(tmpdir(), 'terrace-bench-'))
+const env = {...process.env, TERRACE_HOME: home, TERRACE_TF_BIN: '/bin/true'}
+
+const cases = [
+  {args: ['-e', '0'], command: process.execPath, name: 'node -e 0'},
+  {args: [], command: '/bin/true', name: '/bin/true'},
+  {args: [cli, 'tf', 'version'], command: process.execPath, name: 'terrace tf version'},
+  {args: [cli, 'tf', 'plan'], command: process.execPath, cwd: layer, name: 'terrace tf plan (layer, warm cache)'},
+]
+
+function time(c) {
+  const start = process.hrtime.bigint()
+  const result = spawnSync(c.command, c.args, {cwd: c.cwd ?? repo, env, stdio: 'ignore'})
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  if (result.status !== 0) throw new Error(`${c.name} exited ${result.status ?? result.signal}`)
+  return ms
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+try {
+  for (const c of cases) time(c) // warm-up: file cache, terrace's tfvars parse cache
+  const samples = new Map(cases.map((c) => [c.name, []]))
+  for (let i = 0; i < runs; i++) for (const c of cases) samples.get(c.name).push(time(c))
+  const medians = new Map([...samples].map(([name, values]) => [name, median(values)]))
+  const width = Math.max(...cases.map((c) => c.name.length))
+  console.log(`medians of ${runs} alternating runs (node ${process.version})`)
+  for (const [name, ms] of medians) console.log(`  ${name.padEnd(width)}  ${ms.toFixed(1).padStart(7)} ms`)
+  const node = medians.get('node -e 0')
+  const tf = medians.get('terrace tf version')
+  const plan = medians.get('terrace tf plan (layer, warm cache)')
+  console.log(`ratio terrace tf version / node -e 0: ${(tf / node).toFixed(2)}x (target <= 2.5x)`)
+  console.log(`ratio terrace tf plan / node -e 0:    ${(plan / node).toFixed(2)}x`)
+} finally {
+  rmSync(home, {force: true, recursive: true})
+}
