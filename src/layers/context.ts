@@ -19,6 +19,14 @@ const exists = (path: string) =>
     () => false,
   )
 
+/** <account>/config/backend.tfvars: its path and `profile`, nulls when there is no account or no such file. */
+async function readBackend(accountDir: null | string, options: ResolveOptions) {
+  const file = accountDir ? join(accountDir, BACKEND_TFVARS) : null
+  if (!file || !(await exists(file))) return {backendConfig: null, backendProfile: null}
+  const backend = await parseTfvarsFile(file, {cacheDir: tfvarsCacheDir(options.env), loadParser: options.loadParser})
+  return {backendConfig: file, backendProfile: await optionalString(backend, 'profile', file)}
+}
+
 /** Reads the profile expressions and locals of a layer's .tf files; a file the parser rejects becomes a warning. */
 async function scanLayer(dir: string, options: ResolveOptions, warnings: string[]) {
   const expressions: ProfileExpression[] = []
@@ -91,16 +99,7 @@ export async function resolveContext(cwd: string, options: ResolveOptions = {}):
     if (account.id === null) warnings.push(`account ${accountName} has no id in ${project.commonFile}`)
   }
 
-  let backendConfig: null | string = null
-  let backendProfile: null | string = null
-  if (place.accountDir && (await exists(join(place.accountDir, BACKEND_TFVARS)))) {
-    backendConfig = join(place.accountDir, BACKEND_TFVARS)
-    const backend = await parseTfvarsFile(backendConfig, {
-      cacheDir: tfvarsCacheDir(env),
-      loadParser: options.loadParser,
-    })
-    backendProfile = await optionalString(backend, 'profile', backendConfig)
-  }
+  const {backendConfig, backendProfile} = await readBackend(place.accountDir, opts)
 
   const varFiles = await varFilesFor(place.root, place.accountDir)
   const names: Array<{name: string}> = backendProfile ? [{name: backendProfile}] : []

@@ -11,6 +11,8 @@ export interface ProfileExpression {
 }
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value])
+/** hcl2-parser renders blocks as arrays of objects (or a single object): the objects, either way */
+const records = (value: unknown): Array<Record<string, unknown>> => asList(value).filter((item) => isRecord(item))
 
 /**
  * Profile expressions in one parsed .tf file: `provider "aws"` blocks, `terraform { backend … }` blocks and
@@ -22,26 +24,17 @@ export function profileExpressions(parsed: Record<string, unknown>, file: string
     if (typeof value === 'string') found.push({expression: value, file})
   }
 
-  for (const provider of asList(parsed.provider)) {
-    if (!isRecord(provider)) continue
-    for (const block of asList(provider.aws)) if (isRecord(block)) add(block.profile)
-  }
-
-  for (const terraform of asList(parsed.terraform)) {
-    if (!isRecord(terraform)) continue
-    for (const backends of asList(terraform.backend)) {
-      if (!isRecord(backends)) continue
-      for (const backend of Object.values(backends))
-        for (const block of asList(backend)) if (isRecord(block)) add(block.profile)
+  for (const provider of records(parsed.provider)) for (const block of records(provider.aws)) add(block.profile)
+  for (const terraform of records(parsed.terraform)) {
+    for (const backends of records(terraform.backend)) {
+      for (const block of Object.values(backends).flatMap((backend) => records(backend))) add(block.profile)
     }
   }
 
-  for (const data of asList(parsed.data)) {
-    if (!isRecord(data)) continue
-    for (const states of asList(data.terraform_remote_state)) {
-      if (!isRecord(states)) continue
-      for (const state of Object.values(states)) {
-        for (const block of asList(state)) if (isRecord(block) && isRecord(block.config)) add(block.config.profile)
+  for (const data of records(parsed.data)) {
+    for (const states of records(data.terraform_remote_state)) {
+      for (const block of Object.values(states).flatMap((state) => records(state))) {
+        if (isRecord(block.config)) add(block.config.profile)
       }
     }
   }

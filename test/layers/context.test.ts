@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- HCL interpolations are data here */
 import {expect} from 'chai'
 import {mkdir, symlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -185,9 +186,11 @@ const cases: Case[] = [
 
 describe('resolveContext', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
+
   before(async () => {
     home = await tempHome()
   })
+
   after(() => home.cleanup())
 
   for (const {cwd, expected, name} of cases) {

@@ -98,11 +98,16 @@ const broken: Case[] = [
   },
 ]
 
+/** hcl2-parser's answer to any syntax error: no JSON, an empty error object */
+const failingParser = () => ({parseToString: (): [string, unknown] => ['', {}]})
+
 describe('broken tfvars: exit 4 with file and line', () => {
   let temp: Awaited<ReturnType<typeof tempDir>>
+
   before(async () => {
     temp = await tempDir('broken')
   })
+
   after(() => temp.cleanup())
 
   it('has at least 10 different cases, every one (but the tfvars-only block rule) rejected by hcl2-parser too', () => {
@@ -127,7 +132,7 @@ describe('broken tfvars: exit 4 with file and line', () => {
     })
   }
 
-  it('a valid escape (\\t) is not an error', async () => {
+  it(String.raw`a valid escape (\t) is not an error`, async () => {
     const file = join(temp.dir, 'tab.tfvars')
     await writeFile(file, `${ok}path = "C:\\temp"\n`)
     expect(await parseTfvarsFile(file, {cacheDir: join(temp.dir, 'cache')})).to.deep.include({path: 'C:\temp'})
@@ -152,13 +157,12 @@ describe('broken tfvars: exit 4 with file and line', () => {
   it('an error the scanner misses still gives exit 4 naming the file', async () => {
     const file = join(temp.dir, 'parser-only.tfvars')
     await writeFile(file, 'a = 1\n')
-    const loadParser = () => ({parseToString: (): [string, unknown] => ['', {}]})
-    const error = await parseTfvarsFile(file, {cacheDir: join(temp.dir, 'cache'), loadParser}).catch(
+    const error = await parseTfvarsFile(file, {cacheDir: join(temp.dir, 'cache'), loadParser: failingParser}).catch(
       (error_: unknown) => error_,
     )
     expect((error as TerraceError).exitCode).to.equal(ExitCode.Config)
     expect((error as TerraceError).message).to.match(
-      new RegExp(`^${file.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: `),
+      new RegExp(`^${file.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}:1: `),
     )
   })
 

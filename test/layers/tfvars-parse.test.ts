@@ -1,3 +1,5 @@
+/* eslint-disable camelcase -- tfvars keys are snake_case */
+/* eslint-disable no-template-curly-in-string -- HCL interpolations are data here */
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
 import {readdir, readFile, utimes, writeFile} from 'node:fs/promises'
@@ -25,9 +27,11 @@ const valid = [
 
 describe('tfvars parsing', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
+
   before(async () => {
     home = await tempHome()
   })
+
   after(() => home.cleanup())
 
   for (const text of valid) {
