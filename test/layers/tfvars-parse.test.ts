@@ -22,6 +22,8 @@ const valid = [
   'h = <<-EOT\n  indented\n  EOT\nafter = 1\n',
   'c = 1 // trailing\n# hash\n/* block\n */ d = 2\n',
   'e = {}\nf = []\n',
+  'crlf = "x"\r\nm = {\r\n  c = 1\r\n}\r\nh = <<EOT\r\nx\r\nEOT\r\n',
+  'f = [for x in [1, 2] : x]\ng = {for k, v in {a = 1} : k => v}\nc = 1 > 2 ? "a" : f(x.y[0].z, [2]...)\n',
   'n = {\n  inner = { deeper = [1, 2, {k = "v"}] }\n}\n',
 ]
 
