@@ -31,6 +31,9 @@ export interface RenderedResponse {
   status: number
 }
 
+/** OAuth's snake_case field for the error text */
+const OAUTH_DESCRIPTION = 'error_description'
+
 export const NAMESPACES = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
@@ -84,7 +87,7 @@ export function renderJsonError(
   oauthShape: boolean,
 ): RenderedResponse {
   const body = oauthShape
-    ? {error: error.oauthError ?? 'server_error', error_description: error.message}
+    ? {error: error.oauthError ?? 'server_error', [OAUTH_DESCRIPTION]: error.message}
     : {message: error.message}
   return {
     body: JSON.stringify(body),

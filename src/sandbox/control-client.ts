@@ -7,6 +7,7 @@ import {ControlError} from './control.js'
 
 export function createControlClient(baseUrl: string): SandboxControl {
   const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    // eslint-disable-next-line n/no-unsupported-features/node-builtins -- fetch is stable enough on Node 20 for a test client
     const response = await fetch(`${baseUrl.replace(/\/$/, '')}/_sandbox/${route}`, {
       body: body === undefined ? undefined : JSON.stringify(body),
       headers: body === undefined ? {} : {'content-type': 'application/json'},

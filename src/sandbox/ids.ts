@@ -18,7 +18,7 @@ export const newId = {
   clientSecret: () => `eyJ${base64url(180)}`,
   deviceCode: () => base64url(64),
   refreshToken: () => `aor${base64url(96)}`,
-  requestId: () => {
+  requestId() {
     const hex = randomBytes(16).toString('hex')
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
   },

@@ -1,5 +1,7 @@
 /** The sandbox: a local AWS emulator (SSO-OIDC, SSO portal, STS, IAM). Self-contained: node built-ins only. */
 export type {ApiError} from './api-error.js'
+export {exportLines, sandboxBanner, untilSignal} from './banner.js'
+export {DEFAULT_CONFIG_FILE, loadSandboxConfigFile} from './config-file.js'
 export type {
   FaultKind,
   FaultSettings,
@@ -10,12 +12,10 @@ export type {
   ServiceName,
 } from './config.js'
 export {normaliseConfig, SandboxConfigError} from './config.js'
-export {DEFAULT_CONFIG_FILE, loadSandboxConfigFile} from './config-file.js'
+export {createControlClient} from './control-client.js'
 export type {PendingUserCode, SandboxControl, SettingsPatch} from './control.js'
 export {ControlError} from './control.js'
-export {createControlClient} from './control-client.js'
 export type {Sandbox, SandboxEnv, SandboxOptions} from './server.js'
 export {startSandbox} from './server.js'
 export type {ExpireKind, LogEntry, SecretKind, SecretRecord} from './state.js'
 export {totp, verifyTotp} from './totp.js'
-export {exportLines, sandboxBanner, untilSignal} from './banner.js'

@@ -6,7 +6,7 @@ import {newId} from './ids.js'
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const REFRESH_GRANT = 'refresh_token'
-const KNOWN_GRANTS = new Set([DEVICE_GRANT, REFRESH_GRANT, 'authorization_code'])
+const KNOWN_GRANTS = new Set(['authorization_code', DEVICE_GRANT, REFRESH_GRANT])
 /** Polls may arrive this much early (timer and network jitter) before SlowDown answers. */
 const POLL_SLACK_MS = 150
 

@@ -57,7 +57,7 @@ export function listAccounts(state: SandboxState, query: URLSearchParams) {
   }
 }
 
-function findAccount(state: SandboxState, accountId: string | null): AccountConfig | undefined {
+function findAccount(state: SandboxState, accountId: null | string): AccountConfig | undefined {
   if (!accountId) throw PortalErrors.invalidRequest('account_id is required')
   return state.config.accounts.find((account) => account.id === accountId)
 }

@@ -1,9 +1,10 @@
-/** startSandbox: one HTTP server on 127.0.0.1 answering SSO-OIDC, the SSO portal, STS, IAM and the control API. */
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {approvalPage, decisionPage, failurePage} from './approval-page.js'
+/** startSandbox: one HTTP server on 127.0.0.1 answering SSO-OIDC, the SSO portal, STS, IAM and the control API. */
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+
 import {ApiError, PortalErrors} from './api-error.js'
+import {approvalPage, decisionPage, failurePage} from './approval-page.js'
 import {handleAws, renderFailure} from './aws-handlers.js'
 import {type AwsRoute, routeAwsRequest} from './aws-routes.js'
 import {loadSandboxConfigFile} from './config-file.js'
@@ -44,7 +45,10 @@ export interface Sandbox {
   readonly url: string
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const sleep = (ms: number) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms)
+  })
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const config = normaliseConfig(options.config ?? loadSandboxConfigFile())

@@ -1,6 +1,7 @@
+import type {IncomingHttpHeaders} from 'node:http'
+
 /** AWS Signature Version 4, as servers check it: parse the Authorization header, rebuild, compare. */
 import {createHash, createHmac, timingSafeEqual} from 'node:crypto'
-import type {IncomingHttpHeaders} from 'node:http'
 
 export interface ParsedAuthorization {
   accessKeyId: string
@@ -32,7 +33,10 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
 
 /** RFC 3986 encoding as SigV4 wants it (unreserved characters kept, everything else %XX uppercase). */
 export function uriEncode(value: string): string {
-  return encodeURIComponent(value).replaceAll(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+  return encodeURIComponent(value).replaceAll(
+    /[!'()*]/g,
+    (char) => `%${char.codePointAt(0)!.toString(16).toUpperCase()}`,
+  )
 }
 
 function safeDecode(value: string): string {

@@ -23,9 +23,9 @@ export interface LogEntry {
   /** who called: a principal ARN, `sso-user:<name>`, an OIDC client id, or `anonymous` */
   caller: string
   durationMs: number
+  operation: string
   /** `ok`, an AWS error code, or `fault:<kind>` */
   outcome: string
-  operation: string
   service: 'control' | 'iam' | 'oidc' | 'page' | 'portal' | 'sts' | 'unknown'
   status: number
   time: string

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- HOTP is defined in bit operations (RFC 4226) */
 import {createHmac} from 'node:crypto'
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'

@@ -2,7 +2,7 @@
 export type XmlValue = boolean | number | string | undefined | XmlValue[] | {[key: string]: XmlValue}
 
 export function escapeXml(text: string): string {
-  return text.replaceAll(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`)
+  return text.replaceAll(/[<>&'"]/g, (char) => `&#${char.codePointAt(0)};`)
 }
 
 /** Objects become child elements in key order, arrays become `<member>` lists, undefined is left out. */

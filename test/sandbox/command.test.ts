@@ -1,0 +1,109 @@
+import {expect} from 'chai'
+import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {startTestSandbox} from '../helpers/sandbox.js'
+import {clients, startDevice} from './sdk-clients.js'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+/** Runs the oclif command class as the entry point would: typed errors become their exit code. */
+const SCRIPT = `
+const {default: Sandbox} = await import('./src/commands/sandbox.ts')
+try { await Sandbox.run(process.argv.slice(1), process.cwd()) }
+catch (error) { console.error('Error: ' + error.message); process.exit(error.exitCode ?? 1) }
+`
+
+function runCommand(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, '--', ...args], {
+    cwd: ROOT,
+    env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+  })
+}
+
+function collect(child: ChildProcessWithoutNullStreams) {
+  const output = {stderr: '', stdout: ''}
+  child.stdout.on('data', (chunk) => {
+    output.stdout += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    output.stderr += chunk
+  })
+  const exit = new Promise<null | number>((resolve) => {
+    child.on('exit', (code) => resolve(code))
+  })
+  return {exit, output}
+}
+
+async function waitFor(check: () => boolean, what: string, ms = 20_000) {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => {
+      setTimeout(resolve, 50)
+    })
+  }
+}
+
+describe('terrace sandbox command', function () {
+  this.timeout(40_000)
+
+  it('prints the export lines, serves AWS calls (auto-approve on) and stops cleanly on Ctrl-C (SIGINT)', async () => {
+    const child = runCommand(['--auto-approve'])
+    const {exit, output} = collect(child)
+    try {
+      await waitFor(() => output.stdout.includes('Press Ctrl-C to stop.'), 'the banner')
+      const exports = Object.fromEntries(
+        [...output.stdout.matchAll(/^export (AWS_ENDPOINT_URL\w*)=(\S+)$/gm)].map((match) => [match[1], match[2]]),
+      )
+      expect(Object.keys(exports).sort()).to.deep.equal([
+        'AWS_ENDPOINT_URL',
+        'AWS_ENDPOINT_URL_IAM',
+        'AWS_ENDPOINT_URL_SSO',
+        'AWS_ENDPOINT_URL_SSO_OIDC',
+        'AWS_ENDPOINT_URL_STS',
+      ])
+      const url = exports.AWS_ENDPOINT_URL
+      expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
+      expect(new Set(Object.values(exports))).to.deep.equal(new Set([url]))
+      expect(output.stdout).to.contain('auto-approve on')
+      const token = await (await startDevice(clients(url).oidc)).poll()
+      expect(token.accessToken).to.match(/^aoa/)
+    } finally {
+      child.kill('SIGINT')
+    }
+
+    expect(await exit).to.equal(0)
+    expect(output.stdout).to.contain('Sandbox stopped (SIGINT)')
+  })
+
+  it('uses --config and --port, and refuses a broken config (exit 4) or a busy port (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'terrace-sandbox-cmd-'))
+    const busy = await startTestSandbox()
+    try {
+      writeFileSync(
+        join(dir, 'small.json'),
+        JSON.stringify({accounts: {solo: {id: '123456789012'}}, sso: {user: 'bob'}}),
+      )
+      const child = runCommand(['--config', join(dir, 'small.json')])
+      const run = collect(child)
+      await waitFor(() => run.output.stdout.includes('Press Ctrl-C'), 'the banner')
+      child.kill('SIGTERM')
+      expect(await run.exit).to.equal(0)
+      expect(run.output.stdout).to.contain('SSO user bob, 1 accounts')
+
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({accounts: {solo: {id: '12'}}}))
+      const bad = collect(runCommand(['--config', join(dir, 'bad.json')]))
+      expect(await bad.exit).to.equal(4)
+      expect(bad.output.stderr).to.contain('accounts.solo.id must be a 12-digit account id')
+
+      const port = collect(runCommand(['--port', String(busy.sandbox.port)]))
+      expect(await port.exit).to.equal(2)
+      expect(port.output.stderr).to.contain(`port ${busy.sandbox.port} is already in use`)
+    } finally {
+      await busy.stop()
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
+})
