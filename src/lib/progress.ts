@@ -4,7 +4,8 @@
  */
 export interface Progress {
   stop(finalLine?: string): void
-  update(text: string): void
+  /** replace the status text; `important` lines are always printed in plain (non-terminal) mode */
+  update(text: string, important?: boolean): void
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
@@ -24,8 +25,8 @@ export function startProgress(
       stop(finalLine) {
         if (finalLine) stream.write(`${finalLine}\n`)
       },
-      update(next) {
-        if (next === current && Date.now() - last < every) return
+      update(next, important) {
+        if (!important && Date.now() - last < every) return
         current = next
         last = Date.now()
         stream.write(`${current}\n`)

@@ -31,7 +31,7 @@ export function loginUi(options: {openBrowser: boolean; stream?: NodeJS.WriteStr
       progress?.update(waiting())
     },
     onSlowDown(intervalMs: number) {
-      progress?.update(`AWS asked terrace to poll less often; now every ${intervalMs / 1000}s.`)
+      progress?.update(`AWS asked terrace to poll less often; now every ${intervalMs / 1000}s.`, true)
     },
   }
 }

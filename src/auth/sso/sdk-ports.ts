@@ -47,6 +47,13 @@ export async function sdkPortal(region: string): Promise<PortalPort> {
         sessionToken: creds.sessionToken!,
       }
     },
+    async listAccounts(input) {
+      const out = await client.send(new sdk.ListAccountsCommand(input))
+      return {
+        accounts: (out.accountList ?? []).map((a) => ({accountId: a.accountId!, accountName: a.accountName})),
+        nextToken: out.nextToken,
+      }
+    },
     async logout(input) {
       await client.send(new sdk.LogoutCommand(input))
     },

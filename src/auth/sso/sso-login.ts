@@ -38,14 +38,6 @@ export interface LoginUi extends PollEvents {
   onCode(authorization: DeviceAuthorization): void
 }
 
-export interface TokenStatus {
-  accessTokenExpiresAt: null | number
-  loggedIn: boolean
-  refreshable: boolean
-  region: null | string
-  startUrl: string
-}
-
 /**
  * The SSO identity for one start URL: device-flow login, the stored token, silent renewal through the refresh
  * grant (single-flight across processes: refresh tokens rotate, so two processes renewing at once must not both
@@ -66,26 +58,22 @@ export class SsoLogin {
   }
 
   /**
-   * Logs in: reuses a valid token (or one the refresh grant renews) unless `force`; otherwise runs the device
-   * flow, registering the client first when no unexpired registration is stored.
+   * AWS refused `rejected` (UnauthorizedException) although it had not reached its expiry: renew it through the
+   * refresh grant. When several processes see the same refusal, the first renews and the others get its token.
+   */
+  async renewRejected(startUrl: string, rejected: string): Promise<SsoToken> {
+    return this.renew(startUrl, 0, rejected)
+  }
+
+  /**
+   * Runs the device flow (registering the client first when no unexpired registration is stored) and stores the
+   * new token. Whether a login is needed at all is ssoStatus's question.
    */
   async login(
     startUrl: string,
     region: string,
-    options: {force?: boolean; signal?: AbortSignal; ui: LoginUi},
-  ): Promise<{renewed: boolean; reused: boolean; token: SsoToken}> {
-    if (!options.force) {
-      const existing = await this.readToken(startUrl)
-      if (existing && this.isFresh(existing, 60_000)) return {renewed: false, reused: true, token: existing}
-      if (existing?.refreshToken) {
-        try {
-          return {renewed: true, reused: true, token: await this.renew(startUrl, 60_000)}
-        } catch (error) {
-          if (!(error instanceof NotLoggedInError)) throw error
-        }
-      }
-    }
-
+    options: {signal?: AbortSignal; ui: LoginUi},
+  ): Promise<SsoToken> {
     const oidc = await this.deps.oidc(region)
     const registration = await this.registration(startUrl, region, oidc)
     const endpoint = endpointFor('sso_oidc', region, this.deps.env)
@@ -112,7 +100,7 @@ export class SsoLogin {
     })
     const token = this.tokenFrom(grant, startUrl, region)
     await this.deps.store.set(ssoTokenEntry(startUrl), JSON.stringify(token))
-    return {renewed: false, reused: false, token}
+    return token
   }
 
   async readToken(startUrl: string): Promise<SsoToken | undefined> {
@@ -125,29 +113,17 @@ export class SsoLogin {
     }
   }
 
-  async status(startUrl: string): Promise<TokenStatus> {
-    const token = await this.readToken(startUrl)
-    const loggedIn = Boolean(token && this.isFresh(token, 0))
-    return {
-      accessTokenExpiresAt: token?.expiresAt ?? null,
-      loggedIn,
-      refreshable: Boolean(token?.refreshToken),
-      region: token?.region ?? null,
-      startUrl,
-    }
-  }
-
   private isFresh(token: SsoToken, marginMs: number): boolean {
     return token.expiresAt - marginMs > this.deps.clock.now()
   }
 
   /** The stored client registration for this start URL, or a new one when missing or about to expire. */
   private async registration(startUrl: string, region: string, oidc: OidcPort): Promise<ClientRegistration> {
-    const entry = ssoClientEntry(startUrl)
+    const entry = ssoClientEntry(startUrl, region)
     const raw = await this.deps.store.get(entry)
     if (raw) {
       const stored = JSON.parse(raw) as ClientRegistration
-      if (stored.region === region && stored.expiresAt - REGISTRATION_MARGIN_MS > this.deps.clock.now()) return stored
+      if (stored.expiresAt - REGISTRATION_MARGIN_MS > this.deps.clock.now()) return stored
     }
 
     let out
@@ -175,14 +151,14 @@ export class SsoLogin {
   }
 
   /** Refresh-grant renewal under a per-start-URL lock; re-reads after acquiring it (another process may have won). */
-  private async renew(startUrl: string, marginMs: number): Promise<SsoToken> {
+  private async renew(startUrl: string, marginMs: number, rejected?: string): Promise<SsoToken> {
     const lockPath = join(this.deps.lockDir, `sso-${createHash('sha256').update(startUrl).digest('hex').slice(0, 16)}.lock`)
     return withLock(lockPath, async () => {
       const token = await this.readToken(startUrl)
       if (!token) throw notLoggedIn(startUrl)
-      if (this.isFresh(token, marginMs)) return token
+      if (token.accessToken !== rejected && this.isFresh(token, marginMs)) return token
       if (!token.refreshToken) throw notLoggedIn(startUrl, 'expired')
-      const rawRegistration = await this.deps.store.get(ssoClientEntry(startUrl))
+      const rawRegistration = await this.deps.store.get(ssoClientEntry(startUrl, token.region))
       if (!rawRegistration) throw notLoggedIn(startUrl, 'expired')
       const registration = JSON.parse(rawRegistration) as ClientRegistration
       const oidc = await this.deps.oidc(token.region)

@@ -61,6 +61,11 @@ export interface PortalPort {
     secretAccessKey: string
     sessionToken: string
   }>
+  /** one page of the accounts the token reaches (also the cheapest way to check a token server-side) */
+  listAccounts(input: {accessToken: string; maxResults?: number; nextToken?: string}): Promise<{
+    accounts: Array<{accountId: string; accountName?: string}>
+    nextToken?: string
+  }>
   logout(input: {accessToken: string}): Promise<void>
 }
 

@@ -2,21 +2,21 @@ import {Flags} from '@oclif/core'
 
 import {createAuthServices} from '../../../auth/services.js'
 import {loginUi} from '../../../auth/sso/login-ui.js'
+import {ssoStatus} from '../../../auth/sso/sso-status.js'
 import {resolveSsoTarget} from '../../../auth/sso/sso-target.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 
 export interface LoginResult {
+  /** false when a valid login (possibly renewed silently through the refresh grant) was already there */
+  deviceFlow: boolean
   expiresAt: string
   region: string
-  /** true when an existing login was reused (renewed silently when `renewed`) and no device flow ran */
-  reused: boolean
-  renewed: boolean
   startUrl: string
 }
 
 export default class AwsSsoLogin extends TerraceCommand {
-  static aliases = ['sso:login']
-  static description = `Log in to AWS IAM Identity Center with the device flow.
+  static override aliases = ['sso:login']
+  static override description = `Log in to AWS IAM Identity Center with the device flow.
 
 Inside a project, the start URL and region come from config/common.tfvars (sso_start_url, sso_region); outside
 one, pass --start-url and --region. terrace prints a URL and a code, opens your browser, and waits for you to
@@ -24,14 +24,14 @@ approve. The token and refresh token go to the OS keychain (or terrace's encrypt
 file, and are shared by every project using the same start URL. Already logged in: nothing to do (--force
 logs in again). An expired token with a valid refresh token is renewed without a browser.`
 
-  static enableJsonFlag = true
-  static examples = [
+  static override enableJsonFlag = true
+  static override examples = [
     '<%= config.bin %> aws sso login',
     '<%= config.bin %> sso login --no-browser',
     '<%= config.bin %> aws sso login --start-url https://my-org.awsapps.com/start --region eu-west-1',
   ]
 
-  static flags = {
+  static override flags = {
     force: Flags.boolean({description: 'log in again even when the current login is still valid'}),
     'no-browser': Flags.boolean({description: 'do not open a browser; print the URL and code only'}),
     region: Flags.string({description: 'IAM Identity Center region (outside a project, or to override sso_region)'}),
@@ -47,18 +47,20 @@ logs in again). An expired token with a valid refresh token is renewed without a
     process.once('SIGINT', onSigint)
     const ui = loginUi({openBrowser: !flags['no-browser'] && Boolean(process.stdin.isTTY && process.stderr.isTTY)})
     try {
-      const result = await services.ssoLogin.login(target.startUrl, target.region, {force: flags.force, signal: abort.signal, ui})
-      ui.done()
-      const expiresAt = new Date(result.token.expiresAt).toISOString()
-      if (result.reused && !result.renewed) {
-        this.logToStderr(`Already logged in to ${target.startUrl} until ${expiresAt} (use --force to log in again).`)
-      } else if (result.renewed) {
-        this.logToStderr(`Login renewed for ${target.startUrl}, valid until ${expiresAt}.`)
-      } else {
-        this.logToStderr(`Logged in to ${target.startUrl}, valid until ${expiresAt}.`)
+      if (!flags.force) {
+        const status = await ssoStatus(target.startUrl, {portal: services.portal, ssoLogin: services.ssoLogin})
+        if (status.loggedIn && status.expiresAt !== null) {
+          const expiresAt = new Date(status.expiresAt).toISOString()
+          this.logToStderr(`Already logged in to ${target.startUrl} until ${expiresAt} (use --force to log in again).`)
+          return {deviceFlow: false, expiresAt, region: target.region, startUrl: target.startUrl}
+        }
       }
 
-      return {expiresAt, region: target.region, renewed: result.renewed, reused: result.reused, startUrl: target.startUrl}
+      const token = await services.ssoLogin.login(target.startUrl, target.region, {signal: abort.signal, ui})
+      ui.done()
+      const expiresAt = new Date(token.expiresAt).toISOString()
+      this.logToStderr(`Logged in to ${target.startUrl}, valid until ${expiresAt}.`)
+      return {deviceFlow: true, expiresAt, region: target.region, startUrl: target.startUrl}
     } finally {
       ui.done()
       process.removeListener('SIGINT', onSigint)

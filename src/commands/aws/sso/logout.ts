@@ -6,16 +6,16 @@ import {resolveSsoTarget} from '../../../auth/sso/sso-target.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 
 export default class AwsSsoLogout extends TerraceCommand {
-  static aliases = ['sso:logout']
-  static description = `Log out of AWS IAM Identity Center and wipe every credential derived from the login.
+  static override aliases = ['sso:logout']
+  static override description = `Log out of AWS IAM Identity Center and wipe every credential derived from the login.
 
 Revokes the access and refresh tokens server-side (sso:Logout), then deletes from the vault the token, the
 client registration and every cached role credential of that start URL. A token that already expired or was
 revoked is not an error: the local wipe still happens. --all does this for every start URL terrace holds.`
 
-  static enableJsonFlag = true
-  static examples = ['<%= config.bin %> aws sso logout', '<%= config.bin %> sso logout --all']
-  static flags = {
+  static override enableJsonFlag = true
+  static override examples = ['<%= config.bin %> aws sso logout', '<%= config.bin %> sso logout --all']
+  static override flags = {
     all: Flags.boolean({description: 'log out of every start URL terrace holds a login for'}),
     region: Flags.string({description: 'IAM Identity Center region (outside a project)'}),
     'start-url': Flags.string({description: 'AWS access portal URL (outside a project)'}),
