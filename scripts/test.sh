@@ -4,7 +4,8 @@
 set -e
 cd "$(dirname "$0")/.."
 sh scripts/system-deps.sh
-npm ci --no-audit --no-fund
+# npm ci rejects the lock file npm 11 writes here (it omits other platforms' optional binaries), so install from it.
+npm install --no-audit --no-fund
 npm run build
 npm run lint
 npx tsc --noEmit -p tsconfig.test.json
