@@ -33,6 +33,8 @@ export interface RuntimeSettings {
   /** Rate limit of the SSO portal APIs (ListAccounts, ListAccountRoles, GetRoleCredentials, Logout); null = none. */
   portalRateLimit: null | RateLimitSettings
   rejectReusedTotp: boolean
+  /** Answer this many of the next device-code polls with SlowDownException, whatever their timing (AWS may). */
+  slowDownPolls: number
 }
 
 export interface SsoLifetimes {
@@ -296,7 +298,8 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
       clientRegistration: positiveInt(sso.clientRegistrationLifetime, 'sso.clientRegistrationLifetime', 7_776_000),
       deviceCode: positiveInt(sso.deviceCodeExpiresIn, 'sso.deviceCodeExpiresIn', 600),
       refreshToken: positiveInt(sso.refreshTokenLifetime, 'sso.refreshTokenLifetime', 7_776_000),
-      roleCredentials: positiveInt(sso.roleCredentialLifetime, 'sso.roleCredentialLifetime', 3600, 900),
+      // AWS never issues SSO role credentials shorter than 15 min; tests of renewal need shorter ones
+      roleCredentials: positiveInt(sso.roleCredentialLifetime, 'sso.roleCredentialLifetime', 3600, 1),
     },
     pollInterval,
     region: input.region ?? 'us-east-1',
@@ -306,6 +309,7 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
       latencyMs: positiveInt(input.latencyMs, 'latencyMs', 0, 0),
       portalRateLimit: normaliseRateLimit(input.rateLimit?.portal, 'rateLimit.portal'),
       rejectReusedTotp: input.mfa?.rejectReusedCodes === true,
+      slowDownPolls: 0,
     },
     ssoUser: sso.user ?? 'alice',
     ...(sso.startUrl ? {startUrl: sso.startUrl} : {}),

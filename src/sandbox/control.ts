@@ -12,6 +12,7 @@ export interface SettingsPatch {
   latencyMs?: number
   portalRateLimit?: null | RateLimitSettings
   rejectReusedTotp?: boolean
+  slowDownPolls?: number
 }
 
 export interface PendingUserCode {
@@ -55,6 +56,11 @@ function applyPatch(current: RuntimeSettings, patch: SettingsPatch): RuntimeSett
   const next = structuredClone(current)
   if (patch.autoApprove !== undefined) next.autoApprove = patch.autoApprove === true
   if (patch.rejectReusedTotp !== undefined) next.rejectReusedTotp = patch.rejectReusedTotp === true
+  if (patch.slowDownPolls !== undefined) {
+    if (!Number.isInteger(patch.slowDownPolls) || patch.slowDownPolls < 0)
+      throw new SandboxConfigError('slowDownPolls must be an integer >= 0')
+    next.slowDownPolls = patch.slowDownPolls
+  }
   if (patch.latencyMs !== undefined) {
     if (!Number.isInteger(patch.latencyMs) || patch.latencyMs < 0)
       throw new SandboxConfigError('latencyMs must be an integer >= 0')

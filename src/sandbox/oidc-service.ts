@@ -137,6 +137,11 @@ function deviceCodeGrant(state: SandboxState, client: ClientRecord, body: Json) 
     now - device.lastPollAt < device.interval * 1000 - POLL_SLACK_MS
   device.lastPollAt = now
   if (tooSoon) throw OidcErrors.slowDown('Client is polling too quickly')
+  if (state.settings.slowDownPolls > 0) {
+    state.settings.slowDownPolls--
+    throw OidcErrors.slowDown('Client is polling too quickly')
+  }
+
   if (device.status === 'pending') throw OidcErrors.authorizationPending('Authorization is still pending')
   device.status = 'consumed'
   return issueTokens(state, client, state.config.ssoUser, newId.clientId(), client.scopes)

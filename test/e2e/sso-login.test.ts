@@ -9,7 +9,7 @@ import {cpSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {assertBuilt, type CliResult, collect, REPO, runCli, spawnCli, waitFor} from '../helpers/cli.js'
+import {assertBuilt, type CliResult, collect, REPO, runCli, spawnCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
@@ -57,7 +57,6 @@ async function loginApproving(s: Scenario, decision: 'approve' | 'deny' | 'none'
   const running = collect(spawnCli(['aws', 'sso', 'login', '--no-browser'], {cwd: s.layer, env: s.env}))
   if (decision !== 'none') {
     let code: string | undefined
-    await waitFor(() => false, 0).catch(() => {})
     const until = Date.now() + 15_000
     while (!code && Date.now() < until) {
       code = (await s.sb.control.pendingUserCodes())[0]?.userCode
@@ -202,6 +201,19 @@ describe('e2e: device flow endings', function () {
     expect(result.code).to.equal(6)
     expect(result.stderr).to.match(/denied/)
     expect(result.stderr).not.to.match(/\n\s+at /)
+  })
+
+  it('SlowDown makes the next poll 5 s later (on the sandbox request log)', async () => {
+    s = await setUp('file', {sso: {pollInterval: 1}})
+    await s.sb.control.updateSettings({slowDownPolls: 1})
+    const result = await loginApproving(s)
+    expect(result.code, result.stderr).to.equal(0)
+    const polls = (await s.sb.control.requestLog()).filter((e) => e.operation === 'CreateToken')
+    expect(polls.map((p) => p.outcome)).to.deep.equal(['SlowDownException', 'ok'])
+    const gap = Date.parse(polls[1].time) - Date.parse(polls[0].time)
+    // the interval was 1 s; after SlowDown it is 1 + 5 s
+    expect(gap).to.be.at.least(5900).and.below(9000)
+    expect(result.stderr).to.match(/poll less often; now every 6s/)
   })
 
   it('an expired device code ends with exit 5 naming the login command', async () => {
