@@ -47,6 +47,13 @@ export async function sdkPortal(region: string): Promise<PortalPort> {
         sessionToken: creds.sessionToken!,
       }
     },
+    async listAccountRoles(input) {
+      const out = await client.send(new sdk.ListAccountRolesCommand(input))
+      return {
+        nextToken: out.nextToken,
+        roles: (out.roleList ?? []).map((r) => ({accountId: r.accountId ?? input.accountId, roleName: r.roleName!})),
+      }
+    },
     async listAccounts(input) {
       const out = await client.send(new sdk.ListAccountsCommand(input))
       return {

@@ -61,6 +61,11 @@ export interface PortalPort {
     secretAccessKey: string
     sessionToken: string
   }>
+  /** one page of the roles the token may take in one account (`aws configure sso --all`) */
+  listAccountRoles(input: {accessToken: string; accountId: string; maxResults?: number; nextToken?: string}): Promise<{
+    nextToken?: string
+    roles: Array<{accountId: string; roleName: string}>
+  }>
   /** one page of the accounts the token reaches (also the cheapest way to check a token server-side) */
   listAccounts(input: {accessToken: string; maxResults?: number; nextToken?: string}): Promise<{
     accounts: Array<{accountId: string; accountName?: string}>

@@ -1,0 +1,150 @@
+import type {ManagedProfile} from '../auth/credentials/profile-registry.js'
+import type {ProfileBinding, SsoRoleRef} from '../auth/credentials/types.js'
+import type {ReachableRole} from './sso-role-listing.js'
+
+import {editAwsConfigFile} from './config-file.js'
+import {credentialProcessLine} from './credential-process-line.js'
+import {AwsProfileSection} from './managed-block.js'
+
+/** One profile `aws configure sso` writes. */
+export interface PlannedProfile {
+  name: string
+  ref: SsoRoleRef
+  region: string
+}
+
+export interface ProjectNaming {
+  /** project account name → id and region (account.tfvars region, when set) */
+  accounts: Record<string, {id: null | string; region?: null | string}>
+  /** region_primary (or region, or the SSO region): the region of accounts without their own */
+  defaultRegion: string
+  project: string
+  ssoRegion: string
+  startUrl: string
+}
+
+/** `My Account (prod)` → `my-account-prod`: lowercase letters, digits, dots and underscores, hyphen-separated. */
+export function sanitizeName(text: string): string {
+  return text
+    .toLowerCase()
+    .replaceAll(/[^\w.]+/g, '-')
+    .replaceAll(/^-+|-+$/g, '')
+}
+
+/**
+ * The profiles to write: every (account, role) the project uses, then (with `--all`) every role the SSO login
+ * reaches. A reachable role in an account the project knows is named after the project's account; others after
+ * the SSO account name (`<project>-<name>-<role>`, with the account id added if two accounts share a name).
+ */
+export function planProfiles(
+  naming: ProjectNaming,
+  bindings: ProfileBinding[],
+  reachable: ReachableRole[] = [],
+): PlannedProfile[] {
+  const regionOf = (account: null | string) => (account && naming.accounts[account]?.region) || naming.defaultRegion
+  const planned = new Map<string, PlannedProfile>()
+  const seen = new Set<string>()
+  for (const binding of bindings) {
+    planned.set(binding.name, {name: binding.name, ref: binding.ref, region: regionOf(binding.ref.account)})
+    seen.add(`${binding.ref.accountId}/${binding.ref.role}`)
+  }
+
+  const accountById = new Map(
+    Object.entries(naming.accounts).flatMap(([name, info]) => (info.id ? [[info.id, name] as const] : [])),
+  )
+  const sorted = [...reachable].sort(
+    (a, b) => a.accountId.localeCompare(b.accountId) || a.roleName.localeCompare(b.roleName),
+  )
+  for (const role of sorted) {
+    if (seen.has(`${role.accountId}/${role.roleName}`)) continue
+    seen.add(`${role.accountId}/${role.roleName}`)
+    const account = accountById.get(role.accountId) ?? null
+    const label = account ?? (sanitizeName(role.accountName ?? '') || role.accountId)
+    let name = `${naming.project}-${label}-${role.roleName.toLowerCase()}`
+    if (planned.has(name)) name = `${naming.project}-${label}-${role.accountId}-${role.roleName.toLowerCase()}`
+    const ref: SsoRoleRef = {
+      account,
+      accountId: role.accountId,
+      kind: 'sso',
+      role: role.roleName,
+      source: null,
+      ssoRegion: naming.ssoRegion,
+      startUrl: naming.startUrl,
+    }
+    planned.set(name, {name, ref, region: regionOf(account)})
+  }
+
+  return [...planned.values()]
+}
+
+export interface ConfiguredProfile {
+  accountId: string
+  name: string
+  region: string
+  role: string
+  status: 'unchanged' | 'written'
+}
+
+export interface ConfigureResult {
+  configFile: string
+  profiles: ConfiguredProfile[]
+}
+
+/**
+ * Writes the planned profiles into the managed block of `configFile` (refusing, with nothing written, any name the
+ * user already defines outside it), then records them in terrace's profile registry.
+ */
+export async function writeSsoProfiles(
+  planned: PlannedProfile[],
+  deps: {
+    configFile: string
+    /** absolute path of terrace's entry point (bin/run.js) */
+    entry: string
+    /** absolute path of node */
+    node: string
+    updateRegistry(set: Record<string, ManagedProfile>): Promise<unknown>
+  },
+): Promise<ConfigureResult> {
+  const sections: AwsProfileSection[] = planned.map((p) => ({
+    name: p.name,
+    settings: [
+      ['credential_process', credentialProcessLine({entry: deps.entry, node: deps.node, profile: p.name})],
+      ['region', p.region],
+    ],
+  }))
+  const edit = await editAwsConfigFile(deps.configFile, {set: sections})
+  await deps.updateRegistry(Object.fromEntries(planned.map((p) => [p.name, {ref: p.ref, region: p.region}])))
+  const unchanged = new Set(edit.unchanged)
+  return {
+    configFile: deps.configFile,
+    profiles: planned.map((p) => ({
+      accountId: p.ref.accountId,
+      name: p.name,
+      region: p.region,
+      role: p.ref.role,
+      status: unchanged.has(p.name) ? 'unchanged' : 'written',
+    })),
+  }
+}
+
+/**
+ * Removes terrace's managed profiles of the given start URLs (every one with `all`) from the AWS config's block
+ * and from the registry. Registry entries whose profile is no longer in the block are dropped too.
+ */
+export async function forgetSsoProfiles(
+  startUrls: 'all' | string[],
+  deps: {
+    configFile: string
+    readRegistry(): Promise<Record<string, ManagedProfile>>
+    removeFromRegistry(names: string[]): Promise<unknown>
+  },
+): Promise<{configFile: string; removed: string[]}> {
+  const registry = await deps.readRegistry()
+  const names = Object.entries(registry)
+    .filter(([, profile]) => startUrls === 'all' || startUrls.includes(profile.ref.startUrl))
+    .map(([name]) => name)
+  if (startUrls !== 'all' && names.length === 0) return {configFile: deps.configFile, removed: []}
+  const edit = await editAwsConfigFile(deps.configFile, {remove: startUrls === 'all' ? 'all' : names})
+  if (names.length > 0) await deps.removeFromRegistry(names)
+  return {configFile: deps.configFile, removed: [...new Set(edit.removed)].sort()}
+}

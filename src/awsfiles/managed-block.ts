@@ -1,0 +1,179 @@
+import {ConfigError} from '../lib/errors.js'
+
+/**
+ * terrace's managed block inside the user's AWS config, edited as text: everything outside the two marker lines
+ * is kept byte for byte. Pure functions (no file access).
+ */
+export const BLOCK_BEGIN =
+  '# >>> terrace managed profiles (do not edit: `terrace aws configure sso` rewrites this block) >>>'
+export const BLOCK_END = '# <<< terrace managed profiles <<<'
+
+/** One profile section terrace writes: `[profile <name>]` (or `[default]`) and its settings, in order. */
+export interface AwsProfileSection {
+  name: string
+  settings: Array<[key: string, value: string]>
+}
+
+export interface BlockEdit {
+  /** profiles to drop from the block (names); `all` empties it */
+  remove?: 'all' | string[]
+  /** profiles to add or replace in the block */
+  set?: AwsProfileSection[]
+}
+
+export interface BlockEditResult {
+  /** names of `set` profiles whose text changed or that were added */
+  changed: string[]
+  /** names removed from the block */
+  removed: string[]
+  text: string
+  /** names of `set` profiles already present with the same text */
+  unchanged: string[]
+}
+
+interface ParsedFile {
+  /** text after the end marker line (including its line ending), or '' */
+  after: string
+  /** text before the begin marker line */
+  before: string
+  /** the block's profiles as raw lines (without line endings), in file order */
+  block: Map<string, string[]> | null
+  /** whether the end marker line had a line ending */
+  endHasEol: boolean
+  eol: '\n' | '\r\n'
+  /** 0-based line indexes of the begin and end markers */
+  range: [number, number] | null
+}
+
+const SECTION = /^\s*\[\s*([^\]]*?)\s*\]/
+
+/** The profile a section header names: `[profile x]` → x, `[default]` → default; other sections → null. */
+export function sectionProfile(line: string): null | string {
+  const match = SECTION.exec(line)
+  if (!match) return null
+  const header = match[1]
+  if (header === 'default') return 'default'
+  const profile = /^profile\s+(.+)$/.exec(header)
+  return profile ? profile[1].trim() : null
+}
+
+export function detectEol(text: string): '\n' | '\r\n' {
+  const first = text.indexOf('\n')
+  return first > 0 && text[first - 1] === '\r' ? '\r\n' : '\n'
+}
+
+const isMarker = (line: string, marker: string): boolean => line.replace(/\r$/, '').trim() === marker
+
+function parse(text: string, file: string): ParsedFile {
+  const eol = detectEol(text)
+  const lines = text.split('\n')
+  const begins = lines.flatMap((line, i) => (isMarker(line, BLOCK_BEGIN) ? [i] : []))
+  const ends = lines.flatMap((line, i) => (isMarker(line, BLOCK_END) ? [i] : []))
+  if (begins.length === 0 && ends.length === 0)
+    return {after: '', before: text, block: null, endHasEol: true, eol, range: null}
+  if (begins.length !== 1 || ends.length !== 1 || ends[0] < begins[0]) {
+    const at = (begins.length === 1 ? ends : begins)[1] ?? begins[0] ?? ends[0]
+    throw new ConfigError(
+      `${file}:${at + 1}: terrace's managed block is broken (its marker lines are missing, repeated or out of order).`,
+      {
+        suggestion: `Remove the lines between "${BLOCK_BEGIN.slice(0, 36)}…" and "${BLOCK_END}" (and the markers), then run \`terrace aws configure sso\` again.`,
+      },
+    )
+  }
+
+  const [begin, end] = [begins[0], ends[0]]
+  const block = new Map<string, string[]>()
+  let current: null | string[] = null
+  for (let i = begin + 1; i < end; i++) {
+    const line = lines[i].replace(/\r$/, '')
+    const name = sectionProfile(line)
+    if (name !== null) {
+      current = [line]
+      block.set(name, current)
+    } else if (current && line.trim() !== '') {
+      current.push(line)
+    }
+  }
+
+  return {
+    after: lines.slice(end + 1).join('\n'),
+    before: lines.slice(0, begin).join('\n') + (begin > 0 ? '\n' : ''),
+    block,
+    endHasEol: end + 1 < lines.length,
+    eol,
+    range: [begin, end],
+  }
+}
+
+/** Profiles the user defined outside terrace's block (`[profile x]` → x, `[default]` → default), with line numbers. */
+export function userProfiles(text: string, file = 'AWS config'): Map<string, number> {
+  const parsed = parse(text, file)
+  const found = new Map<string, number>()
+  for (const [i, line] of text.split('\n').entries()) {
+    if (parsed.range && i >= parsed.range[0] && i <= parsed.range[1]) continue
+    const name = sectionProfile(line)
+    if (name !== null && !found.has(name)) found.set(name, i + 1)
+  }
+
+  return found
+}
+
+export function renderSection(section: AwsProfileSection): string[] {
+  const header = section.name === 'default' ? '[default]' : `[profile ${section.name}]`
+  return [header, ...section.settings.map(([key, value]) => `${key} = ${value}`)]
+}
+
+/**
+ * Applies `edit` to the block of `text` (creating the block at the end of the file, or removing it when it ends up
+ * empty). A `set` profile the user defined outside the block is a ConfigError (exit 4) naming it and the file.
+ */
+export function editManagedBlock(text: string, edit: BlockEdit, file: string): BlockEditResult {
+  const parsed = parse(text, file)
+  const user = userProfiles(text, file)
+  const clashes = (edit.set ?? []).filter((s) => user.has(s.name))
+  if (clashes.length > 0) {
+    const list = clashes.map((s) => `${s.name} (${file}:${user.get(s.name)})`).join(', ')
+    throw new ConfigError(
+      `${file} already defines ${clashes.length === 1 ? 'the profile' : 'profiles'} ${list} outside terrace's managed block; terrace does not overwrite your profiles.`,
+      {
+        suggestion: 'Rename or remove that profile in the file, then run `terrace aws configure sso` again.',
+      },
+    )
+  }
+
+  const block = new Map(parsed.block ?? [])
+  const removed: string[] = []
+  const removeNames = edit.remove === 'all' ? [...block.keys()] : (edit.remove ?? [])
+  for (const name of removeNames) if (block.delete(name)) removed.push(name)
+  const changed: string[] = []
+  const unchanged: string[] = []
+  for (const section of edit.set ?? []) {
+    const lines = renderSection(section)
+    const old = block.get(section.name)
+    if (old && old.join('\n') === lines.join('\n')) unchanged.push(section.name)
+    else changed.push(section.name)
+    block.set(section.name, lines)
+  }
+
+  const result = {changed, removed, unchanged}
+  const untouched = changed.length === 0 && removed.length === 0 && (parsed.block !== null || block.size === 0)
+  return {...result, text: untouched ? text : renderFile(text, parsed, block)}
+}
+
+/** The file with `block` as its managed block (appended when it had none, dropped when empty). */
+function renderFile(text: string, parsed: ParsedFile, block: Map<string, string[]>): string {
+  const {eol} = parsed
+  if (block.size === 0) {
+    // the block goes; when it was appended at the end of a file without a final newline, so does the newline added
+    const before = parsed.after === '' && !parsed.endHasEol ? parsed.before.replace(/\r?\n$/, '') : parsed.before
+    return before + parsed.after
+  }
+
+  const sorted = [...block.entries()].sort(([a], [b]) => a.localeCompare(b))
+  const sections = sorted.flatMap(([, lines], i) => (i === 0 ? lines : ['', ...lines]))
+  const body = [BLOCK_BEGIN, ...sections, BLOCK_END].join(eol)
+  if (parsed.block !== null) return parsed.before + body + (parsed.endHasEol ? eol : '') + parsed.after
+  // appended: keep a missing final newline missing (after the block), so removing the block restores the bytes
+  if (text === '') return body + eol
+  return text.endsWith('\n') ? text + body + eol : text + eol + body
+}

@@ -1,0 +1,97 @@
+import {Flags} from '@oclif/core'
+import {join} from 'node:path'
+
+import {awsErrorName, endpointFor, toTerraceError} from '../../../auth/aws-errors.js'
+import {updateProfileRegistry} from '../../../auth/credentials/profile-registry.js'
+import {projectBindings, projectSso} from '../../../auth/credentials/project-roles.js'
+import {createAuthServices} from '../../../auth/services.js'
+import {awsConfigFile} from '../../../awsfiles/aws-file-paths.js'
+import {ConfigureResult, planProfiles, writeSsoProfiles} from '../../../awsfiles/configure-sso.js'
+import {listReachableRoles, ReachableRole} from '../../../awsfiles/sso-role-listing.js'
+import {TerraceCommand} from '../../../cli/base-command.js'
+import {loadProject} from '../../../layers/project.js'
+import {homePaths} from '../../../lib/paths.js'
+import {startProgress} from '../../../lib/progress.js'
+
+export default class AwsConfigureSso extends TerraceCommand {
+  static override description = `Write the project's AWS profiles into your AWS config, for tools run outside terrace.
+
+From anywhere in the project, writes one profile per (account, role) the project uses, named as the project
+names them (<project>-<account>-<role>), into a block of your AWS config (AWS_CONFIG_FILE, else ~/.aws/config)
+between terrace's marker comments. Each profile gets its credentials from \`terrace credential-process\` (absolute
+paths: terrace need not be on PATH) and works from any folder. Everything outside the block is left byte for
+byte; a profile of yours with the same name is never overwritten (exit 4). Running it again changes nothing.
+--all also writes a profile for every account and role your SSO login reaches (needs \`terrace aws sso login\`).`
+static override enableJsonFlag = true
+  static override examples = ['<%= config.bin %> aws configure sso', '<%= config.bin %> aws configure sso --all --json']
+  static override flags = {
+    all: Flags.boolean({description: 'also every account and role your SSO login can reach (lists them in SSO)'}),
+  }
+
+  async run(): Promise<ConfigureResult> {
+    const {flags} = await this.parse(AwsConfigureSso)
+    const {env} = process
+    const project = await loadProject(process.cwd(), {env})
+    const sso = projectSso(project)
+    const {common} = project
+    const naming = {
+      accounts: project.accounts,
+      defaultRegion: common.regionPrimary ?? common.region ?? sso.ssoRegion,
+      project: common.project,
+      ...sso,
+    }
+    const reachable = flags.all ? await this.listRoles(sso) : []
+    const configDir = homePaths(env).config
+    const result = await writeSsoProfiles(planProfiles(naming, projectBindings(project), reachable), {
+      configFile: awsConfigFile(env),
+      entry: join(this.config.root, 'bin', 'run.js'),
+      node: process.execPath,
+      updateRegistry: (set) => updateProfileRegistry(configDir, {set}),
+    })
+    if (!this.jsonEnabled()) {
+      const width = Math.max(...result.profiles.map((p) => p.name.length))
+      for (const p of result.profiles)
+        this.log(`${p.status.padEnd(9)} ${p.name.padEnd(width)}  ${p.accountId} ${p.role} ${p.region}`)
+      const written = result.profiles.filter((p) => p.status === 'written').length
+      this.logToStderr(
+        written === 0
+          ? `${result.configFile}: unchanged (${result.profiles.length} profiles already up to date).`
+          : `${result.configFile}: wrote ${written} profiles, ${result.profiles.length - written} unchanged.`,
+      )
+    }
+
+    return result
+  }
+
+  private async listRoles(sso: {ssoRegion: string; startUrl: string}): Promise<ReachableRole[]> {
+    const services = await createAuthServices()
+    const portal = await services.portal(sso.ssoRegion)
+    let token = await services.ssoLogin.accessToken(sso.startUrl)
+    const progress = startProgress('[0/?] accounts', {plainEveryMs: 2000})
+    let total = 0
+    const options = {
+      onProgress(done: number, all: number) {
+        total = all
+        progress.update(`[${done}/${all}] accounts`)
+      },
+    }
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const roles = await listReachableRoles(portal, token.accessToken, options)
+          progress.stop(`[${total}/${total}] accounts: ${roles.length} roles`)
+          return roles
+        } catch (error) {
+          if (awsErrorName(error) !== 'UnauthorizedException' || attempt > 0) throw error
+          token = await services.ssoLogin.renewRejected(sso.startUrl, token.accessToken)
+        }
+      }
+    } catch (error) {
+      progress.stop()
+      throw toTerraceError(error, {
+        endpoint: endpointFor('sso', sso.ssoRegion, services.env),
+        what: 'listing your SSO accounts and roles',
+      })
+    }
+  }
+}
