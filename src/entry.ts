@@ -3,7 +3,8 @@
  * own `aws sso login|logout|status|refresh` and `aws configure sso`) go straight to the runner without loading
  * oclif, which costs 90-170 ms to import: these commands run many times a day and the user waits for every one.
  * Everything else, and `--help`/`-h` among terrace's own options (`terrace tf --help`), goes to oclif. Both
- * paths call the same service (runner/wrap-service.ts).
+ * paths call the same service (runner/wrap-service.ts). `terrace credential-process` (run by AWS tools, often many
+ * at once) goes to src/credential-process/ the same way: no oclif, and no AWS SDK when the cache answers.
  */
 import {exitCodeOf, formatError, isDebug} from './lib/errors.js'
 import {routeArgv} from './runner/route.js'
@@ -21,6 +22,16 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
   if (route.to === 'oclif') {
     const {execute} = await import('@oclif/core')
     await execute({args: argv, development: options.development, dir: options.dir})
+    return
+  }
+
+  if (route.to === 'credential-process') {
+    const {credentialProcessMain} = await import('./credential-process/main.js')
+    process.exitCode = await credentialProcessMain(route.args, {
+      env: process.env,
+      stderr: process.stderr,
+      stdout: process.stdout,
+    })
     return
   }
 

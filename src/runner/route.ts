@@ -23,10 +23,16 @@ export function isReservedAwsCommand(awsArgs: readonly string[]): boolean {
   return RESERVED_AWS.some(([group, names]) => first === group && second !== undefined && names.has(second))
 }
 
-export type Route = {args: string[]; kind: WrapKind; to: 'runner'} | {to: 'oclif'}
+export type Route =
+  {args: string[]; kind: WrapKind; to: 'runner'} | {args: string[]; to: 'credential-process'} | {to: 'oclif'}
 
 export function routeArgv(argv: readonly string[]): Route {
   const [name, ...args] = argv
+  // run by AWS tools' credential_process, often many at once: the fast path in src/credential-process/
+  if (name === 'credential-process') {
+    return args.some((a) => a === '--help' || a === '-h') ? {to: 'oclif'} : {args, to: 'credential-process'}
+  }
+
   const kind = name === undefined ? undefined : HOT.get(name)
   if (!kind) return {to: 'oclif'}
   let parsed

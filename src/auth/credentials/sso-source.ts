@@ -1,0 +1,133 @@
+import {createHash} from 'node:crypto'
+import {join} from 'node:path'
+
+import type {Clock} from '../../lib/clock.js'
+import type {SecretStore} from '../../vault/secret-store.js'
+import type {SsoLogin} from '../sso/sso-login.js'
+import type {PortalPort} from '../sso/types.js'
+import type {AwsCredentials, CredentialSource, SsoRoleRef} from './types.js'
+
+import {AwsRefusedError} from '../../lib/errors.js'
+import {withLock} from '../../lib/lock.js'
+import {normalizeStartUrl} from '../../vault/entries.js'
+import {awsErrorName, endpointFor, toTerraceError} from '../aws-errors.js'
+import {readCachedCredentials, writeCachedCredentials} from './credential-cache.js'
+import {isFresh} from './ttl.js'
+
+export interface SsoCredentialSourceDeps {
+  clock: Clock
+  env: NodeJS.ProcessEnv
+  /** directory of the cross-process locks (TERRACE_HOME/cache/locks) */
+  lockDir: string
+  portal(region: string): Promise<PortalPort>
+  ssoLogin: SsoLogin
+  store: SecretStore
+  /** see credentialTtlMs */
+  ttlMs: number
+}
+
+/** The lock serialising refreshes of one (start URL, account, role) across every terrace process. */
+export function roleLockPath(lockDir: string, ref: SsoRoleRef): string {
+  const key = `${normalizeStartUrl(ref.startUrl)}|${ref.accountId}|${ref.role}`
+  return join(lockDir, `role-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.lock`)
+}
+
+/** "apps-devstg (555555555555)" or just the id when the project's name for the account is unknown. */
+export const describeAccount = (ref: SsoRoleRef): string =>
+  ref.account ? `${ref.account} (${ref.accountId})` : ref.accountId
+
+/**
+ * Role credentials from IAM Identity Center (GetRoleCredentials), cached in the vault for at most ttlMs.
+ * A miss takes the role's lock, then looks at the cache again (another process may have just refreshed it), so
+ * N processes with a cold cache make one GetRoleCredentials per role. forceRefresh skips the cache, but credentials
+ * another process stored after this request looked at the cache still count (so forced refreshes single-flight too).
+ */
+export function createSsoCredentialSource(deps: SsoCredentialSourceDeps): CredentialSource {
+  const inFlight = new Map<string, Promise<AwsCredentials>>()
+
+  async function refresh(ref: SsoRoleRef, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials> {
+    return withLock(roleLockPath(deps.lockDir, ref), async () => {
+      const cached = await readCachedCredentials(deps.store, ref)
+      // forced: only credentials another process stored after this request saw the cache will do
+      const renewedMeanwhile = cached !== undefined && !sameCredentials(cached, seen)
+      if (cached && isFresh(cached, deps.clock.now(), deps.ttlMs) && (!force || renewedMeanwhile)) return cached
+
+      const creds = await fetchRoleCredentials(deps, ref)
+      await writeCachedCredentials(deps.store, ref, creds)
+      return creds
+    })
+  }
+
+  return {
+    async get(ref, options = {}) {
+      const force = Boolean(options.forceRefresh)
+      const key = `${force}|${roleLockPath('', ref)}`
+      let pending = inFlight.get(key)
+      if (pending) return pending // one refresh per role within this process too
+      const cached = await readCachedCredentials(deps.store, ref)
+      if (!force && cached && isFresh(cached, deps.clock.now(), deps.ttlMs)) return cached
+      pending = inFlight.get(key)
+      if (!pending) {
+        pending = refresh(ref, force, cached).finally(() => inFlight.delete(key))
+        inFlight.set(key, pending)
+      }
+
+      return pending
+    },
+  }
+}
+
+const sameCredentials = (a: AwsCredentials, b: AwsCredentials | undefined): boolean =>
+  b !== undefined && a.accessKeyId === b.accessKeyId && a.obtainedAt === b.obtainedAt
+
+/** GetRoleCredentials with the login's access token; a token AWS rejects is renewed once and the call retried. */
+async function fetchRoleCredentials(deps: SsoCredentialSourceDeps, ref: SsoRoleRef): Promise<AwsCredentials> {
+  const what = `getting credentials for role ${ref.role} in account ${describeAccount(ref)}`
+  const endpoint = endpointFor('sso', ref.ssoRegion, deps.env)
+  let token = await deps.ssoLogin.accessToken(ref.startUrl)
+  let portal: PortalPort
+  try {
+    portal = await deps.portal(ref.ssoRegion)
+  } catch (error) {
+    throw toTerraceError(error, {endpoint, what})
+  }
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = await portal.getRoleCredentials({
+        accessToken: token.accessToken,
+        accountId: ref.accountId,
+        roleName: ref.role,
+      })
+      return {
+        accessKeyId: out.accessKeyId,
+        expiration: out.expiration,
+        obtainedAt: deps.clock.now(),
+        secretAccessKey: out.secretAccessKey,
+        sessionToken: out.sessionToken,
+      }
+    } catch (error) {
+      const name = awsErrorName(error)
+      if (name === 'UnauthorizedException' && attempt === 1) {
+        token = await deps.ssoLogin.renewRejected(ref.startUrl, token.accessToken)
+        continue
+      }
+
+      if (/Forbidden|AccessDenied|ResourceNotFound/.test(name)) throw refused(ref, name, error)
+      throw toTerraceError(error, {endpoint, what})
+    }
+  }
+}
+
+function refused(ref: SsoRoleRef, name: string, cause: unknown): Error {
+  const from = ref.source ? ` The role comes from ${ref.source}.` : ''
+  return new AwsRefusedError(
+    `IAM Identity Center refused role ${ref.role} in account ${describeAccount(ref)} (${name}).${from}`,
+    {
+      cause,
+      suggestion:
+        `Check that your user has the permission set "${ref.role}" assigned in account ${ref.accountId} ` +
+        `(IAM Identity Center > AWS accounts)${ref.source ? `, or fix the role in ${ref.source}` : ''}.`,
+    },
+  )
+}

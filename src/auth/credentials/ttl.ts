@@ -1,0 +1,46 @@
+import type {AwsCredentials} from './types.js'
+
+import {ConfigError} from '../../lib/errors.js'
+
+/** Handed-out credentials are never older than this (DESIGN.md: at most 30 minutes). */
+export const MAX_CREDENTIAL_TTL_SECONDS = 1800
+/** Credentials are replaced this long before their TTL or AWS expiry ends (less for short test TTLs). */
+export const MAX_RENEW_MARGIN_MS = 2 * 60 * 1000
+
+/**
+ * How old cached role credentials may be when handed out: min(TERRACE_CREDENTIAL_TTL seconds, 1800) in ms.
+ * Unset or empty: 1800 s. Anything but a positive whole number of seconds is a ConfigError (exit 4).
+ */
+export function credentialTtlMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.TERRACE_CREDENTIAL_TTL?.trim()
+  if (!raw) return MAX_CREDENTIAL_TTL_SECONDS * 1000
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0) {
+    throw new ConfigError(
+      `TERRACE_CREDENTIAL_TTL must be a whole number of seconds above 0, not "${env.TERRACE_CREDENTIAL_TTL}".`,
+      {
+        suggestion: `Unset it (default ${MAX_CREDENTIAL_TTL_SECONDS} s) or set it to a number of seconds up to ${MAX_CREDENTIAL_TTL_SECONDS}.`,
+      },
+    )
+  }
+
+  return Math.min(Number(raw), MAX_CREDENTIAL_TTL_SECONDS) * 1000
+}
+
+/** How long before the end of their life credentials count as stale: 2 minutes, or 10 % of a short TTL. */
+export function renewMarginMs(ttlMs: number): number {
+  return Math.min(MAX_RENEW_MARGIN_MS, Math.floor(ttlMs / 10))
+}
+
+/** True when cached credentials may be handed out now: younger than the TTL and not close to AWS's expiry. */
+export function isFresh(creds: AwsCredentials, now: number, ttlMs: number): boolean {
+  const margin = renewMarginMs(ttlMs)
+  return now - creds.obtainedAt < ttlMs - margin && creds.expiration - now > margin
+}
+
+/**
+ * The Expiration terrace reports with credentials (credential_process JSON, container endpoint): the earlier of
+ * AWS's expiry and the end of the TTL, so SDKs ask again before the credentials are older than the TTL.
+ */
+export function handedOutExpiration(creds: AwsCredentials, ttlMs: number): number {
+  return Math.min(creds.expiration, creds.obtainedAt + ttlMs)
+}

@@ -1,0 +1,72 @@
+/**
+ * `terrace credential-process --profile <name>`: the credentials of a terrace-managed profile, for AWS tools'
+ * `credential_process`. Called many times at once by parallel tools, so the warm path is lean: the profile
+ * registry, the vault and the cached entry, nothing else (no oclif, no AWS SDK). Only a cache miss loads the
+ * refresh machinery (cold-path.ts), which loads the SDK. Never prompts.
+ */
+import {join} from 'node:path'
+
+import type {AwsCredentials} from '../auth/credentials/types.js'
+import type {SecretStore} from '../vault/secret-store.js'
+
+import {readCachedCredentials} from '../auth/credentials/credential-cache.js'
+import {type ManagedProfile, readProfileRegistry} from '../auth/credentials/profile-registry.js'
+import {credentialTtlMs, isFresh} from '../auth/credentials/ttl.js'
+import {ConfigError, NotLoggedInError} from '../lib/errors.js'
+import {homePaths} from '../lib/paths.js'
+import {openVault} from '../vault/select.js'
+import {credentialProcessJson} from './output.js'
+
+export interface CredentialProcessOptions {
+  env: NodeJS.ProcessEnv
+  /** where the vault's one-line notices go (stderr) */
+  notice(message: string): void
+  profile: string
+}
+
+/** The Version 1 JSON for the profile. Throws ConfigError (4), NotLoggedInError (5), AwsRefusedError (6)… */
+export async function credentialProcess(options: CredentialProcessOptions): Promise<string> {
+  const {env} = options
+  const ttlMs = credentialTtlMs(env)
+  const paths = homePaths(env)
+  const profile = await managedProfile(paths.config, options.profile)
+  const store = await openNonInteractiveVault(env, paths.root, options.notice)
+  let creds: AwsCredentials | undefined = await readCachedCredentials(store, profile.ref)
+  if (!creds || !isFresh(creds, Date.now(), ttlMs)) {
+    const {refreshCredentials} = await import('./cold-path.js')
+    creds = await refreshCredentials({env, lockDir: join(paths.cache, 'locks'), ref: profile.ref, store, ttlMs})
+  }
+
+  return credentialProcessJson(creds, ttlMs)
+}
+
+async function managedProfile(configDir: string, name: string): Promise<ManagedProfile> {
+  const profiles = await readProfileRegistry(configDir)
+  const profile = Object.hasOwn(profiles, name) ? profiles[name] : undefined
+  if (!profile) {
+    throw new ConfigError(`"${name}" is not a terrace-managed profile.`, {
+      suggestion: 'Run `terrace aws configure sso` in your project to write its profiles, then use one of those names.',
+    })
+  }
+
+  return profile
+}
+
+/** The vault, without ever prompting: a file vault lacking TERRACE_VAULT_PASSPHRASE ends with exit 5. */
+async function openNonInteractiveVault(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  notice: (message: string) => void,
+): Promise<SecretStore> {
+  if (env.TERRACE_VAULT?.trim().toLowerCase() === 'file' && !env.TERRACE_VAULT_PASSPHRASE) {
+    throw new NotLoggedInError(
+      'terrace credential-process cannot unlock the file vault: TERRACE_VAULT_PASSPHRASE is not set and it never prompts.',
+      {
+        suggestion:
+          'Set TERRACE_VAULT_PASSPHRASE for the tool that runs credential_process, then run `terrace aws sso login` if you are not logged in.',
+      },
+    )
+  }
+
+  return openVault({env, home, interactive: false, notice})
+}
