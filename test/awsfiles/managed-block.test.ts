@@ -7,7 +7,7 @@ import {
   editManagedBlock,
   userProfiles,
 } from '../../src/awsfiles/managed-block.js'
-import {ConfigError, ExitCode} from '../../src/lib/errors.js'
+import {ConfigError, ExitCode, TerraceError} from '../../src/lib/errors.js'
 
 const FILE = '/home/u/.aws/config'
 const p = (name: string, region = 'us-east-1'): AwsProfileSection => ({
@@ -124,7 +124,7 @@ describe('awsfiles: managed block editor', () => {
       }
 
       expect(error).to.be.instanceOf(ConfigError)
-      expect((error as ConfigError).exitCode).to.equal(ExitCode.Config)
+      expect((error as TerraceError).exitCode).to.equal(ExitCode.Config)
       expect((error as Error).message)
         .to.include(name)
         .and.include(FILE)

@@ -1,8 +1,11 @@
 import {Flags} from '@oclif/core'
 
+import {readProfileRegistry, updateProfileRegistry} from '../../../auth/credentials/profile-registry.js'
 import {createAuthServices} from '../../../auth/services.js'
-import {LogoutReport, logoutAll, logoutStartUrl} from '../../../auth/sso/sso-logout.js'
+import {logoutAll, LogoutReport, logoutStartUrl} from '../../../auth/sso/sso-logout.js'
 import {resolveSsoTarget} from '../../../auth/sso/sso-target.js'
+import {awsConfigFile} from '../../../awsfiles/aws-file-paths.js'
+import {forgetSsoProfiles} from '../../../awsfiles/configure-sso.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 
 export default class AwsSsoLogout extends TerraceCommand {
@@ -10,10 +13,11 @@ export default class AwsSsoLogout extends TerraceCommand {
   static override description = `Log out of AWS IAM Identity Center and wipe every credential derived from the login.
 
 Revokes the access and refresh tokens server-side (sso:Logout), then deletes from the vault the token, the
-client registration and every cached role credential of that start URL. A token that already expired or was
-revoked is not an error: the local wipe still happens. --all does this for every start URL terrace holds.`
-
-  static override enableJsonFlag = true
+client registration and every cached role credential of that start URL, and removes the profiles
+\`terrace aws configure sso\` wrote for it from your AWS config. A token that already expired or was revoked is
+not an error: the local wipe still happens. --all does this for every start URL terrace holds (and removes every
+terrace-managed profile).`
+static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws sso logout', '<%= config.bin %> sso logout --all']
   static override flags = {
     all: Flags.boolean({description: 'log out of every start URL terrace holds a login for'}),
@@ -21,7 +25,7 @@ revoked is not an error: the local wipe still happens. --all does this for every
     'start-url': Flags.string({description: 'AWS access portal URL (outside a project)'}),
   }
 
-  async run(): Promise<{logouts: LogoutReport[]}> {
+  async run(): Promise<{awsProfiles: {configFile: string; removed: string[]}; logouts: LogoutReport[]}> {
     const {flags} = await this.parse(AwsSsoLogout)
     const services = await createAuthServices()
     const deps = {portal: services.portal, ssoLogin: services.ssoLogin, store: services.store}
@@ -29,9 +33,21 @@ revoked is not an error: the local wipe still happens. --all does this for every
     if (flags.all) {
       logouts = await logoutAll(deps)
     } else {
-      const target = await resolveSsoTarget({cwd: process.cwd(), env: process.env, region: flags.region, startUrl: flags['start-url']})
+      const target = await resolveSsoTarget({
+        cwd: process.cwd(),
+        env: process.env,
+        region: flags.region,
+        startUrl: flags['start-url'],
+      })
       logouts = [await logoutStartUrl(target.startUrl, deps)]
     }
+
+    const configDir = services.paths.config
+    const awsProfiles = await forgetSsoProfiles(flags.all ? 'all' : logouts.map((l) => l.startUrl), {
+      configFile: awsConfigFile(process.env),
+      readRegistry: () => readProfileRegistry(configDir),
+      removeFromRegistry: (names) => updateProfileRegistry(configDir, {remove: names}),
+    })
 
     if (logouts.length === 0) this.logToStderr('No SSO login found in the vault: nothing to wipe.')
     for (const report of logouts) {
@@ -40,6 +56,10 @@ revoked is not an error: the local wipe still happens. --all does this for every
       for (const entry of report.wiped) this.logToStderr(`  - ${entry}`)
     }
 
-    return {logouts}
+    if (awsProfiles.removed.length > 0) {
+      this.logToStderr(`Removed ${awsProfiles.removed.length} terrace-managed profiles from ${awsProfiles.configFile}.`)
+    }
+
+    return {awsProfiles, logouts}
   }
 }

@@ -1,0 +1,134 @@
+import {expect} from 'chai'
+import {spawn} from 'node:child_process'
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {awsConfigFile} from '../../src/awsfiles/aws-file-paths.js'
+import {editAwsConfigFile} from '../../src/awsfiles/config-file.js'
+import {AwsProfileSection} from '../../src/awsfiles/managed-block.js'
+import {ConfigError} from '../../src/lib/errors.js'
+
+const p = (name: string): AwsProfileSection => ({name, settings: [['region', 'us-east-1']]})
+const USER = '# mine\r\n[profile mine]\r\nregion = eu-west-1\r\n'
+
+describe('awsfiles: config file writer', () => {
+  let dir: string
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'terrace-awsfiles-'))
+  })
+
+  afterEach(() => rmSync(dir, {force: true, recursive: true}))
+
+  it('honours AWS_CONFIG_FILE, else ~/.aws/config under HOME', () => {
+    expect(awsConfigFile({AWS_CONFIG_FILE: '/x/cfg', HOME: '/h'})).to.equal('/x/cfg')
+    expect(awsConfigFile({AWS_CONFIG_FILE: '~/cfg', HOME: '/h'})).to.equal('/h/cfg')
+    expect(awsConfigFile({HOME: '/h'})).to.equal('/h/.aws/config')
+  })
+
+  it('creates a missing file 0600 in a new 0700 directory, and leaves no temp or lock file', async () => {
+    const file = join(dir, 'home', '.aws', 'config')
+    const result = await editAwsConfigFile(file, {set: [p('a')]})
+    expect(result).to.include({file, target: file, written: true})
+    expect(statSync(file).mode % 0o1000).to.equal(0o600)
+    expect(statSync(join(dir, 'home', '.aws')).mode % 0o1000).to.equal(0o700)
+    expect(readdirSync(join(dir, 'home', '.aws'))).to.deep.equal(['config'])
+  })
+
+  it('keeps an existing file mode and the CRLF bytes outside the block; a second run writes nothing', async () => {
+    const file = join(dir, 'config')
+    writeFileSync(file, USER)
+    chmodSync(file, 0o640)
+    const first = await editAwsConfigFile(file, {set: [p('a'), p('b')]})
+    expect(first.changed).to.deep.equal(['a', 'b'])
+    const text = readFileSync(file, 'utf8')
+    expect(text.startsWith(USER)).to.equal(true)
+    expect(text.replaceAll('\r\n', '')).to.not.include('\n')
+    expect(statSync(file).mode % 0o1000).to.equal(0o640)
+    const inode = statSync(file).ino
+    const second = await editAwsConfigFile(file, {set: [p('a'), p('b')]})
+    expect(second).to.include({written: false})
+    expect(second.unchanged).to.deep.equal(['a', 'b'])
+    expect(readFileSync(file, 'utf8')).to.equal(text)
+    expect(statSync(file).ino, 'not even replaced').to.equal(inode)
+  })
+
+  it('writes through a symlink (relative, two hops) to its target and keeps the link', async () => {
+    mkdirSync(join(dir, 'dotfiles'))
+    const target = join(dir, 'dotfiles', 'aws-config')
+    writeFileSync(target, USER)
+    symlinkSync('dotfiles/aws-config', join(dir, 'hop'))
+    const link = join(dir, 'config')
+    symlinkSync('hop', link)
+    const result = await editAwsConfigFile(link, {set: [p('a')]})
+    expect(result.target).to.equal(resolve(target))
+    expect(lstatSync(link).isSymbolicLink()).to.equal(true)
+    expect(readlinkSync(link)).to.equal('hop')
+    expect(readFileSync(target, 'utf8'))
+      .to.include('[profile a]')
+      .and.satisfy((t: string) => t.startsWith(USER))
+  })
+
+  it('a clash with a user profile writes nothing at all', async () => {
+    const file = join(dir, 'config')
+    writeFileSync(file, USER)
+    chmodSync(file, 0o644)
+    const before = statSync(file)
+    let error: unknown
+    try {
+      await editAwsConfigFile(file, {set: [p('a'), p('mine')]})
+    } catch (error_) {
+      error = error_
+    }
+
+    expect(error).to.be.instanceOf(ConfigError)
+    expect((error as Error).message)
+      .to.include('mine')
+      .and.include(file)
+    expect(readFileSync(file, 'utf8')).to.equal(USER)
+    expect(statSync(file).mtimeMs).to.equal(before.mtimeMs)
+    expect(readdirSync(dir)).to.deep.equal(['config'])
+  })
+
+  it('removing from a missing file creates nothing', async () => {
+    const file = join(dir, 'nothing', 'config')
+    const result = await editAwsConfigFile(file, {remove: 'all'})
+    expect(result.written).to.equal(false)
+    expect(readdirSync(dir)).to.deep.equal([])
+  })
+
+  it('two processes writing at once both land (lock + atomic rename)', async () => {
+    const file = join(dir, 'config')
+    writeFileSync(file, USER)
+    const writer = resolve('test/awsfiles/helpers/block-writer.ts')
+    const run = (prefix: string) =>
+      new Promise<null | number>((done, fail) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', writer, file, prefix, '15'], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        })
+        child.once('error', fail)
+        child.once('close', done)
+      })
+    expect(await Promise.all([run('x'), run('y')])).to.deep.equal([0, 0])
+    const text = readFileSync(file, 'utf8')
+    expect(text.startsWith(USER)).to.equal(true)
+    for (const prefix of ['x', 'y']) {
+      for (let i = 0; i < 15; i++) expect(text).to.include(`[profile ${prefix}-${i}]\r\n`)
+    }
+
+    expect(readdirSync(dir)).to.deep.equal(['config'])
+  })
+})

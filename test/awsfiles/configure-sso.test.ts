@@ -1,0 +1,135 @@
+import {expect} from 'chai'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {ManagedProfile} from '../../src/auth/credentials/profile-registry.js'
+import type {ProfileBinding} from '../../src/auth/credentials/types.js'
+
+import {forgetSsoProfiles, planProfiles, sanitizeName, writeSsoProfiles} from '../../src/awsfiles/configure-sso.js'
+import {credentialProcessLine, quoteArg} from '../../src/awsfiles/credential-process-line.js'
+
+const SSO = {ssoRegion: 'us-east-1', startUrl: 'https://bb.awsapps.com/start'}
+const NAMING = {
+  accounts: {'apps-devstg': {id: '555555555555', region: 'us-east-2'}, management: {id: '111111111111', region: null}},
+  defaultRegion: 'us-east-1',
+  project: 'bb',
+  ...SSO,
+}
+const binding = (account: string, accountId: string, role: string): ProfileBinding => ({
+  name: `bb-${account}-${role.toLowerCase()}`,
+  ref: {account, accountId, kind: 'sso', role, source: `${account}/config/account.tfvars`, ...SSO},
+})
+const BINDINGS = [
+  binding('apps-devstg', '555555555555', 'DevOps'),
+  binding('management', '111111111111', 'Administrator'),
+]
+
+describe('awsfiles: aws configure sso', () => {
+  it('quotes node and entry paths so shlex and sh read them alike', () => {
+    expect(quoteArg('/usr/bin/node')).to.equal('"/usr/bin/node"')
+    expect(quoteArg('/opt/my tools/run.js')).to.equal('"/opt/my tools/run.js"')
+    expect(quoteArg("/opt/it's $HOME/run.js")).to.equal(String.raw`'/opt/it'\''s $HOME/run.js'`)
+    expect(quoteArg('bb-apps-devstg-devops')).to.equal('bb-apps-devstg-devops')
+    expect(credentialProcessLine({entry: '/a b/bin/run.js', node: '/usr/bin/node', profile: 'bb-x-devops'})).to.equal(
+      '"/usr/bin/node" "/a b/bin/run.js" credential-process --profile bb-x-devops',
+    )
+  })
+
+  it('sanitizes SSO account names', () => {
+    for (const [input, expected] of [
+      ['My Account (Prod)', 'my-account-prod'],
+      ['generated-0001', 'generated-0001'],
+      ['  ', ''],
+      ['a__b..c', 'a__b..c'],
+    ])
+      expect(sanitizeName(input)).to.equal(expected)
+  })
+
+  it('plans the project bindings with their regions, then reachable roles named after project or SSO accounts', () => {
+    const planned = planProfiles(NAMING, BINDINGS, [
+      {accountId: '555555555555', accountName: 'whatever', roleName: 'DevOps'}, // already a binding
+      {accountId: '555555555555', accountName: 'whatever', roleName: 'ReadOnly'},
+      {accountId: '900000000001', accountName: 'Generated 0001', roleName: 'DevOps'},
+      {accountId: '900000000002', accountName: 'generated 0001', roleName: 'DevOps'}, // same sanitized name
+      {accountId: '900000000003', accountName: null, roleName: 'Admin'},
+    ])
+    expect(planned.map((p) => [p.name, p.ref.accountId, p.ref.role, p.region])).to.deep.equal([
+      ['bb-apps-devstg-devops', '555555555555', 'DevOps', 'us-east-2'],
+      ['bb-management-administrator', '111111111111', 'Administrator', 'us-east-1'],
+      ['bb-apps-devstg-readonly', '555555555555', 'ReadOnly', 'us-east-2'],
+      ['bb-generated-0001-devops', '900000000001', 'DevOps', 'us-east-1'],
+      ['bb-generated-0001-900000000002-devops', '900000000002', 'DevOps', 'us-east-1'],
+      ['bb-900000000003-admin', '900000000003', 'Admin', 'us-east-1'],
+    ])
+    expect(planned[3].ref).to.deep.include({account: null, source: null, ...SSO})
+    expect(planned[2].ref.account).to.equal('apps-devstg')
+  })
+
+  describe('writing and forgetting', () => {
+    let dir: string
+    let registry: Record<string, ManagedProfile>
+    const deps = () => ({
+      configFile: join(dir, 'config'),
+      entry: '/opt/terrace/bin/run.js',
+      node: '/usr/bin/node',
+      async updateRegistry(set: Record<string, ManagedProfile>) {
+        registry = {...registry, ...set}
+      },
+    })
+
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'terrace-configure-'))
+      registry = {}
+    })
+
+    afterEach(() => rmSync(dir, {force: true, recursive: true}))
+
+    it('writes profiles, records them, reports written then unchanged', async () => {
+      writeFileSync(join(dir, 'config'), '[default]\nregion = eu-west-1\n')
+      const planned = planProfiles(NAMING, BINDINGS)
+      const first = await writeSsoProfiles(planned, deps())
+      expect(first.profiles.map((p) => p.status)).to.deep.equal(['written', 'written'])
+      const text = readFileSync(join(dir, 'config'), 'utf8')
+      expect(text).to.include(
+        '[profile bb-apps-devstg-devops]\ncredential_process = "/usr/bin/node" "/opt/terrace/bin/run.js" credential-process --profile bb-apps-devstg-devops\nregion = us-east-2\n',
+      )
+      expect(registry['bb-apps-devstg-devops']).to.deep.equal({ref: BINDINGS[0].ref, region: 'us-east-2'})
+      const second = await writeSsoProfiles(planned, deps())
+      expect(second.profiles.map((p) => p.status)).to.deep.equal(['unchanged', 'unchanged'])
+      expect(readFileSync(join(dir, 'config'), 'utf8')).to.equal(text)
+    })
+
+    it('a clash records nothing in the registry', async () => {
+      writeFileSync(join(dir, 'config'), '[profile bb-management-administrator]\nregion = x\n')
+      const error = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps()).catch((error_: Error) => error_)
+      expect(error).to.have.property('exitCode', 4)
+      expect(registry).to.deep.equal({})
+    })
+
+    it('forgets the profiles of one start URL, then all', async () => {
+      const other = {
+        ...binding('shared', '333333333333', 'DevOps'),
+        ref: {...binding('shared', '333333333333', 'DevOps').ref, startUrl: 'https://other/start'},
+      }
+      await writeSsoProfiles(planProfiles(NAMING, [...BINDINGS, other]), deps())
+      const forgetDeps = {
+        configFile: join(dir, 'config'),
+        readRegistry: async () => registry,
+        async removeFromRegistry(names: string[]) {
+          registry = Object.fromEntries(Object.entries(registry).filter(([n]) => !names.includes(n)))
+        },
+      }
+      const one = await forgetSsoProfiles([SSO.startUrl], forgetDeps)
+      expect(one.removed).to.deep.equal(['bb-apps-devstg-devops', 'bb-management-administrator'])
+      expect(Object.keys(registry)).to.deep.equal(['bb-shared-devops'])
+      expect(readFileSync(join(dir, 'config'), 'utf8'))
+        .to.include('[profile bb-shared-devops]')
+        .and.not.include('bb-management')
+      const all = await forgetSsoProfiles('all', forgetDeps)
+      expect(all.removed).to.deep.equal(['bb-shared-devops'])
+      expect(readFileSync(join(dir, 'config'), 'utf8')).to.equal('')
+      expect(registry).to.deep.equal({})
+    })
+  })
+})
