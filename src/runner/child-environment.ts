@@ -1,7 +1,7 @@
 /**
- * The environment step of a child run, as a hook: the credential broker (a later issue) implements it to start
- * its loopback endpoint, add AWS_CONTAINER_CREDENTIALS_* and friends, remove static keys and TERRACE_* secrets,
- * and shut the endpoint down once the child has exited.
+ * The environment step of a child run, as a hook: the credential broker (credentials/factory.ts) implements it to
+ * start its loopback endpoint, add AWS_CONTAINER_CREDENTIALS_* and friends, remove static keys and TERRACE_*
+ * secrets, and shut the endpoint down once the child has exited.
  */
 import type {LayerContext} from '../layers/types.js'
 import type {WrapKind} from './wrapper-options.js'
@@ -15,10 +15,14 @@ export interface ChildEnvironment {
 
 /** What the child is about to run for: enough for a broker to decide which credentials to serve. */
 export interface ChildTarget {
-  /** null for `aws`/`exec` and for projectless terraform commands (`version`, `fmt`) */
+  /** null outside a project and for terraform commands that need none (`version`, `fmt`) */
   context: LayerContext | null
+  /** `--credentials`, `--profile` */
+  credentialOptions: {mode: 'endpoint' | 'env'; profile: null | string}
   cwd: string
   kind: WrapKind
+  /** false for commands that never talk to AWS (`terraform version|fmt|validate|providers`, `-help`) */
+  needsCredentials: boolean
 }
 
 export type ChildEnvironmentFactory = (target: ChildTarget) => ChildEnvironment | Promise<ChildEnvironment>

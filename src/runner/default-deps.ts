@@ -1,14 +1,15 @@
 /**
  * The real-world dependencies of the wrap service: this process, the file system, the layers room (imported
- * lazily so projectless runs never load it) and the pass-through child environment.
+ * lazily so projectless runs never load it) and the credential broker (which loads the auth room only for a child
+ * that needs credentials).
  */
 import {statSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
 
 import type {WrapDeps} from './wrap-service.js'
 
-import {passThroughFactory} from './child-environment.js'
 import {runChild} from './child.js'
+import {credentialEnvironmentFactory} from './credentials/factory.js'
 
 function kindOf(path: string): 'dir' | 'file' | null {
   try {
@@ -21,10 +22,14 @@ function kindOf(path: string): 'dir' | 'file' | null {
 }
 
 export function defaultWrapDeps(overrides: Partial<WrapDeps> = {}): WrapDeps {
+  const env = overrides.env ?? process.env
   return {
     cwd: process.cwd(),
-    env: process.env,
-    environmentFor: passThroughFactory,
+    env,
+    environmentFor: credentialEnvironmentFactory({
+      env,
+      warn: (message) => process.stderr.write(`${message}\n`),
+    }),
     isDirectory: (path) => kindOf(path) === 'dir',
     isFile: (path) => kindOf(path) === 'file',
     async listLayers(dir) {

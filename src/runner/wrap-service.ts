@@ -5,7 +5,7 @@
 import {relative, resolve} from 'node:path'
 
 import type {LayerContext} from '../layers/types.js'
-import type {ChildEnvironmentFactory} from './child-environment.js'
+import type {ChildEnvironmentFactory, ChildTarget} from './child-environment.js'
 import type {ChildResult, ChildSpec, SignalSource} from './child.js'
 
 import {ExitCode, exitCodeOf, formatError, isDebug, NotInProjectError, UsageError} from '../lib/errors.js'
@@ -19,7 +19,15 @@ import {
   splitTerraformArgs,
   type TerraformArgs,
 } from './terraform-args.js'
-import {extractLateOptions, parseWrapperArgs, type WrapKind, type WrapperOptions} from './wrapper-options.js'
+import {
+  credentialOptions,
+  extractLateOptions,
+  parseWrapperArgs,
+  type WrapKind,
+  type WrapperOptions,
+} from './wrapper-options.js'
+
+type CredentialOptions = ChildTarget['credentialOptions']
 
 export interface Output {
   write(chunk: string): unknown
@@ -46,11 +54,11 @@ export async function runWrapped(kind: WrapKind, argv: readonly string[], deps: 
   if (parsed.help) throw new UsageError(`terrace's help for this command: terrace ${kind} --help`)
   switch (kind) {
     case 'aws': {
-      return runAws(parsed.toolArgs, deps)
+      return runAws(parsed.toolArgs, credentialOptions(parsed.options), deps)
     }
 
     case 'exec': {
-      return runExec(parsed.toolArgs, deps)
+      return runExec(parsed.toolArgs, credentialOptions(parsed.options), deps)
     }
 
     case 'terraform':
@@ -60,7 +68,30 @@ export async function runWrapped(kind: WrapKind, argv: readonly string[], deps: 
   }
 }
 
-async function runAws(args: string[], deps: WrapDeps): Promise<number> {
+/** Terraform commands that never talk to AWS: they run without credentials and without a login. */
+const OFFLINE_TERRAFORM = new Set(['fmt', 'help', 'providers', 'validate', 'version'])
+
+export function terraformNeedsCredentials(split: TerraformArgs): boolean {
+  if (split.subcommand === null || OFFLINE_TERRAFORM.has(split.subcommand)) return false
+  return !split.rest.some((arg) => /^--?(h|help)$/.test(arg))
+}
+
+/** `aws`, `aws --version`, `aws … help`: the AWS CLI answers them without AWS. */
+export function awsNeedsCredentials(args: readonly string[]): boolean {
+  return args.length > 0 && !args.includes('--version') && args.at(-1) !== 'help'
+}
+
+/** The context of the folder aws/exec run in; null outside a project (they then run with the caller's env). */
+async function optionalContext(deps: WrapDeps): Promise<LayerContext | null> {
+  try {
+    return await deps.resolveContext(deps.cwd, {env: deps.env})
+  } catch (error) {
+    if (error instanceof NotInProjectError) return null
+    throw error
+  }
+}
+
+async function runAws(args: string[], credentials: CredentialOptions, deps: WrapDeps): Promise<number> {
   if (isReservedAwsCommand(args)) {
     throw new UsageError(
       `"terrace aws ${args.slice(0, 2).join(' ')}" is terrace's own command and this build lacks it`,
@@ -71,10 +102,13 @@ async function runAws(args: string[], deps: WrapDeps): Promise<number> {
   }
 
   const command = await resolveBinary(awsBinary(deps.env), deps.env, deps.cwd)
-  return (await runOne(deps, {args, command, context: null, cwd: deps.cwd, kind: 'aws'})).exitCode
+  const needsCredentials = awsNeedsCredentials(args)
+  const context = needsCredentials ? await optionalContext(deps) : null
+  const run = {args, command, context, credentials, cwd: deps.cwd, kind: 'aws' as const, needsCredentials}
+  return (await runOne(deps, run)).exitCode
 }
 
-async function runExec(args: string[], deps: WrapDeps): Promise<number> {
+async function runExec(args: string[], credentials: CredentialOptions, deps: WrapDeps): Promise<number> {
   const [name, ...rest] = args
   if (name === undefined) {
     throw new UsageError('exec needs a command to run', {
@@ -83,7 +117,9 @@ async function runExec(args: string[], deps: WrapDeps): Promise<number> {
   }
 
   const command = await resolveBinary(execBinary(name), deps.env, deps.cwd)
-  return (await runOne(deps, {args: rest, command, context: null, cwd: deps.cwd, kind: 'exec'})).exitCode
+  const context = await optionalContext(deps)
+  const run = {args: rest, command, context, credentials, cwd: deps.cwd, kind: 'exec' as const, needsCredentials: true}
+  return (await runOne(deps, run)).exitCode
 }
 
 async function runOne(
@@ -92,12 +128,20 @@ async function runOne(
     args: string[]
     command: string
     context: LayerContext | null
+    credentials: CredentialOptions
     cwd: string
     kind: WrapKind
+    needsCredentials: boolean
     stdout?: 'inherit' | 'stderr'
   },
 ): Promise<ChildResult> {
-  const environment = await deps.environmentFor({context: run.context, cwd: run.cwd, kind: run.kind})
+  const environment = await deps.environmentFor({
+    context: run.context,
+    credentialOptions: run.credentials,
+    cwd: run.cwd,
+    kind: run.kind,
+    needsCredentials: run.needsCredentials,
+  })
   return deps.runChild({
     args: run.args,
     command: run.command,
@@ -126,6 +170,8 @@ async function runTerraform(
   const late = extractLateOptions(kind, first.rest)
   const split: TerraformArgs = {...first, rest: late.rest}
   const options = {...early, ...late.options}
+  const credentials = credentialOptions(options)
+  const needsCredentials = terraformNeedsCredentials(split)
   if (options.json && !options.layers) {
     throw new UsageError('--json describes a --layers run', {
       suggestion: `Use --layers, or pass ${kind}'s own -json after the subcommand.`,
@@ -137,13 +183,13 @@ async function runTerraform(
   if (typeof options.layers === 'string') {
     if (split.chdir !== null) throw new UsageError('-chdir and --layers cannot be combined')
     const flags = {debug: Boolean(options.debug) || isDebug([], deps.env), json: Boolean(options.json)}
-    return runLayers({command, kind, spec: options.layers, split, ...flags}, deps)
+    return runLayers({command, credentials, kind, needsCredentials, spec: options.layers, split, ...flags}, deps)
   }
 
   const dir = split.chdir === null ? deps.cwd : resolve(deps.cwd, split.chdir)
   const context = needsProject(split) ? await layerContext(dir, deps) : null
   const args = context ? withInjection(split, context, dir, deps) : assembleTerraformArgs(split, [])
-  const result = await runOne(deps, {args, command, context, cwd: deps.cwd, kind})
+  const result = await runOne(deps, {args, command, context, credentials, cwd: deps.cwd, kind, needsCredentials})
   return result.exitCode
 }
 
@@ -197,9 +243,11 @@ async function layerDirs(spec: string, deps: WrapDeps): Promise<string[]> {
 
 interface LayersRun {
   command: string
+  credentials: CredentialOptions
   debug: boolean
   json: boolean
   kind: 'terraform' | 'tofu'
+  needsCredentials: boolean
   /** the --layers value */
   spec: string
   split: TerraformArgs
@@ -207,7 +255,7 @@ interface LayersRun {
 
 /** Runs the command in each layer in order; stops at the first failure or when terrace was signalled. */
 async function runLayers(run: LayersRun, deps: WrapDeps): Promise<number> {
-  const {command, debug, json, kind, spec, split} = run
+  const {command, credentials, debug, json, kind, needsCredentials, spec, split} = run
   const dirs = await layerDirs(spec, deps)
   const outcomes: LayerOutcome[] = []
   let exitCode = 0
@@ -226,7 +274,8 @@ async function runLayers(run: LayersRun, deps: WrapDeps): Promise<number> {
     try {
       const context = needsProject(split) ? await layerContext(dir, deps) : null
       const args = context ? withInjection(split, context, dir, deps) : assembleTerraformArgs(split, [])
-      const result = await runOne(deps, {args, command, context, cwd: dir, kind, stdout: json ? 'stderr' : 'inherit'})
+      const stdout = json ? 'stderr' : 'inherit'
+      const result = await runOne(deps, {args, command, context, credentials, cwd: dir, kind, needsCredentials, stdout})
       code = result.exitCode
       interrupted = result.received.length > 0
     } catch (error) {

@@ -21,8 +21,12 @@ export interface OptionSpec {
 
 const TF: readonly WrapKind[] = ['terraform', 'tofu']
 
+const ALL: readonly WrapKind[] = ['terraform', 'tofu', 'aws', 'exec']
+
 /**
- * `aws` accepts none yet: the AWS CLI has its own `--debug`, `--profile`, `--output` that users put first.
+ * `aws` accepts only `--credentials` and `--profile`: the AWS CLI's own `--debug`, `--output`… stay its own.
+ * `terrace aws --profile NAME …` is terrace's: the named profile becomes the default credentials of the AWS CLI
+ * (the AWS CLI's `--profile` after the subcommand still works, through the generated config file).
  */
 export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
   {
@@ -45,7 +49,33 @@ export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
     name: 'json',
   },
   {description: "show stack traces for terrace's own failures", kinds: ['terraform', 'tofu', 'exec'], name: 'debug'},
+  {
+    description:
+      'how the command gets its AWS credentials: "endpoint" (default; a loopback endpoint that renews them while the command runs) or "env" (static AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN for tools that read nothing else; they cannot be renewed and stop working after at most 30 minutes)',
+    kinds: ALL,
+    name: 'credentials',
+    value: 'endpoint|env',
+  },
+  {
+    description:
+      "the project profile to use as the command's default credentials (default: the layer's own profile); outside a project, a profile written by `terrace aws configure sso`",
+    kinds: ALL,
+    name: 'profile',
+    value: 'NAME',
+  },
 ]
+
+/** `--credentials` and `--profile` as the credential broker takes them (UsageError for a bad mode). */
+export function credentialOptions(options: WrapperOptions): {mode: 'endpoint' | 'env'; profile: null | string} {
+  const mode = options.credentials ?? 'endpoint'
+  if (mode !== 'endpoint' && mode !== 'env') {
+    throw new UsageError(`--credentials takes "endpoint" or "env", not "${mode === true ? '' : mode}"`)
+  }
+
+  const {profile} = options
+  if (profile === '' || profile === true) throw new UsageError('--profile needs a profile name')
+  return {mode, profile: profile ?? null}
+}
 
 export type WrapperOptions = Record<string, string | true>
 

@@ -4,8 +4,11 @@ import {dirname, join, resolve} from 'node:path'
 
 const SRC = resolve('src')
 
-/** Modules reachable from `start` through relative imports (static and dynamic), and the packages they import. */
-function reach(starts: string[]): {files: Set<string>; packages: Map<string, string>} {
+/**
+ * Modules reachable from `start` through relative imports (static and, unless `staticOnly`, dynamic), and the
+ * packages they import.
+ */
+function reach(starts: string[], staticOnly = false): {files: Set<string>; packages: Map<string, string>} {
   const files = new Set<string>()
   const packages = new Map<string, string>()
   const queue = [...starts]
@@ -17,6 +20,7 @@ function reach(starts: string[]): {files: Set<string>; packages: Map<string, str
     for (const match of text.matchAll(/(?:^import\s[^'"]*|^export\s[^'"]*\sfrom\s|import\()\s*['"]([^'"]+)['"]/gm)) {
       const spec = match[1]
       if (/^import\s+type\s/.test(match[0])) continue
+      if (staticOnly && match[0].startsWith('import(')) continue
       if (spec.startsWith('.')) {
         const target = join(dirname(file), spec.replace(/\.js$/, '.ts'))
         if (existsSync(target)) queue.push(target)
@@ -44,7 +48,20 @@ describe('hot path: terrace tf|exec|aws never loads oclif or execa', () => {
       join(SRC, 'runner', 'default-deps.ts'),
     ])
     expect(files.size).to.be.greaterThan(5)
-    const heavy = [...packages.keys()].filter((name) => /^(@oclif\/|execa$|@aws-sdk\/)/.test(name))
+    // The AWS SDK is reachable only through dynamic imports: a child that needs credentials on a cold cache.
+    const heavy = [...packages.keys()].filter((name) => /^(@oclif\/|execa$)/.test(name))
     expect(heavy, JSON.stringify(Object.fromEntries(packages))).to.deep.equal([])
+  })
+
+  it('statically, a wrapped command loads neither the AWS SDK, the vault nor the auth room', () => {
+    const {files, packages} = reach(
+      [join(SRC, 'runner', 'route.ts'), join(SRC, 'runner', 'wrap-service.ts'), join(SRC, 'runner', 'default-deps.ts')],
+      true,
+    )
+    expect(files).to.include(join(SRC, 'runner', 'credentials', 'factory.ts'))
+    const heavy = [...packages.keys()].filter((name) => /^(@oclif\/|execa$|@aws-sdk\/|keytar$)/.test(name))
+    expect(heavy, JSON.stringify(Object.fromEntries(packages))).to.deep.equal([])
+    const rooms = [...files].filter((f) => /[/\\]src[/\\](auth|vault)[/\\](?!credentials[/\\](types|ttl)\.ts)/.test(f))
+    expect(rooms).to.deep.equal([])
   })
 })

@@ -1,0 +1,136 @@
+/**
+ * The credential broker as the runner's ChildEnvironmentFactory. Light to import: a command that needs no
+ * credentials (`terrace tf version`, `terrace exec` outside a project) never loads the auth room, the vault or
+ * the AWS SDK; they are imported on the first child that needs credentials, once per terrace process.
+ *
+ * Before each such child: the login is checked (renewed through the refresh grant when close to its end; exit 5
+ * naming `terrace aws sso login`, and the layer, when it cannot be), then a broker of its own is started.
+ */
+import {dirname, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import type {AwsCredentials, CredentialSource} from '../../auth/credentials/types.js'
+import type {SsoLogin} from '../../auth/sso/sso-login.js'
+import type {ChildEnvironment, ChildEnvironmentFactory, ChildTarget} from '../child-environment.js'
+import type {HelperCommand} from './aws-config-file.js'
+import type {DeliveryPlan} from './delivery-environment.js'
+
+import {passThroughEnvironment} from '../child-environment.js'
+
+/** bin/credential-helper.mjs, from dist/runner/credentials (or src/runner/credentials under tsx). */
+export const HELPER_SCRIPT = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'bin',
+  'credential-helper.mjs',
+)
+
+/** What the factory needs from the auth room (createAuthServices + createSsoCredentialSource in production). */
+export interface CredentialRoom {
+  configDir: string
+  expirationOf(creds: AwsCredentials): number
+  renewLeadMs: number
+  source: CredentialSource
+  ssoLogin: Pick<SsoLogin, 'accessToken'>
+}
+
+export interface CredentialFactoryDeps {
+  env: NodeJS.ProcessEnv
+  helper?: HelperCommand
+  now?(): number
+  /** opens the auth room (the vault); called at most once */
+  openRoom?(env: NodeJS.ProcessEnv): Promise<CredentialRoom>
+  /** a background renewal failed: say so (the next request retries) */
+  warn?(message: string): void
+}
+
+export async function openAuthRoom(env: NodeJS.ProcessEnv): Promise<CredentialRoom> {
+  const [{createAuthServices}, {createSsoCredentialSource}, ttl] = await Promise.all([
+    import('../../auth/services.js'),
+    import('../../auth/credentials/sso-source.js'),
+    import('../../auth/credentials/ttl.js'),
+  ])
+  const ttlMs = ttl.credentialTtlMs(env)
+  const services = await createAuthServices({env})
+  const source = createSsoCredentialSource({
+    clock: services.clock,
+    env,
+    lockDir: services.lockDir,
+    portal: services.portal,
+    ssoLogin: services.ssoLogin,
+    store: services.store,
+    ttlMs,
+  })
+  return {
+    configDir: services.paths.config,
+    expirationOf: (creds) => ttl.handedOutExpiration(creds, ttlMs),
+    // renewed half a stale-margin after the source would call them stale, well before they are handed out as expired
+    renewLeadMs: Math.max(1000, Math.floor(ttl.renewMarginMs(ttlMs) / 2)),
+    source,
+    ssoLogin: services.ssoLogin,
+  }
+}
+
+async function planFor(target: ChildTarget, env: NodeJS.ProcessEnv, room: () => Promise<CredentialRoom>) {
+  const [{planDelivery}, registry] = await Promise.all([
+    import('./plan.js'),
+    import('../../auth/credentials/profile-registry.js'),
+  ])
+  const {context} = target
+  let project = null
+  if (context) {
+    const {loadProjectAt} = await import('../../layers/project.js')
+    project = await loadProjectAt(context.root, {env})
+  }
+
+  const {mode, profile} = target.credentialOptions
+  // The registry is read only for a --profile the project does not name (or outside a project).
+  const needsRegistry = profile !== null
+  const managed = needsRegistry ? await registry.readProfileRegistry((await room()).configDir) : {}
+  return planDelivery({context, mode, profile, project, registry: managed})
+}
+
+async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: CredentialRoom): Promise<void> {
+  const urls = new Set(plan.bindings.map((b) => b.ref.startUrl))
+  if (plan.defaultBinding) urls.add(plan.defaultBinding.ref.startUrl)
+  for (const url of urls) {
+    try {
+      await room.ssoLogin.accessToken(url)
+    } catch (error) {
+      const layer = target.context?.layer
+      if (layer && error instanceof Error && (error as {exitCode?: number}).exitCode === 5) {
+        error.message = `${error.message.replace(/\.$/, '')} (needed for layer ${layer}).`
+      }
+
+      throw error
+    }
+  }
+}
+
+export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): ChildEnvironmentFactory {
+  let opening: Promise<CredentialRoom> | undefined
+  const room = () => {
+    opening ??= (deps.openRoom ?? openAuthRoom)(deps.env)
+    return opening
+  }
+
+  return async (target: ChildTarget): Promise<ChildEnvironment> => {
+    if (!target.needsCredentials) return passThroughEnvironment
+    const plan = await planFor(target, deps.env, room)
+    if (!plan) return passThroughEnvironment
+    const opened = await room()
+    await checkLogin(plan, target, opened)
+    const {credentialDelivery} = await import('./delivery-environment.js')
+    return credentialDelivery(plan, {
+      expirationOf: opened.expirationOf,
+      helper: deps.helper ?? {helper: HELPER_SCRIPT, node: process.execPath},
+      now: deps.now ?? Date.now,
+      onRenewError: (error, profile) =>
+        deps.warn?.(`terrace: could not renew credentials for ${profile} (${(error as Error).message}); retrying`),
+      renewLeadMs: opened.renewLeadMs,
+      source: opened.source,
+    })
+  }
+}
