@@ -22,7 +22,7 @@ between terrace's marker comments. Each profile gets its credentials from \`terr
 paths: terrace need not be on PATH) and works from any folder. Everything outside the block is left byte for
 byte; a profile of yours with the same name is never overwritten (exit 4). Running it again changes nothing.
 --all also writes a profile for every account and role your SSO login reaches (needs \`terrace aws sso login\`).`
-static override enableJsonFlag = true
+  static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws configure sso', '<%= config.bin %> aws configure sso --all --json']
   static override flags = {
     all: Flags.boolean({description: 'also every account and role your SSO login can reach (lists them in SSO)'}),

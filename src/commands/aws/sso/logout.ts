@@ -17,7 +17,7 @@ client registration and every cached role credential of that start URL, and remo
 \`terrace aws configure sso\` wrote for it from your AWS config. A token that already expired or was revoked is
 not an error: the local wipe still happens. --all does this for every start URL terrace holds (and removes every
 terrace-managed profile).`
-static override enableJsonFlag = true
+  static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws sso logout', '<%= config.bin %> sso logout --all']
   static override flags = {
     all: Flags.boolean({description: 'log out of every start URL terrace holds a login for'}),
