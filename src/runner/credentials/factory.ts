@@ -92,6 +92,16 @@ async function planFor(target: ChildTarget, env: NodeJS.ProcessEnv, room: () => 
   return planDelivery({context, mode, profile, project, registry: managed})
 }
 
+/** A login that cannot be renewed stops a --layers run: say which layer it stopped at. */
+function namingLayer(error: unknown, target: ChildTarget): unknown {
+  const layer = target.context?.layer
+  if (layer && error instanceof Error && (error as {exitCode?: number}).exitCode === 5) {
+    error.message = `${error.message.replace(/\.$/, '')} (needed for layer ${layer}).`
+  }
+
+  return error
+}
+
 async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: CredentialRoom): Promise<void> {
   const urls = new Set(plan.bindings.map((b) => b.ref.startUrl))
   if (plan.defaultBinding) urls.add(plan.defaultBinding.ref.startUrl)
@@ -99,12 +109,7 @@ async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: Credent
     try {
       await room.ssoLogin.accessToken(url)
     } catch (error) {
-      const layer = target.context?.layer
-      if (layer && error instanceof Error && (error as {exitCode?: number}).exitCode === 5) {
-        error.message = `${error.message.replace(/\.$/, '')} (needed for layer ${layer}).`
-      }
-
-      throw error
+      throw namingLayer(error, target)
     }
   }
 }
@@ -123,7 +128,7 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
     const opened = await room()
     await checkLogin(plan, target, opened)
     const {credentialDelivery} = await import('./delivery-environment.js')
-    return credentialDelivery(plan, {
+    const delivery = credentialDelivery(plan, {
       expirationOf: opened.expirationOf,
       helper: deps.helper ?? {helper: HELPER_SCRIPT, node: process.execPath},
       now: deps.now ?? Date.now,
@@ -132,5 +137,12 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
       renewLeadMs: opened.renewLeadMs,
       source: opened.source,
     })
+    return {
+      dispose: () => delivery.dispose(),
+      prepare: (base) =>
+        delivery.prepare(base).catch((error: unknown) => {
+          throw namingLayer(error, target)
+        }),
+    }
   }
 }

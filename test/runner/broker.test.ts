@@ -1,0 +1,188 @@
+import {expect} from 'chai'
+import {request} from 'node:http'
+
+import type {AwsCredentials, CredentialSource, RoleRef} from '../../src/auth/credentials/types.js'
+
+import {AwsUnreachableError} from '../../src/lib/errors.js'
+import {type Broker, startCredentialBroker} from '../../src/runner/credentials/broker.js'
+
+const ref = (accountId: string, role = 'DevOps'): RoleRef => ({
+  account: null,
+  accountId,
+  kind: 'sso',
+  role,
+  source: null,
+  ssoRegion: 'us-east-1',
+  startUrl: 'https://x.awsapps.com/start',
+})
+
+/** A source that issues numbered credentials living `lifeMs`; counts calls and forced refreshes. */
+function fakeSource(lifeMs = 60_000) {
+  const calls: Array<{accountId: string; force: boolean}> = []
+  let issued = 0
+  const cache = new Map<string, AwsCredentials>()
+  let failing: Error | null = null
+  const source: CredentialSource = {
+    async get(r, options = {}) {
+      calls.push({accountId: r.accountId, force: Boolean(options.forceRefresh)})
+      if (failing) throw failing
+      const now = Date.now()
+      const cached = cache.get(r.accountId)
+      if (cached && !options.forceRefresh && cached.expiration - now > 1000) return cached
+      issued++
+      const creds = {
+        accessKeyId: `AKIA${r.accountId}${issued}`,
+        expiration: now + lifeMs,
+        obtainedAt: now,
+        secretAccessKey: `secret-${issued}`,
+        sessionToken: `token-${issued}`,
+      }
+      cache.set(r.accountId, creds)
+      return creds
+    },
+  }
+  return {
+    calls,
+    fail(error: Error | null) {
+      failing = error
+    },
+    source,
+  }
+}
+
+function fetch(url: string, token?: string): Promise<{body: Record<string, string>; status: number}> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {headers: token === undefined ? {} : {authorization: token}}, (response) => {
+      let text = ''
+      response.setEncoding('utf8').on('data', (c: string) => {
+        text += c
+      })
+      response.on('end', () => resolve({body: JSON.parse(text), status: response.statusCode ?? 0}))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+const sleep = (ms: number) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms)
+  })
+
+const start = (
+  fake: ReturnType<typeof fakeSource>,
+  overrides: Partial<Parameters<typeof startCredentialBroker>[0]> = {},
+) =>
+  startCredentialBroker({
+    defaultRef: ref('555555555555'),
+    expirationOf: (c) => Math.min(c.expiration, c.obtainedAt + 30_000),
+    now: Date.now,
+    profiles: new Map([
+      ['bb-apps-devstg-devops', ref('555555555555')],
+      ['bb-shared-devops', ref('333333333333')],
+    ]),
+    renewLeadMs: 5000,
+    source: fake.source,
+    ...overrides,
+  })
+
+describe('runner/credentials/broker', () => {
+  let broker: Broker | undefined
+
+  afterEach(async () => broker?.close())
+
+  it('listens on 127.0.0.1 with a random 256-bit token', async () => {
+    broker = await start(fakeSource())
+    expect(broker.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/credentials$/)
+    expect(broker.token).to.match(/^[0-9a-f]{64}$/)
+    const other = await start(fakeSource())
+    expect(other.token).not.to.equal(broker.token)
+    expect(other.url).not.to.equal(broker.url)
+    await other.close()
+  })
+
+  it('401 without the token, 403 with a wrong one, and nothing served', async () => {
+    const fake = fakeSource()
+    broker = await start(fake)
+    expect((await fetch(broker.url)).status).to.equal(401)
+    expect((await fetch(broker.url, 'x'.repeat(64))).status).to.equal(403)
+    expect((await fetch(broker.url, `${broker.token}0`)).status).to.equal(403)
+    expect(fake.calls).to.deep.equal([])
+    expect(broker.stats.denied).to.equal(3)
+  })
+
+  it("serves the default role in the container-credentials shape, with the TTL's end as Expiration", async () => {
+    broker = await start(fakeSource(3_600_000))
+    const before = Date.now()
+    const {body, status} = await fetch(broker.url, broker.token)
+    expect(status).to.equal(200)
+    expect(Object.keys(body).sort()).to.deep.equal(['AccessKeyId', 'Expiration', 'SecretAccessKey', 'Token'])
+    expect(body.AccessKeyId).to.equal('AKIA5555555555551')
+    const expiration = Date.parse(body.Expiration)
+    expect(expiration).to.be.within(before + 29_000, Date.now() + 30_000)
+  })
+
+  it('serves /profiles/<name> for the profiles of the run, 404 for others', async () => {
+    broker = await start(fakeSource())
+    const base = broker.url.replace(/\/credentials$/, '')
+    expect((await fetch(`${base}/profiles/bb-shared-devops`, broker.token)).body.AccessKeyId).to.match(
+      /^AKIA333333333333/,
+    )
+    expect((await fetch(`${base}/profiles/bb-other`, broker.token)).status).to.equal(404)
+    expect((await fetch(`${base}/elsewhere`, broker.token)).status).to.equal(404)
+  })
+
+  it('no default role: the default path is 404, profiles still work', async () => {
+    broker = await start(fakeSource(), {defaultRef: null})
+    expect((await fetch(broker.url, broker.token)).status).to.equal(404)
+    expect(await broker.defaultCredentials()).to.equal(null)
+  })
+
+  it("a source failure is a 503 carrying terrace's message", async () => {
+    const fake = fakeSource()
+    broker = await start(fake)
+    fake.fail(new AwsUnreachableError('AWS unreachable at http://127.0.0.1:9'))
+    const {body, status} = await fetch(broker.url, broker.token)
+    expect(status).to.equal(503)
+    expect(body).to.deep.equal({code: 'AwsUnreachableError', message: 'AWS unreachable at http://127.0.0.1:9'})
+  })
+
+  it('parallel requests for one role all get the same credentials', async () => {
+    const fake = fakeSource()
+    broker = await start(fake)
+    const answers = await Promise.all(Array.from({length: 10}, () => fetch(broker!.url, broker!.token)))
+    expect(new Set(answers.map((a) => a.body.AccessKeyId))).to.deep.equal(new Set(['AKIA5555555555551']))
+    expect(new Set(fake.calls.map((c) => c.accountId))).to.deep.equal(new Set(['555555555555']))
+  })
+
+  it('credentials about to lapse are refreshed before they are handed out', async () => {
+    const fake = fakeSource(1500)
+    broker = await start(fake, {expirationOf: (c) => c.expiration, renewLeadMs: 5000})
+    const {body} = await fetch(broker.url, broker.token)
+    expect(fake.calls.some((c) => c.force)).to.equal(true)
+    expect(body.AccessKeyId).to.equal('AKIA5555555555552')
+  })
+
+  it('renews a role served in the background before its Expiration, until closed', async function () {
+    this.timeout(10_000)
+    const fake = fakeSource(60_000)
+    // handed out for 1.5 s, renewed 0.5 s before: the timer fires after about 1 s
+    broker = await start(fake, {expirationOf: (c) => c.obtainedAt + 1500, renewLeadMs: 500})
+    await broker.defaultCredentials()
+    const first = fake.calls.length
+    await sleep(1300)
+    expect(fake.calls.length).to.be.greaterThan(first)
+    await broker.close()
+    const afterClose = fake.calls.length
+    await sleep(1500)
+    expect(fake.calls.length).to.equal(afterClose)
+  })
+
+  it('is gone once closed: connection refused', async () => {
+    broker = await start(fakeSource())
+    const {url} = broker
+    await broker.close()
+    const error = await fetch(url, broker.token).catch((error_: NodeJS.ErrnoException) => error_)
+    expect((error as NodeJS.ErrnoException).code).to.equal('ECONNREFUSED')
+  })
+})

@@ -1,0 +1,116 @@
+import {expect} from 'chai'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import type {CredentialSource} from '../../src/auth/credentials/types.js'
+import type {ChildTarget} from '../../src/runner/child-environment.js'
+
+import {resolveContext} from '../../src/layers/context.js'
+import {NotLoggedInError} from '../../src/lib/errors.js'
+import {passThroughEnvironment} from '../../src/runner/child-environment.js'
+import {credentialEnvironmentFactory, type CredentialRoom, HELPER_SCRIPT} from '../../src/runner/credentials/factory.js'
+
+const LAYER = resolve('templates/sample-project/apps-devstg/us-east-1/base-network')
+const source: CredentialSource = {
+  async get(ref) {
+    const now = Date.now()
+    return {
+      accessKeyId: `AKIA${ref.accountId}`,
+      expiration: now + 3_600_000,
+      obtainedAt: now,
+      secretAccessKey: 'secret',
+      sessionToken: 'session',
+    }
+  },
+}
+
+function room(loggedIn = true): CredentialRoom & {opened: number; tokenChecks: string[]} {
+  const state = {
+    configDir: '/nonexistent',
+    expirationOf: (c: {expiration: number}) => c.expiration,
+    opened: 0,
+    renewLeadMs: 1000,
+    source,
+    ssoLogin: {
+      async accessToken(url: string) {
+        state.tokenChecks.push(url)
+        if (!loggedIn) throw new NotLoggedInError('not logged in to x.', {suggestion: 'Run `terrace aws sso login`.'})
+        return {accessToken: 'a', expiresAt: Date.now() + 3_600_000} as never
+      },
+    },
+    tokenChecks: [] as string[],
+  }
+  return state
+}
+
+const target = async (overrides: Partial<ChildTarget> = {}): Promise<ChildTarget> => ({
+  context: await resolveContext(LAYER, {env: {}}),
+  credentialOptions: {mode: 'endpoint', profile: null},
+  cwd: LAYER,
+  kind: 'terraform',
+  needsCredentials: true,
+  ...overrides,
+})
+
+describe('runner/credentials/factory', () => {
+  let tmp: string
+
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'terrace-factory-'))
+  })
+
+  afterEach(() => rmSync(tmp, {force: true, recursive: true}))
+
+  it('the helper script exists where the generated config points', () => {
+    expect(existsSync(HELPER_SCRIPT)).to.equal(true)
+  })
+
+  it('a command that needs no credentials never opens the auth room', async () => {
+    const r = room()
+    let opened = 0
+    const factory = credentialEnvironmentFactory({
+      env: {},
+      async openRoom() {
+        opened++
+        return r
+      },
+    })
+    expect(await factory(await target({needsCredentials: false}))).to.equal(passThroughEnvironment)
+    expect(await factory(await target({context: null, kind: 'exec'}))).to.equal(passThroughEnvironment)
+    expect(opened).to.equal(0)
+  })
+
+  it('checks the login, then delivers through a broker; dispose removes it all', async () => {
+    const r = room()
+    let opened = 0
+    const factory = credentialEnvironmentFactory({
+      env: {},
+      async openRoom() {
+        opened++
+        return r
+      },
+    })
+    const environment = await factory(await target())
+    await factory(await target())
+    expect(opened, 'the room opens once per process').to.equal(1)
+    expect(r.tokenChecks).to.deep.equal([
+      'https://bb-sandbox.awsapps.com/start',
+      'https://bb-sandbox.awsapps.com/start',
+    ])
+    const env = await environment.prepare({AWS_PROFILE: 'x', PATH: '/bin', TERRACE_VAULT_PASSPHRASE: 'p', TMPDIR: tmp})
+    expect(env).not.to.have.property('AWS_PROFILE')
+    expect(env).not.to.have.property('TERRACE_VAULT_PASSPHRASE')
+    expect(env.AWS_CONTAINER_CREDENTIALS_FULL_URI).to.match(/^http:\/\/127\.0\.0\.1:\d+\/credentials$/)
+    expect(readFileSync(env.AWS_CONFIG_FILE!, 'utf8')).to.include('[profile bb-shared-devops]')
+    await environment.dispose()
+    expect(existsSync(env.AWS_CONFIG_FILE!)).to.equal(false)
+  })
+
+  it('logged out: exit 5 naming the login command and the layer, before any broker starts', async () => {
+    const factory = credentialEnvironmentFactory({env: {}, openRoom: async () => room(false)})
+    const error = await factory(await target()).catch((error_: Error) => error_)
+    expect(error).to.be.instanceOf(NotLoggedInError)
+    expect((error as Error).message).to.include('apps-devstg/us-east-1/base-network')
+  })
+})
