@@ -6,8 +6,11 @@
 //   terrace tf version                       TERRACE_TF_BIN=/bin/true, the number the target is about
 //   terrace tf plan (in a layer, warm cache) the same plus project discovery and var-file injection
 // and the ratio terrace/node (target: terrace tf version <= 2.5x node -e 0). Build first: npm run build.
-import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+// Then (execWithCredentials) warm-cache `terrace exec -- /bin/true` in a layer with credentials delivered (login
+// against an in-process sandbox; keychain vault when a D-Bus session is there, e.g. under
+// scripts/with-keyring.sh, else the file vault), alternating with node -e 0 (target <= 2.5x).
+import {spawn, spawnSync} from 'node:child_process'
+import {cpSync, existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -61,3 +64,64 @@ try {
 } finally {
   rmSync(home, {force: true, recursive: true})
 }
+
+/** Runs a command without blocking this process (the sandbox answers from it); resolves its duration in ms. */
+function timeAsync(command, args, options) {
+  const start = process.hrtime.bigint()
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, {...options, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+    })
+    child.once('error', reject)
+    child.once('close', (code) => {
+      if (code === 0) resolvePromise(Number(process.hrtime.bigint() - start) / 1e6)
+      else reject(new Error(`${[command, ...args].join(' ')} exited ${code}: ${stderr}`))
+    })
+  })
+}
+
+async function execWithCredentials(n) {
+  const sandboxModule = join(repo, 'dist', 'sandbox', 'index.js')
+  if (!existsSync(sandboxModule)) return
+  const {loadSandboxConfigFile, startSandbox} = await import(sandboxModule)
+  const sandbox = await startSandbox({config: {...loadSandboxConfigFile(), autoApprove: true}})
+  const dir = mkdtempSync(join(tmpdir(), 'terrace-bench-exec-'))
+  try {
+    cpSync(join(repo, 'templates', 'sample-project'), join(dir, 'project'), {recursive: true})
+    const cwd = join(dir, 'project', 'apps-devstg', 'us-east-1', 'base-network')
+    const keychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
+    const benchEnv = {
+      ...process.env,
+      ...sandbox.env(),
+      AWS_REGION: 'us-east-1',
+      HOME: join(dir, 'home'),
+      TERRACE_HOME: join(dir, 'terrace-home'),
+      TERRACE_VAULT: keychain ? 'keychain' : 'file',
+      ...(keychain ? {} : {TERRACE_VAULT_PASSPHRASE: 'bench passphrase'}),
+    }
+    await timeAsync(process.execPath, [cli, 'aws', 'sso', 'login', '--no-browser'], {cwd, env: benchEnv})
+    const cases = [
+      {args: ['-e', '0'], name: 'node -e 0'},
+      {args: [cli, 'exec', '--', '/bin/true'], name: 'terrace exec -- /bin/true (layer, warm cache)'},
+    ]
+    for (const c of cases) await timeAsync(process.execPath, c.args, {cwd, env: benchEnv}) // warm-up: fills the cache
+    const samples = new Map(cases.map((c) => [c.name, []]))
+    for (let i = 0; i < n; i++) {
+      for (const c of cases) samples.get(c.name).push(await timeAsync(process.execPath, c.args, {cwd, env: benchEnv}))
+    }
+
+    const node = median(samples.get(cases[0].name))
+    const exec = median(samples.get(cases[1].name))
+    console.log(`\nwith credentials (${benchEnv.TERRACE_VAULT} vault), medians of ${n} alternating runs:`)
+    for (const [name, values] of samples)
+      console.log(`  ${name.padEnd(46)}  ${median(values).toFixed(1).padStart(7)} ms`)
+    console.log(`ratio terrace exec / node -e 0: ${(exec / node).toFixed(2)}x (target <= 2.5x)`)
+  } finally {
+    await sandbox.stop()
+    rmSync(dir, {force: true, recursive: true})
+  }
+}
+
+await execWithCredentials(runs)

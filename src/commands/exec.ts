@@ -1,22 +1,26 @@
 import {Flags} from '@oclif/core'
 
 import {TerraceCommand} from '../cli/base-command.js'
+import {optionDescription} from '../runner/wrapper-options.js'
 
 export default class Exec extends TerraceCommand {
   static '--' = false
   static override description = `Run any command, with the terminal, signals and exit code passed through.
 
-Everything after "--" (or after terrace's own options) is the command and its arguments, verbatim. Works inside and outside a project.`
+Everything after "--" (or after terrace's own options) is the command and its arguments, verbatim. Inside a project the command gets the layer's role (or, from an account folder, the account's; or --profile's) through a renewing loopback endpoint, and every project profile through a private generated AWS_CONFIG_FILE; static AWS keys and AWS_PROFILE are removed from its environment. Outside a project it runs with your own environment unless --profile names a profile written by terrace aws configure sso. --credentials env exports static keys instead (not renewable).`
   static override examples = [
     '<%= config.bin %> exec -- aws sts get-caller-identity',
     '<%= config.bin %> exec -- terragrunt plan',
     "<%= config.bin %> exec -- sh -c 'env | grep ^AWS_'",
   ]
   static override flags = {
+    credentials: Flags.string({description: optionDescription('credentials'), options: ['endpoint', 'env']}),
     debug: Flags.boolean({description: "show stack traces for terrace's own failures"}),
+    profile: Flags.string({description: optionDescription('profile')}),
   }
   static override strict = false
-  static override usage = '<%= command.id %> [--debug] -- <command> [arguments…]'
+  static override usage =
+    '<%= command.id %> [--profile NAME] [--credentials endpoint|env] [--debug] -- <command> [arguments…]'
 
   async run(): Promise<void> {
     await this.parse(Exec, [])

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {TerraceCommand} from '../cli/base-command.js'
+import {optionDescription} from '../runner/wrapper-options.js'
 
 export default class Terraform extends TerraceCommand {
   static '--' = false
@@ -8,6 +9,8 @@ export default class Terraform extends TerraceCommand {
   static override description = `Run terraform in the current layer with the project's var files and backend config.
 
 terrace finds the project from the current folder and runs terraform there, with the terminal, signals and exit code as if you had called terraform yourself. It adds -backend-config=<account>/config/backend.tfvars to init and -var-file= for each config/*.tfvars of the project and the account to plan, apply (unless applying a saved plan), destroy, import, refresh and console, right after the subcommand, so your own -var-file wins. output, show, state, validate and the rest get nothing added; version and fmt work outside a project.
+
+Credentials: terraform gets the layer's role through a loopback endpoint only it can use (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed while it runs, and every other profile the layer names through a private generated AWS_CONFIG_FILE; your own AWS_PROFILE, static keys and ~/.aws files are hidden from it. The login is checked before anything runs (exit 5: run terrace aws sso login). version, fmt, validate and providers run without credentials or a login. --credentials env exports static keys instead (not renewable: for tools that read nothing else).
 
 terrace's options come before terraform's first argument; from there on every argument is terraform's, -json and --help included. --layers is also accepted after the subcommand.`
   static override examples = [
@@ -22,6 +25,7 @@ terrace's options come before terraform's first argument; from there on every ar
   ]
   static override flags = {
     bin: Flags.string({description: 'terraform binary to run (default: TERRACE_TF_BIN, else terraform on PATH)'}),
+    credentials: Flags.string({description: optionDescription('credentials'), options: ['endpoint', 'env']}),
     debug: Flags.boolean({description: "show stack traces for terrace's own failures"}),
     json: Flags.boolean({
       description: "with --layers: print the summary as JSON on stdout; terraform's output goes to stderr",
@@ -30,9 +34,11 @@ terrace's options come before terraform's first argument; from there on every ar
       description:
         'run in each layer, in order, stopping at the first failure (comma-separated paths relative to the current folder; "all" = every enabled layer below it)',
     }),
+    profile: Flags.string({description: optionDescription('profile')}),
   }
   static override strict = false
-  static override usage = '<%= command.id %> [--bin PATH] [--layers a,b,c [--json]] <terraform arguments…>'
+  static override usage =
+    '<%= command.id %> [--bin PATH] [--layers a,b,c [--json]] [--profile NAME] [--credentials endpoint|env] <terraform arguments…>'
 
   async run(): Promise<void> {
     // Parsed by the runner from the raw argv, so terraform's own flags reach it verbatim.

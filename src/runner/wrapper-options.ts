@@ -164,3 +164,8 @@ export function extractLateOptions(
 
   return {options, rest}
 }
+
+/** The help text of a wrapper option, for the oclif commands' flag lists. */
+export function optionDescription(name: string): string {
+  return WRAPPER_OPTIONS.find((spec) => spec.name === name)?.description ?? ''
+}

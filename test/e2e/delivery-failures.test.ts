@@ -70,10 +70,16 @@ describe('e2e: delivery with 20% AWS faults, then AWS stopped', function () {
       expect(again.code, again.stderr).to.equal(0)
     }
 
+    // TTL 1 s: every run fetches role credentials again, so terrace's own GetRoleCredentials calls meet faults
+    for (let i = 0; i < 12; i++) {
+      const fresh = await cli(s, ['exec', '--', '/bin/true'], {cwd: devstg, env: {TERRACE_CREDENTIAL_TTL: '1'}})
+      expect(fresh.code, fresh.stderr).to.equal(0)
+    }
+
     const faults = (await s.sb.control.requestLog()).filter((e) => e.outcome.startsWith('fault:'))
     expect(faults.length, 'faults the sandbox injected').to.be.greaterThan(0)
     console.log(
-      `      ${faults.length} injected faults, services ${[...new Set(faults.map((f) => f.service))].join(', ')}`,
+      `      ${faults.length} injected faults: ${[...new Set(faults.map((f) => f.service))].map((k) => `${k} ${faults.filter((f) => f.service === k).length}`).join(', ')}`,
     )
     expect(leftovers(s)).to.deep.equal([])
   })

@@ -109,7 +109,7 @@ describe('runner/credentials/factory', () => {
 
   it('logged out: exit 5 naming the login command and the layer, before any broker starts', async () => {
     const factory = credentialEnvironmentFactory({env: {}, openRoom: async () => room(false)})
-    const error = await factory(await target()).catch((error_: Error) => error_)
+    const error = await Promise.resolve(factory(await target())).catch((error_: Error) => error_)
     expect(error).to.be.instanceOf(NotLoggedInError)
     expect((error as Error).message).to.include('apps-devstg/us-east-1/base-network')
   })

@@ -1,18 +1,27 @@
+import {Flags} from '@oclif/core'
+
 import {TerraceCommand} from '../../cli/base-command.js'
+import {optionDescription} from '../../runner/wrapper-options.js'
 
 export default class Aws extends TerraceCommand {
   static '--' = false
   static override description = `Run the AWS CLI (passthrough).
 
-Every argument goes to the AWS CLI verbatim (TERRACE_AWS_BIN, else aws on PATH). Only "aws sso login|logout|status|refresh" and "aws configure sso" are terrace's own commands; every other aws subcommand, including "aws sso list-accounts" and "aws configure list", passes through untouched. For the AWS CLI's own help, run "terrace aws help".`
+Every argument goes to the AWS CLI verbatim (TERRACE_AWS_BIN, else aws on PATH). Only "aws sso login|logout|status|refresh" and "aws configure sso" are terrace's own commands; every other aws subcommand, including "aws sso list-accounts" and "aws configure list", passes through untouched. For the AWS CLI's own help, run "terrace aws help".
+
+In a project the AWS CLI gets the layer's role (or --profile's) through a renewing loopback endpoint and the layer's profiles through a private generated config, so "--profile <name>" after the subcommand works too. Terrace's own --profile and --credentials go before the first aws argument.`
   static override examples = [
     '<%= config.bin %> aws sts get-caller-identity',
     '<%= config.bin %> aws s3 ls --region us-east-1',
     '<%= config.bin %> aws sso list-accounts --access-token …',
     '<%= config.bin %> aws configure list',
   ]
+  static override flags = {
+    credentials: Flags.string({description: optionDescription('credentials'), options: ['endpoint', 'env']}),
+    profile: Flags.string({description: optionDescription('profile')}),
+  }
   static override strict = false
-  static override usage = '<%= command.id %> <aws arguments…>'
+  static override usage = '<%= command.id %> [--profile NAME] [--credentials endpoint|env] <aws arguments…>'
 
   async run(): Promise<void> {
     await this.parse(Aws, [])
