@@ -9,18 +9,18 @@ export default [
     rules: {
       // terrace is a CLI: writing to stdout/stderr and exiting with a code are its job.
       'n/no-process-exit': 'off',
-      'unicorn/no-process-exit': 'off',
       'no-await-in-loop': 'off',
+      'unicorn/no-process-exit': 'off',
       'unicorn/prefer-top-level-await': 'off',
     },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.js', 'scripts/**/*.js'],
     rules: {
-      'no-unused-expressions': 'off',
       '@typescript-eslint/no-unused-expressions': 'off',
-      'unicorn/no-array-for-each': 'off',
       'n/no-unsupported-features/node-builtins': 'off',
+      'no-unused-expressions': 'off',
+      'unicorn/no-array-for-each': 'off',
     },
   },
 ]

@@ -9,6 +9,7 @@ interface SdkError {
 }
 
 const NETWORK_CODES = new Set([
+  'EAI_AGAIN',
   'ECONNREFUSED',
   'ECONNRESET',
   'EHOSTUNREACH',
@@ -16,9 +17,8 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EPIPE',
   'ETIMEDOUT',
-  'EAI_AGAIN',
-  'TimeoutError',
   'RequestTimeout',
+  'TimeoutError',
 ])
 
 export function awsErrorName(error: unknown): string {
@@ -36,6 +36,14 @@ export function isUnreachable(error: unknown): boolean {
 }
 
 /** Where a service is reached: the SDK's standard endpoint variables, else AWS's public endpoint. */
+const PUBLIC_HOSTS: Record<'iam' | 'sso' | 'sso_oidc' | 'sts', (region: string) => string> = {
+  iam: () => 'iam.amazonaws.com',
+  sso: (region) => `portal.sso.${region}.amazonaws.com`,
+  // eslint-disable-next-line camelcase
+  sso_oidc: (region) => `oidc.${region}.amazonaws.com`,
+  sts: (region) => `sts.${region}.amazonaws.com`,
+}
+
 export function endpointFor(
   service: 'iam' | 'sso' | 'sso_oidc' | 'sts',
   region: string,
@@ -44,8 +52,7 @@ export function endpointFor(
   const specific = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`]
   if (specific) return specific
   if (env.AWS_ENDPOINT_URL) return env.AWS_ENDPOINT_URL
-  const host = {iam: 'iam.amazonaws.com', sso: `portal.sso.${region}.amazonaws.com`, sso_oidc: `oidc.${region}.amazonaws.com`, sts: `sts.${region}.amazonaws.com`}[service]
-  return `https://${host}`
+  return `https://${PUBLIC_HOSTS[service](region)}`
 }
 
 /**
@@ -57,10 +64,13 @@ export function toTerraceError(error: unknown, context: {endpoint: string; what:
   const name = awsErrorName(error)
   const message = (error as SdkError)?.message ?? String(error)
   if (isUnreachable(error)) {
-    return new AwsUnreachableError(`AWS did not answer while ${context.what}: ${context.endpoint} (${name || message}).`, {
-      cause: error,
-      suggestion: 'Check your network or proxy, then try again.',
-    })
+    return new AwsUnreachableError(
+      `AWS did not answer while ${context.what}: ${context.endpoint} (${name || message}).`,
+      {
+        cause: error,
+        suggestion: 'Check your network or proxy, then try again.',
+      },
+    )
   }
 
   if (name === 'UnauthorizedException' || name === 'ExpiredTokenException' || name === 'InvalidGrantException') {

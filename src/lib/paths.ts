@@ -5,7 +5,10 @@ import {join} from 'node:path'
  * Where terrace keeps its state: TERRACE_HOME, else the platform's config dir.
  * Inside: config/ (settings, profile mappings, chains), cache/ (parse cache, credential locks), logs/.
  */
-export function terraceHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function terraceHome(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.TERRACE_HOME) return env.TERRACE_HOME
   const home = env.HOME || homedir()
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'terrace')

@@ -61,6 +61,7 @@ function applyPatch(current: RuntimeSettings, patch: SettingsPatch): RuntimeSett
       throw new SandboxConfigError('slowDownPolls must be an integer >= 0')
     next.slowDownPolls = patch.slowDownPolls
   }
+
   if (patch.latencyMs !== undefined) {
     if (!Number.isInteger(patch.latencyMs) || patch.latencyMs < 0)
       throw new SandboxConfigError('latencyMs must be an integer >= 0')

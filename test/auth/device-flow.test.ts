@@ -68,11 +68,22 @@ describe('device flow polling', () => {
     {
       interval: 1,
       name: 'SlowDown adds 5 s to every later wait',
-      outcomes: ['AuthorizationPendingException', 'SlowDownException', 'AuthorizationPendingException', 'SlowDownException', grant],
+      outcomes: [
+        'AuthorizationPendingException',
+        'SlowDownException',
+        'AuthorizationPendingException',
+        'SlowDownException',
+        grant,
+      ],
       waits: [1000, 1000, 6000, 6000, 11_000],
     },
     {exitCode: 6, message: /denied/, name: 'denied in the browser', outcomes: ['AccessDeniedException']},
-    {exitCode: 5, message: /expired before it was approved/, name: 'expired device code', outcomes: ['ExpiredTokenException']},
+    {
+      exitCode: 5,
+      message: /expired before it was approved/,
+      name: 'expired device code',
+      outcomes: ['ExpiredTokenException'],
+    },
     {
       exitCode: 5,
       expiresIn: 12,

@@ -2,7 +2,7 @@
  * Issue 4 end to end: the built CLI against the sandbox, with both vault adapters (the keychain one against the
  * real gnome-keyring the test script starts under dbus-run-session).
  */
-import {SSOClient, ListAccountsCommand} from '@aws-sdk/client-sso'
+import {ListAccountsCommand, SSOClient} from '@aws-sdk/client-sso'
 import {CreateTokenCommand, SSOOIDCClient} from '@aws-sdk/client-sso-oidc'
 import {expect} from 'chai'
 import {cpSync, mkdtempSync, rmSync} from 'node:fs'
@@ -60,7 +60,10 @@ async function loginApproving(s: Scenario, decision: 'approve' | 'deny' | 'none'
     const until = Date.now() + 15_000
     while (!code && Date.now() < until) {
       code = (await s.sb.control.pendingUserCodes())[0]?.userCode
-      if (!code) await new Promise((r) => setTimeout(r, 50))
+      if (!code)
+        await new Promise((r) => {
+          setTimeout(r, 50)
+        })
     }
 
     expect(code, 'a pending user code').to.be.a('string')
@@ -83,7 +86,8 @@ for (const vault of ['file', 'keychain'] as const) {
     before(async function () {
       assertBuilt()
       if (vault === 'keychain' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
-        if (process.env.CI) throw new Error('no D-Bus session: run the suite through scripts/with-keyring.sh (npm test does)')
+        if (process.env.CI)
+          throw new Error('no D-Bus session: run the suite through scripts/with-keyring.sh (npm test does)')
         this.skip()
       }
 
@@ -98,7 +102,9 @@ for (const vault of ['file', 'keychain'] as const) {
     it('logs in through the device flow once the code is approved', async () => {
       const result = await loginApproving(s)
       expect(result.code, result.stderr).to.equal(0)
-      expect(result.stderr).to.match(/open this URL/).and.match(/Logged in to https:\/\/bb-sandbox/)
+      expect(result.stderr)
+        .to.match(/open this URL/)
+        .and.match(/Logged in to https:\/\/bb-sandbox/)
       expect(await count(s, 'RegisterClient')).to.equal(1)
       expect(await count(s, 'StartDeviceAuthorization')).to.equal(1)
     })
@@ -138,13 +144,15 @@ for (const vault of ['file', 'keychain'] as const) {
       }
 
       expect(await count(s, 'CreateToken')).to.equal(before + 1)
-      const refreshes = (await s.sb.control.requestLog()).filter((e) => e.operation === 'CreateToken' && e.outcome !== 'ok')
+      const refreshes = (await s.sb.control.requestLog()).filter(
+        (e) => e.operation === 'CreateToken' && e.outcome !== 'ok',
+      )
       expect(refreshes, 'no refused refresh').to.deep.equal([])
     })
 
     it('logout revokes the token server-side and wipes the vault', async () => {
       const secrets = await s.sb.control.secrets()
-      const lastOf = (kind: string) => secrets.filter((x) => x.kind === kind).at(-1)!.value
+      const lastOf = (kind: string) => secrets.findLast((x) => x.kind === kind)!.value
       const accessToken = lastOf('access-token')
       const refreshToken = lastOf('refresh-token')
       const clientSecret = lastOf('client-secret')
@@ -152,7 +160,9 @@ for (const vault of ['file', 'keychain'] as const) {
 
       const result = await cli(s, ['aws', 'sso', 'logout'])
       expect(result.code, result.stderr).to.equal(0)
-      expect(result.stderr).to.match(/token revoked/).and.match(/wiped [2-9] vault entries/)
+      expect(result.stderr)
+        .to.match(/token revoked/)
+        .and.match(/wiped [2-9] vault entries/)
       const status = await cli(s, ['aws', 'sso', 'status', '--json'])
       expect(status.code).to.equal(5)
       expect(JSON.parse(status.stdout).loggedIn).to.equal(false)
@@ -220,7 +230,9 @@ describe('e2e: device flow endings', function () {
     s = await setUp('file', {sso: {deviceCodeExpiresIn: 3, pollInterval: 1}})
     const result = await loginApproving(s, 'none')
     expect(result.code).to.equal(5)
-    expect(result.stderr).to.match(/expired before it was approved/).and.match(/terrace aws sso login/)
+    expect(result.stderr)
+      .to.match(/expired before it was approved/)
+      .and.match(/terrace aws sso login/)
   })
 
   it('outside a project without --start-url: exit 2 with the flags to pass', async () => {

@@ -12,9 +12,9 @@ import {withLock} from '../../lib/lock.js'
  * (names, account ids, role names and start URLs only: no secret).
  */
 export interface ManagedProfile {
+  ref: RoleRef
   /** the region written into the profile */
   region: null | string
-  ref: RoleRef
 }
 
 interface RegistryFile {

@@ -1,5 +1,5 @@
-import type {LayerContext} from '../../layers/types.js'
 import type {Project} from '../../layers/project.js'
+import type {LayerContext} from '../../layers/types.js'
 import type {ProfileBinding, SsoRoleRef} from './types.js'
 
 import {ConfigError} from '../../lib/errors.js'
@@ -50,7 +50,10 @@ export function projectBindings(project: Project): ProfileBinding[] {
  * The profiles a layer's code names, each bound to its role, with the layer's own (backend) profile first.
  * Profiles naming no known account have no binding (layer info lists them with a warning).
  */
-export function layerBindings(context: LayerContext, project: Project): {bindings: ProfileBinding[]; own: null | ProfileBinding} {
+export function layerBindings(
+  context: LayerContext,
+  project: Project,
+): {bindings: ProfileBinding[]; own: null | ProfileBinding} {
   const sso = projectSso(project)
   const bindings: ProfileBinding[] = []
   for (const profile of context.profiles) {

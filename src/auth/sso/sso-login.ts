@@ -58,22 +58,10 @@ export class SsoLogin {
   }
 
   /**
-   * AWS refused `rejected` (UnauthorizedException) although it had not reached its expiry: renew it through the
-   * refresh grant. When several processes see the same refusal, the first renews and the others get its token.
-   */
-  async renewRejected(startUrl: string, rejected: string): Promise<SsoToken> {
-    return this.renew(startUrl, 0, rejected)
-  }
-
-  /**
    * Runs the device flow (registering the client first when no unexpired registration is stored) and stores the
    * new token. Whether a login is needed at all is ssoStatus's question.
    */
-  async login(
-    startUrl: string,
-    region: string,
-    options: {signal?: AbortSignal; ui: LoginUi},
-  ): Promise<SsoToken> {
+  async login(startUrl: string, region: string, options: {signal?: AbortSignal; ui: LoginUi}): Promise<SsoToken> {
     const oidc = await this.deps.oidc(region)
     const registration = await this.registration(startUrl, region, oidc)
     const endpoint = endpointFor('sso_oidc', region, this.deps.env)
@@ -113,6 +101,14 @@ export class SsoLogin {
     }
   }
 
+  /**
+   * AWS refused `rejected` (UnauthorizedException) although it had not reached its expiry: renew it through the
+   * refresh grant. When several processes see the same refusal, the first renews and the others get its token.
+   */
+  async renewRejected(startUrl: string, rejected: string): Promise<SsoToken> {
+    return this.renew(startUrl, 0, rejected)
+  }
+
   private isFresh(token: SsoToken, marginMs: number): boolean {
     return token.expiresAt - marginMs > this.deps.clock.now()
   }
@@ -135,7 +131,10 @@ export class SsoLogin {
         scopes: SSO_SCOPES,
       })
     } catch (error) {
-      throw toTerraceError(error, {endpoint: endpointFor('sso_oidc', region, this.deps.env), what: 'registering terrace with IAM Identity Center'})
+      throw toTerraceError(error, {
+        endpoint: endpointFor('sso_oidc', region, this.deps.env),
+        what: 'registering terrace with IAM Identity Center',
+      })
     }
 
     const registration: ClientRegistration = {
@@ -152,7 +151,10 @@ export class SsoLogin {
 
   /** Refresh-grant renewal under a per-start-URL lock; re-reads after acquiring it (another process may have won). */
   private async renew(startUrl: string, marginMs: number, rejected?: string): Promise<SsoToken> {
-    const lockPath = join(this.deps.lockDir, `sso-${createHash('sha256').update(startUrl).digest('hex').slice(0, 16)}.lock`)
+    const lockPath = join(
+      this.deps.lockDir,
+      `sso-${createHash('sha256').update(startUrl).digest('hex').slice(0, 16)}.lock`,
+    )
     return withLock(lockPath, async () => {
       const token = await this.readToken(startUrl)
       if (!token) throw notLoggedIn(startUrl)
@@ -172,11 +174,21 @@ export class SsoLogin {
         })
       } catch (error) {
         const name = awsErrorName(error)
-        if (['ExpiredTokenException', 'InvalidClientException', 'InvalidGrantException', 'UnauthorizedClientException'].includes(name)) {
+        if (
+          [
+            'ExpiredTokenException',
+            'InvalidClientException',
+            'InvalidGrantException',
+            'UnauthorizedClientException',
+          ].includes(name)
+        ) {
           throw notLoggedIn(startUrl, 'expired')
         }
 
-        throw toTerraceError(error, {endpoint: endpointFor('sso_oidc', token.region, this.deps.env), what: 'renewing the SSO token'})
+        throw toTerraceError(error, {
+          endpoint: endpointFor('sso_oidc', token.region, this.deps.env),
+          what: 'renewing the SSO token',
+        })
       }
 
       const renewed = this.tokenFrom(grant, startUrl, token.region, token.refreshToken)

@@ -33,7 +33,8 @@ export async function logoutStartUrl(
     } catch (error) {
       const name = awsErrorName(error)
       if (name === 'UnauthorizedException') note = 'the token was already expired or revoked'
-      else if (isUnreachable(error)) note = `AWS could not be reached to revoke the token (${name || 'network error'}); it expires on its own`
+      else if (isUnreachable(error))
+        note = `AWS could not be reached to revoke the token (${name || 'network error'}); it expires on its own`
       else note = `AWS refused to revoke the token (${name})`
     }
   }

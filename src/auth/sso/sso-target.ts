@@ -1,5 +1,5 @@
-import {ConfigError, NotInProjectError, UsageError} from '../../lib/errors.js'
 import {loadProject} from '../../layers/project.js'
+import {ConfigError, NotInProjectError, UsageError} from '../../lib/errors.js'
 
 export interface SsoTarget {
   region: string
@@ -25,14 +25,16 @@ export async function resolveSsoTarget(options: {
   } catch (error) {
     if (!(error instanceof NotInProjectError)) throw error
     throw new UsageError(`${error.message}\nOutside a project, terrace needs the portal to log in to.`, {
-      suggestion: 'Pass --start-url https://<your-org>.awsapps.com/start --region <sso region>, or run this inside a project.',
+      suggestion:
+        'Pass --start-url https://<your-org>.awsapps.com/start --region <sso region>, or run this inside a project.',
     })
   }
 
   const {common, commonFile} = project
   if (common.ssoEnabled === false && !options.startUrl) {
     throw new ConfigError(`This project does not use SSO: sso_enabled = false in ${commonFile}.`, {
-      suggestion: 'Its accounts are reached with IAM users and MFA instead; see `terrace credentials configure --help`.',
+      suggestion:
+        'Its accounts are reached with IAM users and MFA instead; see `terrace credentials configure --help`.',
     })
   }
 
@@ -40,7 +42,8 @@ export async function resolveSsoTarget(options: {
   const region = options.region ?? common.ssoRegion ?? common.regionPrimary ?? common.region
   if (!startUrl) {
     throw new ConfigError(`${commonFile} has no sso_start_url.`, {
-      suggestion: 'Add sso_start_url = "https://<your-org>.awsapps.com/start" (and sso_region) to it, or pass --start-url.',
+      suggestion:
+        'Add sso_start_url = "https://<your-org>.awsapps.com/start" (and sso_region) to it, or pass --start-url.',
     })
   }
 

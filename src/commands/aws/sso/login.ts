@@ -23,14 +23,12 @@ one, pass --start-url and --region. terrace prints a URL and a code, opens your 
 approve. The token and refresh token go to the OS keychain (or terrace's encrypted file vault), never to a plain
 file, and are shared by every project using the same start URL. Already logged in: nothing to do (--force
 logs in again). An expired token with a valid refresh token is renewed without a browser.`
-
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> aws sso login',
     '<%= config.bin %> sso login --no-browser',
     '<%= config.bin %> aws sso login --start-url https://my-org.awsapps.com/start --region eu-west-1',
   ]
-
   static override flags = {
     force: Flags.boolean({description: 'log in again even when the current login is still valid'}),
     'no-browser': Flags.boolean({description: 'do not open a browser; print the URL and code only'}),
@@ -40,7 +38,12 @@ logs in again). An expired token with a valid refresh token is renewed without a
 
   async run(): Promise<LoginResult> {
     const {flags} = await this.parse(AwsSsoLogin)
-    const target = await resolveSsoTarget({cwd: process.cwd(), env: process.env, region: flags.region, startUrl: flags['start-url']})
+    const target = await resolveSsoTarget({
+      cwd: process.cwd(),
+      env: process.env,
+      region: flags.region,
+      startUrl: flags['start-url'],
+    })
     const services = await createAuthServices()
     const abort = new AbortController()
     const onSigint = () => abort.abort()

@@ -25,7 +25,6 @@ export default class AwsSsoStatus extends TerraceCommand {
   static override description = `Show whether you are logged in to AWS IAM Identity Center, and until when.
 
 Exits 0 when logged in, 5 when not (or expired), so scripts can test it.`
-
   static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws sso status', '<%= config.bin %> aws sso status --json']
   static override flags = {
@@ -35,7 +34,12 @@ Exits 0 when logged in, 5 when not (or expired), so scripts can test it.`
 
   async run(): Promise<StatusResult> {
     const {flags} = await this.parse(AwsSsoStatus)
-    const target = await resolveSsoTarget({cwd: process.cwd(), env: process.env, region: flags.region, startUrl: flags['start-url']})
+    const target = await resolveSsoTarget({
+      cwd: process.cwd(),
+      env: process.env,
+      region: flags.region,
+      startUrl: flags['start-url'],
+    })
     const services = await createAuthServices()
     const status = await ssoStatus(target.startUrl, {portal: services.portal, ssoLogin: services.ssoLogin})
     const result: StatusResult = {
@@ -48,7 +52,10 @@ Exits 0 when logged in, 5 when not (or expired), so scripts can test it.`
       verified: status.verified,
     }
     if (!this.jsonEnabled()) {
-      if (status.loggedIn) this.log(`Logged in to ${result.startUrl} until ${result.expiresAt}${status.verified ? '' : ' (AWS unreachable: not verified)'}.`)
+      if (status.loggedIn)
+        this.log(
+          `Logged in to ${result.startUrl} until ${result.expiresAt}${status.verified ? '' : ' (AWS unreachable: not verified)'}.`,
+        )
       else this.log(`Not logged in to ${result.startUrl}. Run \`terrace aws sso login\`.`)
     }
 
