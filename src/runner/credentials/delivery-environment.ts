@@ -65,17 +65,26 @@ export function credentialDelivery(plan: DeliveryPlan, deps: DeliveryDeps): Deli
         renewLeadMs: deps.renewLeadMs,
         source: deps.source,
       })
-      const creds = await state.broker.defaultCredentials()
-      // mkdtemp creates the folder 0700; the files inside are 0600.
-      state.dir = await mkdtemp(join(deps.tmpRoot ?? tmpdir(), 'terrace-run-'))
-      const configFile = join(state.dir, 'config')
-      const credentialsFile = join(state.dir, 'credentials')
       const text = renderAwsConfig(
         [...profiles.keys()].map((name) => ({name, region: plan.region})),
         deps.helper,
       )
-      await writeFile(configFile, text, {flag: 'wx', mode: 0o600})
-      await writeFile(credentialsFile, '', {flag: 'wx', mode: 0o600})
+      const writing = (async () => {
+        // mkdtemp creates the folder 0700; the files inside are 0600.
+        state.dir = await mkdtemp(join(deps.tmpRoot ?? tmpdir(), 'terrace-run-'))
+        const files = {configFile: join(state.dir, 'config'), credentialsFile: join(state.dir, 'credentials')}
+        await Promise.all([
+          writeFile(files.configFile, text, {flag: 'wx', mode: 0o600}),
+          writeFile(files.credentialsFile, '', {flag: 'wx', mode: 0o600}),
+        ])
+        return files
+      })()
+      // both settle before prepare() ends, so dispose() always sees the folder it must delete
+      const [fetched, written] = await Promise.allSettled([state.broker.defaultCredentials(), writing])
+      if (fetched.status === 'rejected') throw fetched.reason
+      if (written.status === 'rejected') throw written.reason
+      const creds = fetched.value
+      const {configFile, credentialsFile} = written.value
       const staticCredentials =
         plan.mode === 'env' && creds
           ? {

@@ -123,11 +123,12 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
 
   return async (target: ChildTarget): Promise<ChildEnvironment> => {
     if (!target.needsCredentials) return passThroughEnvironment
+    // In a project the vault and the delivery code are needed: load them while the plan is worked out.
+    const early = target.context ? [room(), import('./delivery-environment.js')] : []
+    for (const loading of early) loading.catch(() => {})
     const plan = await planFor(target, deps.env, room)
     if (!plan) return passThroughEnvironment
-    const opened = await room()
-    await checkLogin(plan, target, opened)
-    const {credentialDelivery} = await import('./delivery-environment.js')
+    const [opened, {credentialDelivery}] = await Promise.all([room(), import('./delivery-environment.js')])
     const delivery = credentialDelivery(plan, {
       expirationOf: opened.expirationOf,
       helper: deps.helper ?? {helper: HELPER_SCRIPT, node: process.execPath},
@@ -137,6 +138,10 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
       renewLeadMs: opened.renewLeadMs,
       source: opened.source,
     })
+    // The login is checked before any child starts (and before its endpoint does).
+    const login = checkLogin(plan, target, opened)
+    login.catch(() => {})
+    await login
     return {
       dispose: () => delivery.dispose(),
       prepare: (base) =>
