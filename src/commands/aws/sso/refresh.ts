@@ -56,7 +56,7 @@ the command then exits with that failure's code (5 logged out, 6 refused, 9 AWS 
       progress.stop()
     }
 
-    this.logToStderr(`Renewed ${roles.filter((r) => r.renewed).length} of ${roles.length} roles.`)
+    process.stderr.write(`Renewed ${roles.filter((r) => r.renewed).length} of ${roles.length} roles.\n`)
 
     if (!this.jsonEnabled()) for (const role of roles) this.log(formatRole(role))
     const failed = roles.find((r) => r.error)
