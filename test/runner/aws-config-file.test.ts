@@ -27,7 +27,8 @@ describe('runner/credentials/aws-config-file', () => {
   it('quotes paths with spaces, refuses characters a shell would expand', () => {
     expect(commandWord('/a b/node')).to.equal('"/a b/node"')
     expect(credentialProcessLine({helper: '/x y/h.mjs', node: '/n'}, 'p')).to.equal('/n "/x y/h.mjs" p')
-    for (const bad of ['/a"b', '/a$b', '/a`b', String.raw`/a\b`]) expect(() => commandWord(bad)).to.throw(/credential_process/)
+    for (const bad of ['/a"b', '/a$b', '/a`b', String.raw`/a\b`])
+      expect(() => commandWord(bad)).to.throw(/credential_process/)
   })
 
   it('refuses a profile name AWS tools cannot read back', () => {
