@@ -4,27 +4,34 @@ import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {assertBuilt, FAKE_TERRAFORM, readRecord, REPO, runCli} from '../helpers/cli.js'
+import {type LoggedIn, loggedIn} from '../helpers/login.js'
 
 const FIXTURE = resolve(REPO, 'test', 'fixtures', 'projects', 'bb')
 
 describe('e2e: terrace tf --layers', function () {
   this.timeout(30_000)
   let tmp: string
+  let login: LoggedIn
   let root: string
   let region: string
   let record: string
   let n = 0
 
-  before(() => {
+  before(async () => {
     assertBuilt()
     tmp = mkdtempSync(join(tmpdir(), 'terrace-layers-'))
     root = join(tmp, 'bb')
     cpSync(FIXTURE, root, {recursive: true, verbatimSymlinks: true})
     region = join(root, 'apps-devstg', 'us-east-1')
     writeFileSync(join(region, 'k8s-eks', 'cluster', '.fake-tf-exit'), '3')
+    // wrapped commands that talk to AWS need a login (issue 5); these tests are about something else
+    login = await loggedIn({cwd: join(tmp, 'bb'), terraceHome: join(tmp, 'home')})
   })
 
-  after(() => rmSync(tmp, {force: true, recursive: true}))
+  after(async () => {
+    await login?.stop()
+    rmSync(tmp, {force: true, recursive: true})
+  })
 
   beforeEach(() => {
     record = join(tmp, `record-${n++}.jsonl`)
@@ -33,7 +40,7 @@ describe('e2e: terrace tf --layers', function () {
   const run = (args: string[], cwd = region) =>
     runCli(['tf', ...args], {
       cwd,
-      env: {FAKE_TF_RECORD: record, TERRACE_HOME: join(tmp, 'home'), TERRACE_TF_BIN: FAKE_TERRAFORM},
+      env: {...login.env, FAKE_TF_RECORD: record, TERRACE_HOME: join(tmp, 'home'), TERRACE_TF_BIN: FAKE_TERRAFORM},
     })
   const starts = () => readRecord(record).filter((e) => e.event === 'start')
   const three = 'base-network,k8s-eks/cluster,secrets manager'

@@ -17,30 +17,38 @@ import {
   spawnCli,
   waitFor,
 } from '../helpers/cli.js'
+import {type LoggedIn, loggedIn} from '../helpers/login.js'
 
 const FIXTURE = resolve(REPO, 'test', 'fixtures', 'projects', 'bb')
 
 describe('e2e: signals reach the wrapped command as DESIGN.md says', function () {
   this.timeout(30_000)
   let tmp: string
+  let login: LoggedIn
   let layer: string
   let record: string
   let n = 0
 
-  before(() => {
+  before(async () => {
     assertBuilt()
     tmp = mkdtempSync(join(tmpdir(), 'terrace-signals-'))
     cpSync(FIXTURE, join(tmp, 'bb'), {recursive: true, verbatimSymlinks: true})
     layer = join(tmp, 'bb', 'apps-devstg', 'us-east-1', 'base-network')
+    // wrapped commands that talk to AWS need a login (issue 5); these tests are about something else
+    login = await loggedIn({cwd: join(tmp, 'bb'), terraceHome: join(tmp, 'home')})
   })
 
-  after(() => rmSync(tmp, {force: true, recursive: true}))
+  after(async () => {
+    await login?.stop()
+    rmSync(tmp, {force: true, recursive: true})
+  })
 
   beforeEach(() => {
     record = join(tmp, `record-${n++}.jsonl`)
   })
 
   const env = (extra: NodeJS.ProcessEnv) => ({
+    ...login.env,
     FAKE_TF_RECORD: record,
     FAKE_TF_SLEEP_MS: '10000',
     TERRACE_HOME: join(tmp, 'home'),

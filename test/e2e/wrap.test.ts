@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {assertBuilt, FAKE_AWS, FAKE_BIN_DIR, FAKE_TERRAFORM, readRecord, REPO, runCli} from '../helpers/cli.js'
+import {type LoggedIn, loggedIn} from '../helpers/login.js'
 
 const FIXTURE = resolve(REPO, 'test', 'fixtures', 'projects', 'bb')
 
@@ -14,17 +15,23 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
   let layer: string
   let record: string
   let home: string
+  let login: LoggedIn
 
-  before(() => {
+  before(async () => {
     assertBuilt()
     tmp = mkdtempSync(join(tmpdir(), 'terrace-wrap-'))
     root = join(tmp, 'bb')
     cpSync(FIXTURE, root, {recursive: true, verbatimSymlinks: true})
     layer = join(root, 'apps-devstg', 'us-east-1', 'base-network')
     writeFileSync(join(layer, 'plan.tfplan'), 'a saved plan')
+    // commands that talk to AWS need a login (issue 5); these tests are about arguments and exit codes
+    login = await loggedIn({cwd: root, terraceHome: join(tmp, 'home')})
   })
 
-  after(() => rmSync(tmp, {force: true, recursive: true}))
+  after(async () => {
+    await login?.stop()
+    rmSync(tmp, {force: true, recursive: true})
+  })
 
   beforeEach(() => {
     // one TERRACE_HOME for the file: the tfvars parse cache stays warm, as on a user's machine
@@ -33,6 +40,7 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
   })
 
   const tfEnv = (extra: NodeJS.ProcessEnv = {}) => ({
+    ...login.env,
     FAKE_TF_RECORD: record,
     TERRACE_HOME: home,
     TERRACE_TF_BIN: FAKE_TERRAFORM,
@@ -121,7 +129,10 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
     expect(viaEnv.code).to.equal(127)
     expect(viaEnv.stderr).to.contain('no-such-terraform').and.contain('TERRACE_TF_BIN')
     expect(viaEnv.stderr).not.to.match(/\n\s+at /)
-    const onPath = await runCli(['tofu', 'version'], {cwd: layer, env: {PATH: '/nonexistent', TERRACE_HOME: home}})
+    const onPath = await runCli(['tofu', 'version'], {
+      cwd: layer,
+      env: {PATH: '/nonexistent', ...login.env, TERRACE_HOME: home},
+    })
     expect(onPath.code).to.equal(127)
     expect(onPath.stderr).to.match(/tofu: not found/)
   })
@@ -129,7 +140,7 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
   it('tofu runs tofu from PATH; --bin takes a path relative to the current folder', async () => {
     const viaPath = await runCli(['tofu', 'plan'], {
       cwd: layer,
-      env: {FAKE_TF_RECORD: record, PATH: `${FAKE_BIN_DIR}/path:${process.env.PATH}`, TERRACE_HOME: home},
+      env: {FAKE_TF_RECORD: record, PATH: `${FAKE_BIN_DIR}/path:${process.env.PATH}`, ...login.env, TERRACE_HOME: home},
     })
     expect(viaPath.code, viaPath.stderr).to.equal(0)
     expect(started()[0]).to.include({tool: 'tofu'})
@@ -166,7 +177,7 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
   })
 
   it('aws passes sso list-accounts and configure list through untouched, inside or outside a project', async () => {
-    const env = {FAKE_TF_RECORD: record, TERRACE_AWS_BIN: FAKE_AWS, TERRACE_HOME: home}
+    const env = {FAKE_TF_RECORD: record, TERRACE_AWS_BIN: FAKE_AWS, ...login.env, TERRACE_HOME: home}
     const list = await runCli(['aws', 'sso', 'list-accounts', '--access-token', 't', '--debug'], {cwd: tmp, env})
     expect(list.code, list.stderr).to.equal(0)
     const configure = await runCli(['aws', 'configure', 'list'], {cwd: layer, env: {...env, FAKE_TF_EXIT: '4'}})
@@ -179,14 +190,14 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
   })
 
   it('aws is found on PATH when TERRACE_AWS_BIN is unset', async () => {
-    const env = {FAKE_TF_RECORD: record, PATH: `${FAKE_BIN_DIR}/path:/usr/bin:/bin`, TERRACE_HOME: home}
+    const env = {FAKE_TF_RECORD: record, PATH: `${FAKE_BIN_DIR}/path:/usr/bin:/bin`, ...login.env, TERRACE_HOME: home}
     const result = await runCli(['aws', 'sts', 'get-caller-identity'], {cwd: tmp, env})
     expect(result.code, result.stderr).to.equal(0)
     expect(started()[0].argv).to.deep.equal(['sts', 'get-caller-identity'])
   })
 
   it('exec runs any command with its arguments verbatim, and 127 for a missing one', async () => {
-    const env = {FAKE_TF_RECORD: record, PATH: `${FAKE_BIN_DIR}:/usr/bin:/bin`, TERRACE_HOME: home}
+    const env = {FAKE_TF_RECORD: record, PATH: `${FAKE_BIN_DIR}:/usr/bin:/bin`, ...login.env, TERRACE_HOME: home}
     const result = await runCli(['exec', '--', 'fake-terraform', '--layers', 'x', '-h'], {cwd: tmp, env})
     expect(result.code, result.stderr).to.equal(0)
     expect(started()[0].argv).to.deep.equal(['--layers', 'x', '-h'])
