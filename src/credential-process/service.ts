@@ -14,7 +14,6 @@ import {type ManagedProfile, readProfileRegistry} from '../auth/credentials/prof
 import {credentialTtlMs, isFresh} from '../auth/credentials/ttl.js'
 import {ConfigError, NotLoggedInError} from '../lib/errors.js'
 import {homePaths} from '../lib/paths.js'
-import {openVault} from '../vault/select.js'
 import {credentialProcessJson} from './output.js'
 
 export interface CredentialProcessOptions {
@@ -22,6 +21,8 @@ export interface CredentialProcessOptions {
   /** where the vault's one-line notices go (stderr) */
   notice(message: string): void
   profile: string
+  /** the vault when the caller already opened it (the fast path's keychain); else opened here, without prompting */
+  store?: SecretStore
 }
 
 /** The Version 1 JSON for the profile. Throws ConfigError (4), NotLoggedInError (5), AwsRefusedError (6)… */
@@ -30,7 +31,7 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   const ttlMs = credentialTtlMs(env)
   const paths = homePaths(env)
   const profile = await managedProfile(paths.config, options.profile)
-  const store = await openNonInteractiveVault(env, paths.root, options.notice)
+  const store = options.store ?? (await openNonInteractiveVault(env, paths.root, options.notice))
   let creds: AwsCredentials | undefined = await readCachedCredentials(store, profile.ref)
   if (!creds || !isFresh(creds, Date.now(), ttlMs)) {
     const {refreshCredentials} = await import('./cold-path.js')
@@ -68,5 +69,6 @@ async function openNonInteractiveVault(
     )
   }
 
+  const {openVault} = await import('../vault/select.js')
   return openVault({env, home, interactive: false, notice})
 }

@@ -4,7 +4,6 @@ import {dirname, join} from 'node:path'
 import type {RoleRef} from './types.js'
 
 import {ConfigError} from '../../lib/errors.js'
-import {withLock} from '../../lib/lock.js'
 
 /**
  * terrace-managed AWS profiles: which role each profile written by `aws configure sso` stands for, so
@@ -51,6 +50,7 @@ export async function updateProfileRegistry(
 ): Promise<Record<string, ManagedProfile>> {
   const path = profileRegistryPath(configDir)
   await mkdir(dirname(path), {mode: 0o700, recursive: true})
+  const {withLock} = await import('../../lib/lock.js') // not on credential-process's read-only path
   return withLock(`${path}.lock`, async () => {
     const profiles = {...(await readProfileRegistry(configDir)), ...change.set}
     for (const name of change.remove ?? []) delete profiles[name]
