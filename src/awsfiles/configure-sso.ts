@@ -38,7 +38,7 @@ export function sanitizeName(text: string): string {
  */
 export function planProfiles(
   naming: ProjectNaming,
-  bindings: ProfileBinding[],
+  bindings: ProfileBinding<SsoRoleRef>[],
   reachable: ReachableRole[] = [],
 ): PlannedProfile[] {
   const regionOf = (account: null | string) => (account && naming.accounts[account]?.region) || naming.defaultRegion
@@ -141,7 +141,7 @@ export async function forgetSsoProfiles(
 ): Promise<{configFile: string; removed: string[]}> {
   const registry = await deps.readRegistry()
   const names = Object.entries(registry)
-    .filter(([, profile]) => startUrls === 'all' || startUrls.includes(profile.ref.startUrl))
+    .filter(([, {ref}]) => startUrls === 'all' || (ref.kind === 'sso' && startUrls.includes(ref.startUrl)))
     .map(([name]) => name)
   if (startUrls !== 'all' && names.length === 0) return {configFile: deps.configFile, removed: []}
   const edit = await editAwsConfigFile(deps.configFile, {remove: startUrls === 'all' ? 'all' : names})

@@ -5,6 +5,7 @@
 import type {AwsCredentials, RoleRef} from '../auth/credentials/types.js'
 import type {SecretStore} from '../vault/secret-store.js'
 
+import {dispatchingSource} from '../auth/credentials/dispatch-source.js'
 import {createSsoCredentialSource} from '../auth/credentials/sso-source.js'
 import {sdkOidc, sdkPortal} from '../auth/sso/sdk-ports.js'
 import {SsoLogin} from '../auth/sso/sso-login.js'
@@ -20,14 +21,16 @@ export async function refreshCredentials(options: {
 }): Promise<AwsCredentials> {
   const {env, lockDir, store, ttlMs} = options
   const ssoLogin = new SsoLogin({clock: systemClock, env, lockDir, oidc: sdkOidc, store})
-  const source = createSsoCredentialSource({
-    clock: systemClock,
-    env,
-    lockDir,
-    portal: sdkPortal,
-    ssoLogin,
-    store,
-    ttlMs,
+  const source = dispatchingSource({
+    sso: createSsoCredentialSource({
+      clock: systemClock,
+      env,
+      lockDir,
+      portal: sdkPortal,
+      ssoLogin,
+      store,
+      ttlMs,
+    }),
   })
   return source.get(options.ref)
 }

@@ -40,6 +40,16 @@ export function roleCredentialsEntry(startUrl: string, accountId: string, role: 
   return `${EntryPrefix.roleCredentials}${accountId}/${role}@${normalizeStartUrl(startUrl)}`
 }
 
+/** Role credentials reached from a project's IAM user: `iam-role-credentials:<accountId>/<role>@<project>/<type>`. */
+export function iamRoleCredentialsEntry(project: string, userType: string, accountId: string, role: string): string {
+  return `iam-role-credentials:${accountId}/${role}@${project}/${userType}`
+}
+
+/** The final hop's credentials of a role chain: `chain-credentials:<chain>`. */
+export function chainCredentialsEntry(chain: string): string {
+  return `chain-credentials:${chain}`
+}
+
 const SSO_TOKEN = /^sso-token:(.+)$/
 const SSO_CLIENT = /^sso-client:([a-z\d-]+):(.+)$/
 // role names may contain "@" but never ":" or "/", so the first "@<scheme>://" starts the URL

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {ManagedProfile} from '../../src/auth/credentials/profile-registry.js'
-import type {ProfileBinding} from '../../src/auth/credentials/types.js'
+import type {ProfileBinding, SsoRoleRef} from '../../src/auth/credentials/types.js'
 
 import {forgetSsoProfiles, planProfiles, sanitizeName, writeSsoProfiles} from '../../src/awsfiles/configure-sso.js'
 import {credentialProcessLine, quoteArg} from '../../src/awsfiles/credential-process-line.js'
@@ -16,7 +16,7 @@ const NAMING = {
   project: 'bb',
   ...SSO,
 }
-const binding = (account: string, accountId: string, role: string): ProfileBinding => ({
+const binding = (account: string, accountId: string, role: string): ProfileBinding<SsoRoleRef> => ({
   name: `bb-${account}-${role.toLowerCase()}`,
   ref: {account, accountId, kind: 'sso', role, source: `${account}/config/account.tfvars`, ...SSO},
 })

@@ -1,14 +1,28 @@
 import type {SecretStore} from '../../vault/secret-store.js'
 import type {AwsCredentials, RoleRef} from './types.js'
 
-import {roleCredentialsEntry} from '../../vault/entries.js'
+import {chainCredentialsEntry, iamRoleCredentialsEntry, roleCredentialsEntry} from '../../vault/entries.js'
 
 /**
  * Role credentials cached in the vault (entry `role-credentials:<accountId>/<role>@<startUrl>`), as JSON
  * {accessKeyId, secretAccessKey, sessionToken, expiration, obtainedAt}. Light on purpose: the credential-process
  * fast path reads the cache through this module without loading the AWS SDK.
  */
-export const cacheEntryFor = (ref: RoleRef): string => roleCredentialsEntry(ref.startUrl, ref.accountId, ref.role)
+export function cacheEntryFor(ref: RoleRef): string {
+  switch (ref.kind) {
+    case 'chain': {
+      return chainCredentialsEntry(ref.chain)
+    }
+
+    case 'iam': {
+      return iamRoleCredentialsEntry(ref.project, ref.userType, ref.accountId, ref.role)
+    }
+
+    case 'sso': {
+      return roleCredentialsEntry(ref.startUrl, ref.accountId, ref.role)
+    }
+  }
+}
 
 /** The cached credentials, or undefined when there are none or the entry is unreadable (treated as a miss). */
 export async function readCachedCredentials(store: SecretStore, ref: RoleRef): Promise<AwsCredentials | undefined> {

@@ -25,9 +25,9 @@ export const profileName = (project: string, account: string, role: string): str
  * Every (account, role) the project uses: each account with an id and an sso_role, named as the project names its
  * profiles. Accounts lacking either are left out (layer info warns about them).
  */
-export function projectBindings(project: Project): ProfileBinding[] {
+export function projectBindings(project: Project): ProfileBinding<SsoRoleRef>[] {
   const sso = projectSso(project)
-  const bindings: ProfileBinding[] = []
+  const bindings: ProfileBinding<SsoRoleRef>[] = []
   for (const [account, info] of Object.entries(project.accounts).sort(([a], [b]) => a.localeCompare(b))) {
     if (!info.id || !info.ssoRole) continue
     bindings.push({

@@ -42,7 +42,7 @@ export const describeAccount = (ref: SsoRoleRef): string =>
  * N processes with a cold cache make one GetRoleCredentials per role. forceRefresh skips the cache, but credentials
  * another process stored after this request looked at the cache still count (so forced refreshes single-flight too).
  */
-export function createSsoCredentialSource(deps: SsoCredentialSourceDeps): CredentialSource {
+export function createSsoCredentialSource(deps: SsoCredentialSourceDeps): CredentialSource<SsoRoleRef> {
   const inFlight = new Map<string, Promise<AwsCredentials>>()
 
   async function refresh(ref: SsoRoleRef, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials> {

@@ -47,21 +47,24 @@ export interface CredentialFactoryDeps {
 }
 
 export async function openAuthRoom(env: NodeJS.ProcessEnv): Promise<CredentialRoom> {
-  const [{createAuthServices}, {createSsoCredentialSource}, ttl] = await Promise.all([
+  const [{createAuthServices}, {createSsoCredentialSource}, ttl, {dispatchingSource}] = await Promise.all([
     import('../../auth/services.js'),
     import('../../auth/credentials/sso-source.js'),
     import('../../auth/credentials/ttl.js'),
+    import('../../auth/credentials/dispatch-source.js'),
   ])
   const ttlMs = ttl.credentialTtlMs(env)
   const services = await createAuthServices({env})
-  const source = createSsoCredentialSource({
-    clock: services.clock,
-    env,
-    lockDir: services.lockDir,
-    portal: services.portal,
-    ssoLogin: services.ssoLogin,
-    store: services.store,
-    ttlMs,
+  const source = dispatchingSource({
+    sso: createSsoCredentialSource({
+      clock: services.clock,
+      env,
+      lockDir: services.lockDir,
+      portal: services.portal,
+      ssoLogin: services.ssoLogin,
+      store: services.store,
+      ttlMs,
+    }),
   })
   return {
     configDir: services.paths.config,
@@ -103,8 +106,9 @@ function namingLayer(error: unknown, target: ChildTarget): unknown {
 }
 
 async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: CredentialRoom): Promise<void> {
-  const urls = new Set(plan.bindings.map((b) => b.ref.startUrl))
-  if (plan.defaultBinding) urls.add(plan.defaultBinding.ref.startUrl)
+  const urls = new Set<string>()
+  for (const binding of [...plan.bindings, plan.defaultBinding])
+    if (binding?.ref.kind === 'sso') urls.add(binding.ref.startUrl)
   for (const url of urls) {
     try {
       await room.ssoLogin.accessToken(url)

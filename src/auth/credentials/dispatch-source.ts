@@ -1,0 +1,39 @@
+import type {AwsCredentials, ChainRef, CredentialSource, IamRoleRef, RoleRef, SsoRoleRef} from './types.js'
+
+import {ConfigError} from '../../lib/errors.js'
+
+export interface SourcesByKind {
+  chain?: CredentialSource<ChainRef>
+  iam?: CredentialSource<IamRoleRef>
+  sso?: CredentialSource<SsoRoleRef>
+}
+
+/** One CredentialSource over the kinds terrace knows: each ref goes to the source of its kind. */
+export function dispatchingSource(sources: SourcesByKind): CredentialSource {
+  return {
+    get(ref: RoleRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials> {
+      switch (ref.kind) {
+        case 'chain': {
+          if (sources.chain) return sources.chain.get(ref, options)
+          break
+        }
+
+        case 'iam': {
+          if (sources.iam) return sources.iam.get(ref, options)
+          break
+        }
+
+        case 'sso': {
+          if (sources.sso) return sources.sso.get(ref, options)
+          break
+        }
+      }
+
+      return Promise.reject(
+        new ConfigError(`terrace cannot get ${ref.kind} credentials in this command.`, {
+          suggestion: 'Report this as a bug: a credential source is missing from the command wiring.',
+        }),
+      )
+    },
+  }
+}
