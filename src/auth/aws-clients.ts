@@ -34,3 +34,28 @@ export async function createSsoClient(options: ClientOptions) {
   const {SSOClient} = await import('@aws-sdk/client-sso')
   return new SSOClient(baseConfig(options))
 }
+
+/** Static credentials for a signed client: always passed in, never read from the environment or ~/.aws. */
+export interface StaticClientCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+function signedConfig(options: ClientOptions & {credentials: StaticClientCredentials}) {
+  const {accessKeyId, secretAccessKey, sessionToken} = options.credentials
+  return {
+    ...baseConfig(options),
+    credentials: {accessKeyId, secretAccessKey, ...(sessionToken ? {sessionToken} : {})},
+  }
+}
+
+export async function createStsClient(options: ClientOptions & {credentials: StaticClientCredentials}) {
+  const {STSClient} = await import('@aws-sdk/client-sts')
+  return new STSClient(signedConfig(options))
+}
+
+export async function createIamClient(options: ClientOptions & {credentials: StaticClientCredentials}) {
+  const {IAMClient} = await import('@aws-sdk/client-iam')
+  return new IAMClient(signedConfig(options))
+}

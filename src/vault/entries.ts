@@ -45,9 +45,24 @@ export function iamRoleCredentialsEntry(project: string, userType: string, accou
   return `iam-role-credentials:${accountId}/${role}@${project}/${userType}`
 }
 
+/** A project's IAM user keys (`terrace credentials configure --type <type>`): `iam-user:<project>/<type>`. */
+export function iamUserEntry(project: string, userType: string): string {
+  return `iam-user:${project}/${userType}`
+}
+
+/** That IAM user's GetSessionToken-with-MFA session credentials: `mfa-session:<project>/<type>`. */
+export function mfaSessionEntry(project: string, userType: string): string {
+  return `mfa-session:${project}/${userType}`
+}
+
 /** The final hop's credentials of a role chain: `chain-credentials:<chain>`. */
 export function chainCredentialsEntry(chain: string): string {
   return `chain-credentials:${chain}`
+}
+
+/** A role chain's cached intermediate hop (0-based; never the final one): `chain-hop:<chain>/<index>`. */
+export function chainHopEntry(chain: string, index: number): string {
+  return `chain-hop:${chain}/${index}`
 }
 
 const SSO_TOKEN = /^sso-token:(.+)$/
