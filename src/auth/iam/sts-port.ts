@@ -105,7 +105,9 @@ export function sdkSts(env: NodeJS.ProcessEnv): StsPort {
       ])
       const client = await createIamClient({credentials: creds, region})
       const out = await client.send(new ListMFADevicesCommand({UserName: userName}))
-      return (out.MFADevices ?? []).map((d) => d.SerialNumber).filter(Boolean)
+      const serials: string[] = []
+      for (const device of out.MFADevices ?? []) if (device.SerialNumber) serials.push(device.SerialNumber)
+      return serials
     },
   }
 }
