@@ -18,7 +18,12 @@ export interface ChildTarget {
   /** null outside a project and for terraform commands that need none (`version`, `fmt`) */
   context: LayerContext | null
   /** `--credentials`, `--profile` */
-  credentialOptions: {mode: 'endpoint' | 'env'; profile: null | string}
+  credentialOptions: {
+    /** `--mfa-code` (MFA projects): used by terrace only, never passed to the child */
+    mfaCode?: null | string
+    mode: 'endpoint' | 'env'
+    profile: null | string
+  }
   cwd: string
   kind: WrapKind
   /** false for commands that never talk to AWS (`terraform version|fmt|validate|providers`, `-help`) */

@@ -14,7 +14,8 @@ export interface MfaCodeSourceOptions {
   env: NodeJS.ProcessEnv
   /** `--mfa-code` */
   flagCode?: null | string
-  interactive: boolean
+  /** whether a prompt is possible now (a function: not while a child owns the terminal) */
+  interactive: (() => boolean) | boolean
   /** a no-echo prompt on the terminal (promptSecret to stderr) */
   prompt(question: string): Promise<string>
 }
@@ -41,7 +42,8 @@ export function createMfaCodeSource(options: MfaCodeSourceOptions): MfaCodeSourc
         return given.value
       }
 
-      if (!options.interactive) {
+      const interactive = typeof options.interactive === 'function' ? options.interactive() : options.interactive
+      if (!interactive) {
         throw new MfaError(`An MFA code for ${serial} is needed, and this run is non-interactive.`, {
           suggestion: ADVICE,
         })
