@@ -1,7 +1,5 @@
-import {Flags} from '@oclif/core'
-
 import {TerraceCommand} from '../cli/base-command.js'
-import {optionDescription} from '../runner/wrapper-options.js'
+import {runWrappedArgv, terraformFlags, terraformUsage} from '../cli/wrapped-command.js'
 
 export default class Terraform extends TerraceCommand {
   static '--' = false
@@ -23,30 +21,13 @@ terrace's options come before terraform's first argument; from there on every ar
     '<%= config.bin %> tf --bin ~/bin/terraform-1.5 version',
     "<%= config.bin %> tf plan --help   # terraform's own help",
   ]
-  static override flags = {
-    bin: Flags.string({description: 'terraform binary to run (default: TERRACE_TF_BIN, else terraform on PATH)'}),
-    credentials: Flags.string({description: optionDescription('credentials'), options: ['endpoint', 'env']}),
-    debug: Flags.boolean({description: "show stack traces for terrace's own failures"}),
-    json: Flags.boolean({
-      description: "with --layers: print the summary as JSON on stdout; terraform's output goes to stderr",
-    }),
-    layers: Flags.string({
-      description:
-        'run in each layer, in order, stopping at the first failure (comma-separated paths relative to the current folder; "all" = every enabled layer below it)',
-    }),
-    profile: Flags.string({description: optionDescription('profile')}),
-  }
+  static override flags = terraformFlags('terraform')
   static override strict = false
-  static override usage =
-    '<%= command.id %> [--bin PATH] [--layers a,b,c [--json]] [--profile NAME] [--credentials endpoint|env] <terraform arguments…>'
+  static override usage = terraformUsage('terraform')
 
   async run(): Promise<void> {
     // Parsed by the runner from the raw argv, so terraform's own flags reach it verbatim.
     await this.parse(Terraform, [])
-    const [{runWrapped}, {defaultWrapDeps}] = await Promise.all([
-      import('../runner/wrap-service.js'),
-      import('../runner/default-deps.js'),
-    ])
-    process.exitCode = await runWrapped('terraform', this.argv, defaultWrapDeps())
+    process.exitCode = await runWrappedArgv('terraform', this.argv)
   }
 }

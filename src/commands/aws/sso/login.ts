@@ -3,8 +3,8 @@ import {Flags} from '@oclif/core'
 import {createAuthServices} from '../../../auth/services.js'
 import {loginUi} from '../../../auth/sso/login-ui.js'
 import {ssoStatus} from '../../../auth/sso/sso-status.js'
-import {resolveSsoTarget} from '../../../auth/sso/sso-target.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
+import {ssoTargetFlags, ssoTargetFrom} from '../../../cli/sso-target-flags.js'
 
 export interface LoginResult {
   /** false when a valid login (possibly renewed silently through the refresh grant) was already there */
@@ -32,18 +32,12 @@ logs in again). An expired token with a valid refresh token is renewed without a
   static override flags = {
     force: Flags.boolean({description: 'log in again even when the current login is still valid'}),
     'no-browser': Flags.boolean({description: 'do not open a browser; print the URL and code only'}),
-    region: Flags.string({description: 'IAM Identity Center region (outside a project, or to override sso_region)'}),
-    'start-url': Flags.string({description: 'AWS access portal URL (outside a project, or to override sso_start_url)'}),
+    ...ssoTargetFlags,
   }
 
   async run(): Promise<LoginResult> {
     const {flags} = await this.parse(AwsSsoLogin)
-    const target = await resolveSsoTarget({
-      cwd: process.cwd(),
-      env: process.env,
-      region: flags.region,
-      startUrl: flags['start-url'],
-    })
+    const target = await ssoTargetFrom(flags)
     const services = await createAuthServices()
     const abort = new AbortController()
     const onSigint = () => abort.abort()

@@ -3,10 +3,10 @@ import {Flags} from '@oclif/core'
 import {readProfileRegistry, updateProfileRegistry} from '../../../auth/credentials/profile-registry.js'
 import {createAuthServices} from '../../../auth/services.js'
 import {logoutAll, LogoutReport, logoutStartUrl} from '../../../auth/sso/sso-logout.js'
-import {resolveSsoTarget} from '../../../auth/sso/sso-target.js'
 import {awsConfigFile} from '../../../awsfiles/aws-file-paths.js'
 import {forgetSsoProfiles} from '../../../awsfiles/configure-sso.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
+import {ssoTargetFlags, ssoTargetFrom} from '../../../cli/sso-target-flags.js'
 
 export default class AwsSsoLogout extends TerraceCommand {
   static override aliases = ['sso:logout']
@@ -21,8 +21,7 @@ terrace-managed profile).`
   static override examples = ['<%= config.bin %> aws sso logout', '<%= config.bin %> sso logout --all']
   static override flags = {
     all: Flags.boolean({description: 'log out of every start URL terrace holds a login for'}),
-    region: Flags.string({description: 'IAM Identity Center region (outside a project)'}),
-    'start-url': Flags.string({description: 'AWS access portal URL (outside a project)'}),
+    ...ssoTargetFlags,
   }
 
   async run(): Promise<{awsProfiles: {configFile: string; removed: string[]}; logouts: LogoutReport[]}> {
@@ -33,12 +32,7 @@ terrace-managed profile).`
     if (flags.all) {
       logouts = await logoutAll(deps)
     } else {
-      const target = await resolveSsoTarget({
-        cwd: process.cwd(),
-        env: process.env,
-        region: flags.region,
-        startUrl: flags['start-url'],
-      })
+      const target = await ssoTargetFrom(flags)
       logouts = [await logoutStartUrl(target.startUrl, deps)]
     }
 

@@ -1,9 +1,7 @@
-import {Flags} from '@oclif/core'
-
 import {createAuthServices} from '../../../auth/services.js'
 import {ssoStatus} from '../../../auth/sso/sso-status.js'
-import {resolveSsoTarget} from '../../../auth/sso/sso-target.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
+import {ssoTargetFlags, ssoTargetFrom} from '../../../cli/sso-target-flags.js'
 import {ExitCode} from '../../../lib/errors.js'
 
 export interface StatusResult {
@@ -28,18 +26,12 @@ Exits 0 when logged in, 5 when not (or expired), so scripts can test it.`
   static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws sso status', '<%= config.bin %> aws sso status --json']
   static override flags = {
-    region: Flags.string({description: 'IAM Identity Center region (outside a project)'}),
-    'start-url': Flags.string({description: 'AWS access portal URL (outside a project)'}),
+    ...ssoTargetFlags,
   }
 
   async run(): Promise<StatusResult> {
     const {flags} = await this.parse(AwsSsoStatus)
-    const target = await resolveSsoTarget({
-      cwd: process.cwd(),
-      env: process.env,
-      region: flags.region,
-      startUrl: flags['start-url'],
-    })
+    const target = await ssoTargetFrom(flags)
     const services = await createAuthServices()
     const status = await ssoStatus(target.startUrl, {portal: services.portal, ssoLogin: services.ssoLogin})
     const result: StatusResult = {
