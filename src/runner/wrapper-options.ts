@@ -63,10 +63,30 @@ export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
     name: 'profile',
     value: 'NAME',
   },
+  {
+    description:
+      "the role chain (`terrace chain add`) whose final role is the command's default credentials, renewed while it runs by re-walking the chain from cached intermediate hops",
+    kinds: ['aws', 'exec'],
+    name: 'chain',
+    value: 'NAME',
+  },
+  {
+    description:
+      'MFA projects: the current code of your MFA device, for when a new MFA session is needed and nobody can be asked (also TERRACE_MFA_CODE); never passed to the command',
+    kinds: ALL,
+    name: 'mfa-code',
+    value: 'CODE',
+  },
 ]
 
-/** `--credentials` and `--profile` as the credential broker takes them (UsageError for a bad mode). */
-export function credentialOptions(options: WrapperOptions): {mode: 'endpoint' | 'env'; profile: null | string} {
+/** `--credentials`, `--profile` and `--chain` as the credential broker takes them (UsageError for a bad mode). */
+export function credentialOptions(options: WrapperOptions): {
+  chain: null | string
+  /** `--mfa-code`, or null */
+  mfaCode: null | string
+  mode: 'endpoint' | 'env'
+  profile: null | string
+} {
   const mode = options.credentials ?? 'endpoint'
   if (mode !== 'endpoint' && mode !== 'env') {
     throw new UsageError(`--credentials takes "endpoint" or "env", not "${mode === true ? '' : mode}"`)
@@ -74,7 +94,17 @@ export function credentialOptions(options: WrapperOptions): {mode: 'endpoint' | 
 
   const {profile} = options
   if (profile === '' || profile === true) throw new UsageError('--profile needs a profile name')
-  return {mode, profile: profile ?? null}
+  const {chain} = options
+  if (chain === '' || chain === true) throw new UsageError('--chain needs a chain name')
+  if (chain !== undefined && profile !== undefined) {
+    throw new UsageError('--chain and --profile cannot be combined', {
+      suggestion: "--chain NAME makes the chain's final role the default credentials; drop one of them.",
+    })
+  }
+
+  const mfaCode = options['mfa-code']
+  if (mfaCode === '' || mfaCode === true) throw new UsageError('--mfa-code needs the code: --mfa-code 123456')
+  return {chain: chain ?? null, mfaCode: mfaCode ?? null, mode, profile: profile ?? null}
 }
 
 export type WrapperOptions = Record<string, string | true>

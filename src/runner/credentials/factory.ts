@@ -13,6 +13,8 @@ import type {AwsCredentials, CredentialSource} from '../../auth/credentials/type
 import type {SsoLogin} from '../../auth/sso/sso-login.js'
 import type {ChildEnvironment, ChildEnvironmentFactory, ChildTarget} from '../child-environment.js'
 import type {HelperCommand} from './aws-config-file.js'
+import type {ProjectWithSettings} from '../../auth/credentials/project-roles.js'
+import type {ProjectSettings} from '../../layers/settings.js'
 import type {DeliveryPlan} from './delivery-environment.js'
 
 import {passThroughEnvironment} from '../child-environment.js'
@@ -32,6 +34,8 @@ export interface CredentialRoom {
   configDir: string
   expirationOf(creds: AwsCredentials): number
   renewLeadMs: number
+  /** a child owns the terminal (true) or not: credential sources must not prompt while it does */
+  setChildRunning?(running: boolean): void
   source: CredentialSource
   ssoLogin: Pick<SsoLogin, 'accessToken'>
 }
@@ -41,32 +45,71 @@ export interface CredentialFactoryDeps {
   helper?: HelperCommand
   now?(): number
   /** opens the auth room (the vault); called at most once */
-  openRoom?(env: NodeJS.ProcessEnv): Promise<CredentialRoom>
+  openRoom?(env: NodeJS.ProcessEnv, iam?: IamRoomOptions): Promise<CredentialRoom>
   /** a background renewal failed: say so (the next request retries) */
   warn?(message: string): void
 }
 
-export async function openAuthRoom(env: NodeJS.ProcessEnv): Promise<CredentialRoom> {
-  const [{createAuthServices}, {createSsoCredentialSource}, ttl, {dispatchingSource}] = await Promise.all([
-    import('../../auth/services.js'),
-    import('../../auth/credentials/sso-source.js'),
-    import('../../auth/credentials/ttl.js'),
-    import('../../auth/credentials/dispatch-source.js'),
-  ])
+/** What the IAM-user source needs from this invocation (MFA projects), read when first needed. */
+export interface IamRoomOptions {
+  /** `--mfa-code` */
+  mfaCode(): null | string
+  /** terrace.json's mfaSessionDurationSeconds */
+  settingsSessionSeconds(): null | number
+}
+
+export async function openAuthRoom(env: NodeJS.ProcessEnv, iam?: IamRoomOptions): Promise<CredentialRoom> {
+  const [{createAuthServices}, {createSsoCredentialSource}, ttl, {dispatchingSource}, {openChainSource}] =
+    await Promise.all([
+      import('../../auth/services.js'),
+      import('../../auth/credentials/sso-source.js'),
+      import('../../auth/credentials/ttl.js'),
+      import('../../auth/credentials/dispatch-source.js'),
+      import('../../auth/chains/open-chain-source.js'),
+    ])
+  const {openIamSource} = await import('../../auth/iam/open-iam-source.js')
   const ttlMs = ttl.credentialTtlMs(env)
   const services = await createAuthServices({env})
-  const source = dispatchingSource({
-    sso: createSsoCredentialSource({
-      clock: services.clock,
-      env,
-      lockDir: services.lockDir,
-      portal: services.portal,
-      ssoLogin: services.ssoLogin,
-      store: services.store,
-      ttlMs,
-    }),
+  const sso = createSsoCredentialSource({
+    clock: services.clock,
+    env,
+    lockDir: services.lockDir,
+    portal: services.portal,
+    ssoLogin: services.ssoLogin,
+    store: services.store,
+    ttlMs,
   })
+  let childRunning = false
+  const chain = await openChainSource({
+    clock: services.clock,
+    configDir: services.paths.config,
+    env,
+    interactive: services.interactive,
+    isChildRunning: () => childRunning,
+    lockDir: services.lockDir,
+    sso,
+    stderr: process.stderr,
+    store: services.store,
+    ttlMs,
+  })
+  // MFA projects: roles assumed from the project's IAM user; the MFA code is asked (stderr, no echo) only before a
+  // child starts, never while one owns the terminal
+  const iamSource = openIamSource({
+    clock: services.clock,
+    env,
+    interactive: () => services.interactive && !childRunning,
+    lockDir: services.lockDir,
+    mfaCode: iam?.mfaCode,
+    settingsSessionSeconds: iam?.settingsSessionSeconds,
+    stderr: process.stderr,
+    store: services.store,
+    ttlMs,
+  })
+  const source = dispatchingSource({chain, iam: iamSource, sso})
   return {
+    setChildRunning(running) {
+      childRunning = running
+    },
     configDir: services.paths.config,
     expirationOf: (creds) => ttl.handedOutExpiration(creds, ttlMs),
     // renewed half a stale-margin after the source would call them stale, well before they are handed out as expired
@@ -76,7 +119,12 @@ export async function openAuthRoom(env: NodeJS.ProcessEnv): Promise<CredentialRo
   }
 }
 
-async function planFor(target: ChildTarget, env: NodeJS.ProcessEnv, room: () => Promise<CredentialRoom>) {
+async function planFor(
+  target: ChildTarget,
+  env: NodeJS.ProcessEnv,
+  room: () => Promise<CredentialRoom>,
+  onSettings?: (settings: ProjectSettings) => void,
+) {
   const [{planDelivery}, registry] = await Promise.all([
     import('./plan.js'),
     import('../../auth/credentials/profile-registry.js'),
@@ -84,15 +132,29 @@ async function planFor(target: ChildTarget, env: NodeJS.ProcessEnv, room: () => 
   const {context} = target
   let project = null
   if (context) {
-    const {loadProjectAt} = await import('../../layers/project.js')
-    project = await loadProjectAt(context.root, {env})
+    const [{loadProjectAt}, {loadProjectSettings}] = await Promise.all([
+      import('../../layers/project.js'),
+      import('../../layers/settings.js'),
+    ])
+    const [loaded, settings] = await Promise.all([
+      loadProjectAt(context.root, {env}),
+      loadProjectSettings(context.root),
+    ])
+    // terrace.json and build.env decide whether the project's roles come from SSO or from its IAM user (MFA)
+    const withSettings: ProjectWithSettings = {...loaded, settings}
+    project = withSettings
+    onSettings?.(settings)
   }
 
   const {mode, profile} = target.credentialOptions
+  // `--chain` and terrace.json's `chains` (src/auth/chains/plan-chains.ts)
+  const chainName = (target.credentialOptions as {chain?: null | string}).chain ?? null
+  const {chainPlanInput} = await import('../../auth/chains/plan-chains.js')
+  const chains = await chainPlanInput({chain: chainName, env, project})
   // The registry is read only for a --profile the project does not name (or outside a project).
   const needsRegistry = profile !== null
   const managed = needsRegistry ? await registry.readProfileRegistry((await room()).configDir) : {}
-  return planDelivery({context, mode, profile, project, registry: managed})
+  return planDelivery({context, mode, profile, project, registry: managed, ...chains})
 }
 
 /** A login that cannot be renewed stops a --layers run: say which layer it stopped at. */
@@ -107,6 +169,8 @@ function namingLayer(error: unknown, target: ChildTarget): unknown {
 
 async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: CredentialRoom): Promise<void> {
   const urls = new Set<string>()
+  // a --chain run needs only its chain (walked before the child starts); the project's SSO profiles are extras
+  if (plan.defaultBinding?.ref.kind === 'chain' && plan.defaultBinding.ref.source === '--chain') return
   for (const binding of [...plan.bindings, plan.defaultBinding])
     if (binding?.ref.kind === 'sso') urls.add(binding.ref.startUrl)
   for (const url of urls) {
@@ -120,8 +184,12 @@ async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: Credent
 
 export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): ChildEnvironmentFactory {
   let opening: Promise<CredentialRoom> | undefined
+  // this invocation's `--mfa-code` and terrace.json's MFA session lifetime, for the IAM-user source
+  let mfaCode: null | string = null
+  let settingsSessionSeconds: null | number = null
+  const iam: IamRoomOptions = {mfaCode: () => mfaCode, settingsSessionSeconds: () => settingsSessionSeconds}
   const room = () => {
-    opening ??= (deps.openRoom ?? openAuthRoom)(deps.env)
+    opening ??= (deps.openRoom ?? openAuthRoom)(deps.env, iam)
     return opening
   }
 
@@ -130,7 +198,10 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
     // In a project the vault and the delivery code are needed: load them while the plan is worked out.
     const early = target.context ? [room(), import('./delivery-environment.js')] : []
     for (const loading of early) loading.catch(() => {})
-    const plan = await planFor(target, deps.env, room)
+    mfaCode = target.credentialOptions.mfaCode ?? mfaCode
+    const plan = await planFor(target, deps.env, room, (settings) => {
+      settingsSessionSeconds = settings.mfaSessionDurationSeconds
+    })
     if (!plan) return passThroughEnvironment
     const [opened, {credentialDelivery}] = await Promise.all([room(), import('./delivery-environment.js')])
     const delivery = credentialDelivery(plan, {
@@ -147,11 +218,19 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
     login.catch(() => {})
     await login
     return {
-      dispose: () => delivery.dispose(),
-      prepare: (base) =>
-        delivery.prepare(base).catch((error: unknown) => {
+      dispose() {
+        opened.setChildRunning?.(false)
+        return delivery.dispose()
+      },
+      async prepare(base) {
+        try {
+          const prepared = await delivery.prepare(base)
+          opened.setChildRunning?.(true) // renewals from now on must not prompt: the child owns the terminal
+          return prepared
+        } catch (error) {
           throw namingLayer(error, target)
-        }),
+        }
+      },
     }
   }
 }

@@ -3,15 +3,19 @@
  * project folder) it runs in, `--profile`, and terrace's registry of managed profiles.
  */
 import type {ManagedProfile} from '../../auth/credentials/profile-registry.js'
-import type {ProfileBinding} from '../../auth/credentials/types.js'
+import type {ChainRef, ProfileBinding} from '../../auth/credentials/types.js'
 import type {Project} from '../../layers/project.js'
 import type {LayerContext} from '../../layers/types.js'
 import type {CredentialMode, DeliveryPlan} from './delivery-environment.js'
 
-import {layerBindings, projectBindings} from '../../auth/credentials/project-roles.js'
+import {layerBindings, projectRoleBindings} from '../../auth/credentials/project-roles.js'
 import {ConfigError} from '../../lib/errors.js'
 
 export interface PlanInput {
+  /** terrace.json `chains`: account name → the chain whose final role replaces that account's profiles */
+  accountChains?: Record<string, ChainRef>
+  /** `--chain`: a profile bound to the chain, which becomes the child's default credentials */
+  chain?: null | ProfileBinding<ChainRef>
   /** null outside a project */
   context: LayerContext | null
   mode: CredentialMode
@@ -34,7 +38,9 @@ function managed(
 /** null: the child runs with the caller's own environment (outside a project, no `--profile`). */
 export function planDelivery(input: PlanInput): DeliveryPlan | null {
   const {context, mode, profile, project, registry} = input
+  const chain = input.chain ?? null
   if (!context || !project) {
+    if (chain) return {bindings: [chain], defaultBinding: chain, mode, region: null}
     if (profile === null) return null
     const found = managed(profile, registry)
     if (!found) {
@@ -53,13 +59,13 @@ export function planDelivery(input: PlanInput): DeliveryPlan | null {
     bindings = layer.bindings
     defaultBinding = layer.own
   } else {
-    bindings = projectBindings(project)
+    bindings = projectRoleBindings(project)
     defaultBinding = bindings.find((b) => context.account !== null && b.ref.account === context.account) ?? null
   }
 
   let {region} = context
   if (profile !== null) {
-    const all = projectBindings(project)
+    const all = projectRoleBindings(project)
     const chosen =
       bindings.find((b) => b.name === profile) ??
       all.find((b) => b.name === profile) ??
@@ -75,5 +81,28 @@ export function planDelivery(input: PlanInput): DeliveryPlan | null {
     region ??= managed(profile, registry)?.region ?? null
   }
 
+  const chained = withAccountChains(bindings, defaultBinding, input.accountChains ?? {})
+  bindings = chained.bindings
+  defaultBinding = chained.defaultBinding
+  if (chain) {
+    if (!bindings.some((b) => b.name === chain.name)) bindings = [...bindings, chain]
+    defaultBinding = chain
+  }
+
   return {bindings, defaultBinding, mode, region}
+}
+
+/** Profiles of an account that terrace.json maps to a chain get the chain's final role instead. Pure. */
+export function withAccountChains(
+  bindings: ProfileBinding[],
+  defaultBinding: null | ProfileBinding,
+  accountChains: Record<string, ChainRef>,
+): {bindings: ProfileBinding[]; defaultBinding: null | ProfileBinding} {
+  const swap = (binding: ProfileBinding): ProfileBinding => {
+    const {account} = binding.ref
+    const chain = account !== null && Object.hasOwn(accountChains, account) ? accountChains[account] : undefined
+    return chain && binding.ref.kind !== 'chain' ? {name: binding.name, ref: chain} : binding
+  }
+
+  return {bindings: bindings.map(swap), defaultBinding: defaultBinding ? swap(defaultBinding) : null}
 }

@@ -1,0 +1,45 @@
+/**
+ * What the delivery plan needs to know about chains for one run: `--chain NAME` (the child's default credentials)
+ * and terrace.json's `chains` (account name → chain: that account's profiles use the chain's final role). Reads
+ * chains.json only when one of them names a chain.
+ */
+import type {Project} from '../../layers/project.js'
+import type {ChainRef, ProfileBinding} from '../credentials/types.js'
+
+import {loadProjectSettings} from '../../layers/settings.js'
+import {homePaths} from '../../lib/paths.js'
+import {chainProfileName, chainRef} from './chain-ref.js'
+import {readChain} from './chain-store.js'
+
+export interface ChainPlanInput {
+  accountChains: Record<string, ChainRef>
+  chain: null | ProfileBinding<ChainRef>
+}
+
+export async function chainPlanInput(options: {
+  chain: null | string
+  env: NodeJS.ProcessEnv
+  project: null | Project
+}): Promise<ChainPlanInput> {
+  const {project} = options
+  const settings = project ? await loadProjectSettings(project.root) : null
+  const mapped = Object.entries(settings?.chains ?? {})
+  const result: ChainPlanInput = {accountChains: {}, chain: null}
+  if (options.chain === null && mapped.length === 0) return result
+  const configDir = homePaths(options.env).config
+  if (options.chain !== null) {
+    const definition = await readChain(configDir, options.chain, '--chain')
+    result.chain = {
+      name: chainProfileName(options.chain),
+      ref: chainRef(options.chain, definition, {from: '--chain', project}),
+    }
+  }
+
+  for (const [account, name] of mapped) {
+    const from = settings?.file ?? 'terrace.json'
+    const definition = await readChain(configDir, name, from)
+    result.accountChains[account] = chainRef(name, definition, {from, project})
+  }
+
+  return result
+}
