@@ -1,9 +1,13 @@
 /**
  * Shared set-up of the role-chain e2e tests: the delivery scenario (sandbox, sample project copy, file vault) plus
- * alice's IAM user keys stored as the project's `security` user, the way `terrace credentials configure` stores
- * them (through the same vault module).
+ * alice's IAM user keys stored as the project's `security` user by `terrace credentials configure`.
  */
-import {writeIamUser} from '../../src/auth/iam/iam-user-store.js'
+import {expect} from 'chai'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {readIamUser} from '../../src/auth/iam/iam-user-store.js'
 import {openVault} from '../../src/vault/select.js'
 import {TEMPLATE} from '../helpers/sandbox.js'
 import {cli, type Scenario} from './delivery-helpers.js'
@@ -16,17 +20,26 @@ export const assumedArn = (accountId: string, session: string, role = 'DevOps') 
 /** The three-hop chain across three accounts the tests use. */
 export const THREE_HOPS = [roleArn('333333333333'), roleArn('444444444444'), roleArn('555555555555')]
 
-/** Stores alice's keys and MFA serial as project bb's security user (the vault entry `credentials configure` writes). */
+/**
+ * Stores alice's keys as project bb's security user with `terrace credentials configure --credentials-file`
+ * (a console CSV kept outside the scenario's folder, so the leak scan would find a copy) and `--fetch-mfa-device`.
+ */
 export async function storeAlice(s: Scenario): Promise<void> {
+  const csvDir = mkdtempSync(join(tmpdir(), 'terrace-csv-'))
+  const csv = join(csvDir, 'alice_accessKeys.csv')
+  writeFileSync(csv, `Access key ID,Secret access key\r\n${TEMPLATE.accessKeyId},${TEMPLATE.secretAccessKey}\r\n`)
+  try {
+    const args = ['credentials', 'configure', '--type', 'security', '--credentials-file', csv, '--fetch-mfa-device']
+    const result = await cli(s, args)
+    expect(result.code, result.stderr).to.equal(0)
+  } finally {
+    rmSync(csvDir, {force: true, recursive: true})
+  }
+
   const store = await openVault({env: s.env, home: s.env.TERRACE_HOME!, interactive: false})
-  await writeIamUser(store, 'bb', 'security', {
-    accessKeyId: TEMPLATE.accessKeyId,
-    accountId: '222222222222',
-    mfaSerial: TEMPLATE.mfaSerial,
-    secretAccessKey: TEMPLATE.secretAccessKey,
-    storedAt: Date.now(),
-    userArn: ALICE_ARN,
-  })
+  const stored = await readIamUser(store, 'bb', 'security')
+  expect(stored?.mfaSerial).to.equal(TEMPLATE.mfaSerial)
+  expect(stored?.userArn).to.equal(ALICE_ARN)
 }
 
 /** `terrace chain add <name> --source <source> --role … <extra…>` */
