@@ -1,0 +1,347 @@
+/**
+ * Issue 6, MFA projects end to end: the built CLI against the sandbox, the IAM user's keys stored by
+ * `terrace credentials configure`, the MFA code typed under a pseudo-terminal (CI unset) or given by
+ * TERRACE_MFA_CODE / --mfa-code, AWS CLI v2 (/usr/bin/aws) as the child.
+ */
+import {expect} from 'chai'
+import {execFile} from 'node:child_process'
+import {appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {openVault} from '../../src/vault/select.js'
+import {assertBuilt, CLI, cliEnv, type CliResult, runCli} from '../helpers/cli.js'
+import {scanForSecrets} from '../helpers/leak-scan.js'
+import {startTestSandbox, TEMPLATE, type TestSandbox, totp} from '../helpers/sandbox.js'
+
+const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
+const AWS_V2 = '/usr/bin/aws'
+const PASSPHRASE = 'correct horse battery staple'
+
+/** Runs a command under a pseudo-terminal and types the next answer each time "MFA code for " shows. */
+const PTY_ANSWER = `import json, os, pty, select, sys, time
+answers = json.load(open(sys.argv[1]))
+command = sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(command[0], command)
+output = b''
+asked = 0
+deadline = time.time() + 60
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.02)
+    if r:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        while asked < output.count(b'MFA code for '):
+            if asked < len(answers):
+                time.sleep(0.05)
+                os.write(fd, (answers[asked] + '\\r').encode())
+            asked += 1
+_, status = os.waitpid(pid, 0)
+print(json.dumps({'exit': os.waitstatus_to_exitcode(status), 'output': output.decode('utf8', 'replace'), 'asked': asked}))
+`
+
+interface Scenario {
+  dir: string
+  env: NodeJS.ProcessEnv
+  layer: string
+  outputs: string[]
+  project: string
+  sb: TestSandbox
+}
+
+interface PtyResult {
+  asked: number
+  exit: number
+  output: string
+}
+
+async function setUp(edit: (project: string) => void): Promise<Scenario> {
+  const sb = await startTestSandbox()
+  const dir = mkdtempSync(join(tmpdir(), 'terrace-mfa-'))
+  const project = join(dir, 'project')
+  cpSync(join(REPO_TEMPLATE), project, {recursive: true})
+  edit(project)
+  // the key CSV lives outside every folder the leak scan reads
+  mkdirSync(join(dir, 'downloads'))
+  writeFileSync(
+    join(dir, 'downloads', 'alice_accessKeys.csv'),
+    `Access key ID,Secret access key\r\n${TEMPLATE.accessKeyId},${TEMPLATE.secretAccessKey}\r\n`,
+  )
+  const env: NodeJS.ProcessEnv = {
+    ...sb.env,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // the AWS CLI would page its output through less on a terminal
+    AWS_PAGER: '',
+    HOME: join(dir, 'home'),
+    TERRACE_HOME: join(dir, 'terrace-home'),
+    TERRACE_VAULT: 'file',
+    TERRACE_VAULT_PASSPHRASE: PASSPHRASE,
+  }
+  mkdirSync(join(dir, 'home'))
+  mkdirSync(join(dir, 'scratch'))
+  const s = {dir, env, layer: join(project, LAYER), outputs: [], project, sb}
+  const configured = await cli(s, [
+    'credentials',
+    'configure',
+    '--type',
+    'security',
+    '--credentials-file',
+    join(dir, 'downloads', 'alice_accessKeys.csv'),
+    '--fetch-mfa-device',
+  ])
+  expect(configured.code, configured.stderr).to.equal(0)
+  return s
+}
+
+const REPO_TEMPLATE = join(import.meta.dirname, '..', '..', 'templates', 'sample-project')
+
+const ssoDisabled = (project: string) => {
+  const file = join(project, 'config', 'common.tfvars')
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/sso_enabled\s*=\s*true/, 'sso_enabled   = false'))
+}
+
+async function cli(s: Scenario, args: string[], extra: NodeJS.ProcessEnv = {}, cwd = s.layer): Promise<CliResult> {
+  const result = await runCli(args, {cwd, env: {...s.env, ...extra}})
+  s.outputs.push(result.stdout, result.stderr)
+  return result
+}
+
+function ptyCli(s: Scenario, args: string[], answers: string[]): Promise<PtyResult> {
+  const script = join(s.dir, 'pty-answer.py')
+  writeFileSync(script, PTY_ANSWER)
+  const answersFile = join(s.dir, `answers-${Date.now()}.json`)
+  writeFileSync(answersFile, JSON.stringify(answers))
+  const env = cliEnv(s.env)
+  delete env.CI
+  return new Promise((resolve, reject) => {
+    execFile(
+      'python3',
+      [script, answersFile, process.execPath, CLI, ...args],
+      {cwd: s.layer, env, maxBuffer: 1 << 24},
+      (error, stdout) => {
+        if (error) reject(error)
+        else {
+          const result = JSON.parse(stdout) as PtyResult
+          s.outputs.push(result.output)
+          resolve(result)
+        }
+      },
+    )
+  })
+}
+
+const getCallerIdentity = (s: Scenario, more: string[] = []) => [
+  'exec',
+  ...more,
+  '--',
+  AWS_V2,
+  'sts',
+  'get-caller-identity',
+  '--endpoint-url',
+  s.sb.url,
+  '--output',
+  'json',
+]
+
+const count = async (s: Scenario, operation: string) =>
+  (await s.sb.control.requestLog()).filter((e) => e.operation === operation).length
+
+/** Codes the device would not accept now (neither this step's nor its neighbours'). */
+function wrongCodes(n: number): string[] {
+  const now = Date.now()
+  const valid = new Set([-60_000, -30_000, 0, 30_000, 60_000].map((d) => totp(TEMPLATE.mfaSecret, now + d)))
+  const out: string[] = []
+  for (let i = 0; out.length < n; i++) {
+    const code = String(100_000 + i * 111_111).slice(-6)
+    if (!valid.has(code)) out.push(code)
+  }
+
+  return out
+}
+
+async function vaultEntries(s: Scenario): Promise<string[]> {
+  const store = await openVault({
+    env: s.env,
+    home: s.env.TERRACE_HOME!,
+    interactive: false,
+    notice() {},
+    promptPassphrase: () => Promise.reject(new Error('no prompt in tests')),
+  })
+  return store.list()
+}
+
+describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
+  this.timeout(120_000)
+  let s: Scenario
+
+  before(assertBuilt)
+
+  afterEach(async () => {
+    await s?.sb.stop()
+    if (s) rmSync(s.dir, {force: true, recursive: true})
+  })
+
+  it('asks once under a terminal, then not again; a layer with three profiles asks once; leaks nothing', async () => {
+    s = await setUp((project) => {
+      ssoDisabled(project)
+      // a third profile: the network account, beside the layer's own and the shared one
+      appendFileSync(
+        join(project, LAYER, 'config.tf'),
+        '\nprovider "aws" {\n  alias   = "network"\n  region  = var.region\n  profile = "${var.project}-network-devops"\n}\n',
+      )
+    })
+    const first = await ptyCli(s, getCallerIdentity(s), [totp(TEMPLATE.mfaSecret)])
+    expect(first.exit, first.output).to.equal(0)
+    expect(first.asked).to.equal(1)
+    expect(first.output).to.include(`MFA code for ${TEMPLATE.mfaSerial}`)
+    expect(first.output).to.include('arn:aws:sts::555555555555:assumed-role/DevOps/terrace-alice')
+    expect(await count(s, 'GetSessionToken')).to.equal(1)
+
+    // second run: the MFA session (and the role) come from the vault, no question, no GetSessionToken
+    const second = await ptyCli(s, getCallerIdentity(s), [])
+    expect(second.exit, second.output).to.equal(0)
+    expect(second.asked).to.equal(0)
+    expect(await count(s, 'GetSessionToken')).to.equal(1)
+
+    // a fresh vault: three profiles in one child, one question, one GetSessionToken
+    rmSync(s.env.TERRACE_HOME!, {force: true, recursive: true})
+    const configured = await cli(s, [
+      'credentials',
+      'configure',
+      '--type',
+      'security',
+      '--credentials-file',
+      join(s.dir, 'downloads', 'alice_accessKeys.csv'),
+      '--mfa-serial',
+      TEMPLATE.mfaSerial,
+    ])
+    expect(configured.code, configured.stderr).to.equal(0)
+    const before = await count(s, 'GetSessionToken')
+    const proof = join(s.dir, 'scratch')
+    const script = [
+      `cat /proc/$PPID/cmdline > ${proof}/terrace-cmdline`,
+      `cat /proc/$$/environ > ${proof}/child-environ`,
+      ...['bb-apps-devstg-devops', 'bb-shared-devops', 'bb-network-devops'].map(
+        (p) => `${AWS_V2} sts get-caller-identity --endpoint-url ${s.sb.url} --output text --query Arn --profile ${p}`,
+      ),
+    ].join(' && ')
+    const three = await ptyCli(s, ['exec', '--', 'sh', '-c', script], [totp(TEMPLATE.mfaSecret)])
+    expect(three.exit, three.output).to.equal(0)
+    expect(three.asked).to.equal(1)
+    for (const id of ['555555555555', '333333333333', '444444444444'])
+      expect(three.output).to.include(`arn:aws:sts::${id}:assumed-role/DevOps/terrace-alice`)
+    expect((await count(s, 'GetSessionToken')) - before).to.equal(1)
+    const assumes = (await s.sb.control.requestLog()).filter((e) => e.operation === 'AssumeRole' && e.outcome === 'ok')
+    expect(assumes.every((e) => e.caller.includes('222222222222'))).to.equal(true)
+
+    const environ = readFileSync(join(proof, 'child-environ'), 'utf8')
+    expect(environ).not.to.include('TERRACE_MFA_CODE')
+    expect(environ).not.to.include('TERRACE_VAULT_PASSPHRASE')
+    const secrets = await s.sb.control.secrets()
+    expect(secrets.some((x) => x.kind === 'iam-user-secret-key')).to.equal(true)
+    const texts: Record<string, string> = {
+      'child environ': environ,
+      'terrace cmdline': readFileSync(join(proof, 'terrace-cmdline'), 'utf8'),
+    }
+    for (const [i, text] of s.outputs.entries()) texts[`output ${i}`] = text
+    const scan = scanForSecrets({
+      dirs: [s.env.HOME!, s.env.TERRACE_HOME!, s.project, proof],
+      secrets,
+      texts,
+    })
+    expect(scan.findings).to.deep.equal([])
+    expect(scan.filesScanned).to.be.greaterThan(5)
+  })
+
+  it('TERRACE_MFA_CODE and --mfa-code work without a terminal; without a code: exit 7 at once with the advice', async () => {
+    s = await setUp((project) => writeFileSync(join(project, 'terrace.json'), '{"mfa": "on"}\n'))
+    const none = await cli(s, getCallerIdentity(s))
+    expect(none.code).to.equal(7)
+    expect(none.stderr).to.include('--mfa-code').and.include('TERRACE_MFA_CODE')
+    expect(await count(s, 'GetSessionToken')).to.equal(0)
+
+    const byEnv = await cli(s, getCallerIdentity(s), {TERRACE_MFA_CODE: totp(TEMPLATE.mfaSecret)})
+    expect(byEnv.code, byEnv.stderr).to.equal(0)
+    expect(JSON.parse(byEnv.stdout).Arn).to.equal('arn:aws:sts::555555555555:assumed-role/DevOps/terrace-alice')
+
+    // a new session through --mfa-code (the flag never reaches the child's argv or environment)
+    rmSync(join(s.env.TERRACE_HOME!, 'vault.enc'), {force: true})
+    await cli(s, [
+      'credentials',
+      'configure',
+      '--type',
+      'security',
+      '--credentials-file',
+      join(s.dir, 'downloads', 'alice_accessKeys.csv'),
+      '--fetch-mfa-device',
+    ])
+    const byFlag = await cli(s, [
+      'exec',
+      '--mfa-code',
+      totp(TEMPLATE.mfaSecret),
+      '--',
+      'sh',
+      '-c',
+      `echo "ARGS:$*"; env | grep -c MFA_CODE; ${AWS_V2} sts get-caller-identity --endpoint-url ${s.sb.url} --output text --query Account`,
+      'x',
+    ])
+    expect(byFlag.code, byFlag.stderr).to.equal(0)
+    expect(byFlag.stdout).to.include('ARGS:\n').and.include('555555555555')
+    expect(byFlag.stdout.split('\n')[1]).to.equal('0')
+
+    // a wrong code given non-interactively is not retried: exit 7, nothing cached
+    rmSync(join(s.env.TERRACE_HOME!, 'vault.enc'), {force: true})
+    await cli(s, [
+      'credentials',
+      'configure',
+      '--type',
+      'security',
+      '--credentials-file',
+      join(s.dir, 'downloads', 'alice_accessKeys.csv'),
+      '--fetch-mfa-device',
+    ])
+    const wrong = await cli(s, getCallerIdentity(s), {TERRACE_MFA_CODE: wrongCodes(1)[0]})
+    expect(wrong.code).to.equal(7)
+    expect((await vaultEntries(s)).filter((e) => e.startsWith('mfa-session:'))).to.deep.equal([])
+  })
+
+  it('a wrong code is asked again; three wrong codes: exit 7 and no MFA session cached', async () => {
+    s = await setUp(ssoDisabled)
+    const [w1, w2, w3] = wrongCodes(3)
+    const retried = await ptyCli(s, getCallerIdentity(s), [w1, totp(TEMPLATE.mfaSecret)])
+    expect(retried.exit, retried.output).to.equal(0)
+    expect(retried.asked).to.equal(2)
+    expect(retried.output).to.include('not accepted')
+    expect((await vaultEntries(s)).filter((e) => e.startsWith('mfa-session:'))).to.deep.equal([
+      'mfa-session:bb/security',
+    ])
+
+    rmSync(join(s.env.TERRACE_HOME!, 'vault.enc'), {force: true})
+    await cli(s, [
+      'credentials',
+      'configure',
+      '--type',
+      'security',
+      '--credentials-file',
+      join(s.dir, 'downloads', 'alice_accessKeys.csv'),
+      '--fetch-mfa-device',
+    ])
+    const before = await count(s, 'GetSessionToken')
+    const failed = await ptyCli(s, getCallerIdentity(s), [w1, w2, w3, totp(TEMPLATE.mfaSecret)])
+    expect(failed.exit, failed.output).to.equal(7)
+    expect(failed.asked).to.equal(3)
+    expect(failed.output).to.include('MFA failed')
+    expect((await count(s, 'GetSessionToken')) - before).to.equal(3)
+    const entries = await vaultEntries(s)
+    expect(entries.filter((e) => e.startsWith('mfa-session:') || e.startsWith('iam-role-credentials:'))).to.deep.equal(
+      [],
+    )
+  })
+})
