@@ -124,7 +124,7 @@ function ptyCli(s: Scenario, args: string[], answers: string[]): Promise<PtyResu
     execFile(
       'python3',
       [script, answersFile, process.execPath, CLI, ...args],
-      {cwd: s.layer, env, maxBuffer: 1 << 24},
+      {cwd: s.layer, env, maxBuffer: 16 * 1024 * 1024},
       (error, stdout) => {
         if (error) reject(error)
         else {
@@ -194,7 +194,15 @@ describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
       // a third profile: the network account, beside the layer's own and the shared one
       appendFileSync(
         join(project, LAYER, 'config.tf'),
-        '\nprovider "aws" {\n  alias   = "network"\n  region  = var.region\n  profile = "${var.project}-network-devops"\n}\n',
+        [
+          '',
+          'provider "aws" {',
+          '  alias   = "network"',
+          '  region  = var.region',
+          `  profile = "$\{var.project}-network-devops"`,
+          '}',
+          '',
+        ].join('\n'),
       )
     })
     const first = await ptyCli(s, getCallerIdentity(s), [totp(TEMPLATE.mfaSecret)])
