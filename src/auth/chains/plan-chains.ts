@@ -3,7 +3,7 @@
  * and terrace.json's `chains` (account name → chain: that account's profiles use the chain's final role). Reads
  * chains.json only when one of them names a chain.
  */
-import type {Project} from '../../layers/project.js'
+import type {ProjectWithSettings} from '../credentials/project-roles.js'
 import type {ChainRef, ProfileBinding} from '../credentials/types.js'
 
 import {loadProjectSettings} from '../../layers/settings.js'
@@ -19,10 +19,11 @@ export interface ChainPlanInput {
 export async function chainPlanInput(options: {
   chain: null | string
   env: NodeJS.ProcessEnv
-  project: null | Project
+  /** with its terrace.json settings when the caller loaded them already */
+  project: null | ProjectWithSettings
 }): Promise<ChainPlanInput> {
   const {project} = options
-  const settings = project ? await loadProjectSettings(project.root) : null
+  const settings = project ? (project.settings ?? (await loadProjectSettings(project.root))) : null
   const mapped = Object.entries(settings?.chains ?? {})
   const result: ChainPlanInput = {accountChains: {}, chain: null}
   if (options.chain === null && mapped.length === 0) return result

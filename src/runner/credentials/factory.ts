@@ -9,12 +9,12 @@
 import {dirname, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import type {ProjectWithSettings} from '../../auth/credentials/project-roles.js'
 import type {AwsCredentials, CredentialSource} from '../../auth/credentials/types.js'
 import type {SsoLogin} from '../../auth/sso/sso-login.js'
+import type {ProjectSettings} from '../../layers/settings.js'
 import type {ChildEnvironment, ChildEnvironmentFactory, ChildTarget} from '../child-environment.js'
 import type {HelperCommand} from './aws-config-file.js'
-import type {ProjectWithSettings} from '../../auth/credentials/project-roles.js'
-import type {ProjectSettings} from '../../layers/settings.js'
 import type {DeliveryPlan} from './delivery-environment.js'
 
 import {passThroughEnvironment} from '../child-environment.js'
@@ -107,13 +107,13 @@ export async function openAuthRoom(env: NodeJS.ProcessEnv, iam?: IamRoomOptions)
   })
   const source = dispatchingSource({chain, iam: iamSource, sso})
   return {
-    setChildRunning(running) {
-      childRunning = running
-    },
     configDir: services.paths.config,
     expirationOf: (creds) => ttl.handedOutExpiration(creds, ttlMs),
     // renewed half a stale-margin after the source would call them stale, well before they are handed out as expired
     renewLeadMs: Math.max(1000, Math.floor(ttl.renewMarginMs(ttlMs) / 2)),
+    setChildRunning(running) {
+      childRunning = running
+    },
     source,
     ssoLogin: services.ssoLogin,
   }

@@ -35,12 +35,27 @@ function managed(
   return entry ? {binding: {name, ref: entry.ref}, region: entry.region} : null
 }
 
-/** null: the child runs with the caller's own environment (outside a project, no `--profile`). */
+/**
+ * null: the child runs with the caller's own environment (outside a project, no `--profile`, no `--chain`).
+ * `--chain` makes the chain the default credentials; terrace.json's `chains` give mapped accounts' profiles the chain.
+ */
 export function planDelivery(input: PlanInput): DeliveryPlan | null {
-  const {context, mode, profile, project, registry} = input
   const chain = input.chain ?? null
+  if (chain && (!input.context || !input.project)) {
+    return {bindings: [chain], defaultBinding: chain, mode: input.mode, region: null}
+  }
+
+  const plan = planProfiles(input)
+  if (!plan) return null
+  const chained = withAccountChains(plan.bindings, plan.defaultBinding, input.accountChains ?? {})
+  if (!chain) return {...plan, ...chained}
+  const bindings = chained.bindings.some((b) => b.name === chain.name) ? chained.bindings : [...chained.bindings, chain]
+  return {...plan, bindings, defaultBinding: chain}
+}
+
+function planProfiles(input: PlanInput): DeliveryPlan | null {
+  const {context, mode, profile, project, registry} = input
   if (!context || !project) {
-    if (chain) return {bindings: [chain], defaultBinding: chain, mode, region: null}
     if (profile === null) return null
     const found = managed(profile, registry)
     if (!found) {
@@ -81,14 +96,6 @@ export function planDelivery(input: PlanInput): DeliveryPlan | null {
     region ??= managed(profile, registry)?.region ?? null
   }
 
-  const chained = withAccountChains(bindings, defaultBinding, input.accountChains ?? {})
-  bindings = chained.bindings
-  defaultBinding = chained.defaultBinding
-  if (chain) {
-    if (!bindings.some((b) => b.name === chain.name)) bindings = [...bindings, chain]
-    defaultBinding = chain
-  }
-
   return {bindings, defaultBinding, mode, region}
 }
 
@@ -104,5 +111,8 @@ export function withAccountChains(
     return chain && binding.ref.kind !== 'chain' ? {name: binding.name, ref: chain} : binding
   }
 
-  return {bindings: bindings.map(swap), defaultBinding: defaultBinding ? swap(defaultBinding) : null}
+  return {
+    bindings: bindings.map((binding) => swap(binding)),
+    defaultBinding: defaultBinding ? swap(defaultBinding) : null,
+  }
 }
