@@ -1,28 +1,30 @@
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 
-import type {WrapKind} from '../runner/wrapper-options.js'
+import {type WrapKind, WRAPPER_OPTIONS} from '../runner/wrapper-options.js'
 
-import {optionDescription} from '../runner/wrapper-options.js'
-
-/** The flags `terrace terraform|tf|tofu --help` documents (the runner parses the raw argv itself). */
-export function terraformFlags(tool: 'terraform' | 'tofu') {
-  return {
-    bin: Flags.string({description: `${tool} binary to run (default: TERRACE_TF_BIN, else ${tool} on PATH)`}),
-    credentials: Flags.string({description: optionDescription('credentials'), options: ['endpoint', 'env']}),
-    debug: Flags.boolean({description: "show stack traces for terrace's own failures"}),
-    json: Flags.boolean({
-      description: `with --layers: print the summary as JSON on stdout; ${tool}'s output goes to stderr`,
-    }),
-    layers: Flags.string({
-      description:
-        'run in each layer, in order, stopping at the first failure (comma-separated paths relative to the current folder; "all" = every enabled layer below it)',
-    }),
-    profile: Flags.string({description: optionDescription('profile')}),
+/**
+ * The oclif flags `--help` documents for a wrapped command, from the runner's own option table (the runner parses
+ * the raw argv itself, so the table is the one source of truth).
+ */
+export function wrapperFlags(kind: WrapKind): Interfaces.FlagInput {
+  const flags: Interfaces.FlagInput = {}
+  for (const spec of WRAPPER_OPTIONS) {
+    if (!spec.kinds.includes(kind)) continue
+    flags[spec.name] = spec.value
+      ? Flags.string({description: spec.description, helpValue: spec.value})
+      : Flags.boolean({description: spec.description})
   }
+
+  return flags
 }
 
-export const terraformUsage = (tool: 'terraform' | 'tofu') =>
-  `<%= command.id %> [--bin PATH] [--layers a,b,c [--json]] [--profile NAME] [--credentials endpoint|env] <${tool} arguments…>`
+/** `[--bin PATH] [--layers a,b,c] …` for the usage line. */
+export function wrapperUsage(kind: WrapKind, rest: string): string {
+  const options = WRAPPER_OPTIONS.filter((spec) => spec.kinds.includes(kind)).map((spec) =>
+    spec.value ? `[--${spec.name} ${spec.value}]` : `[--${spec.name}]`,
+  )
+  return `<%= command.id %> ${options.join(' ')} ${rest}`
+}
 
 /** Runs a wrapped command from its raw argv, through the same service as the fast path in src/entry.ts. */
 export async function runWrappedArgv(kind: WrapKind, argv: string[]): Promise<number> {

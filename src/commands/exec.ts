@@ -1,7 +1,5 @@
-import {Flags} from '@oclif/core'
-
 import {TerraceCommand} from '../cli/base-command.js'
-import {optionDescription} from '../runner/wrapper-options.js'
+import {runWrappedArgv, wrapperFlags, wrapperUsage} from '../cli/wrapped-command.js'
 
 export default class Exec extends TerraceCommand {
   static '--' = false
@@ -13,21 +11,12 @@ Everything after "--" (or after terrace's own options) is the command and its ar
     '<%= config.bin %> exec -- terragrunt plan',
     "<%= config.bin %> exec -- sh -c 'env | grep ^AWS_'",
   ]
-  static override flags = {
-    credentials: Flags.string({description: optionDescription('credentials'), options: ['endpoint', 'env']}),
-    debug: Flags.boolean({description: "show stack traces for terrace's own failures"}),
-    profile: Flags.string({description: optionDescription('profile')}),
-  }
+  static override flags = wrapperFlags('exec')
   static override strict = false
-  static override usage =
-    '<%= command.id %> [--profile NAME] [--credentials endpoint|env] [--debug] -- <command> [arguments…]'
+  static override usage = wrapperUsage('exec', '-- <command> [arguments…]')
 
   async run(): Promise<void> {
     await this.parse(Exec, [])
-    const [{runWrapped}, {defaultWrapDeps}] = await Promise.all([
-      import('../runner/wrap-service.js'),
-      import('../runner/default-deps.js'),
-    ])
-    process.exitCode = await runWrapped('exec', this.argv, defaultWrapDeps())
+    process.exitCode = await runWrappedArgv('exec', this.argv)
   }
 }

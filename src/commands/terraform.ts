@@ -1,5 +1,5 @@
 import {TerraceCommand} from '../cli/base-command.js'
-import {runWrappedArgv, terraformFlags, terraformUsage} from '../cli/wrapped-command.js'
+import {runWrappedArgv, wrapperFlags, wrapperUsage} from '../cli/wrapped-command.js'
 
 export default class Terraform extends TerraceCommand {
   static '--' = false
@@ -21,9 +21,9 @@ terrace's options come before terraform's first argument; from there on every ar
     '<%= config.bin %> tf --bin ~/bin/terraform-1.5 version',
     "<%= config.bin %> tf plan --help   # terraform's own help",
   ]
-  static override flags = terraformFlags('terraform')
+  static override flags = wrapperFlags('terraform')
   static override strict = false
-  static override usage = terraformUsage('terraform')
+  static override usage = wrapperUsage('terraform', '<terraform arguments…>')
 
   async run(): Promise<void> {
     // Parsed by the runner from the raw argv, so terraform's own flags reach it verbatim.

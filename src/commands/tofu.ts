@@ -1,5 +1,5 @@
 import {TerraceCommand} from '../cli/base-command.js'
-import {runWrappedArgv, terraformFlags, terraformUsage} from '../cli/wrapped-command.js'
+import {runWrappedArgv, wrapperFlags, wrapperUsage} from '../cli/wrapped-command.js'
 
 export default class Tofu extends TerraceCommand {
   static '--' = false
@@ -11,9 +11,9 @@ The same as "terrace terraform", with tofu as the default binary: -backend-confi
     '<%= config.bin %> tofu plan -lock=false',
     '<%= config.bin %> tofu --layers base-network,k8s-eks apply -auto-approve',
   ]
-  static override flags = terraformFlags('tofu')
+  static override flags = wrapperFlags('tofu')
   static override strict = false
-  static override usage = terraformUsage('tofu')
+  static override usage = wrapperUsage('tofu', '<tofu arguments…>')
 
   async run(): Promise<void> {
     // Parsed by the runner from the raw argv, so tofu's own flags reach it verbatim.

@@ -137,7 +137,7 @@ export function parseBuildEnv(text: string): Record<string, string> {
     const m = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=\s*(.*?)\s*$/.exec(line)
     if (!m || line.trim().startsWith('#')) continue
     let v = m[2]
-    v = /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v.replace(/\s+#.*$/, '');
+    v = /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v.replace(/\s+#.*$/, '')
     out[m[1]] = v
   }
 

@@ -19,6 +19,8 @@ export interface ChildTarget {
   context: LayerContext | null
   /** `--credentials`, `--profile` */
   credentialOptions: {
+    /** `--chain`: the child's default credentials are this role chain's final role */
+    chain?: null | string
     /** `--mfa-code` (MFA projects): used by terrace only, never passed to the child */
     mfaCode?: null | string
     mode: 'endpoint' | 'env'
@@ -32,11 +34,16 @@ export interface ChildTarget {
 
 export type ChildEnvironmentFactory = (target: ChildTarget) => ChildEnvironment | Promise<ChildEnvironment>
 
-/** The child inherits terrace's environment unchanged. */
+/** TERRACE_* variables that hold a secret (or could): never passed to any child, with or without credentials. */
+const TERRACE_SECRET = /^TERRACE_.*(PASSPHRASE|PASSWORD|SECRET|TOKEN|MFA|KEY)/
+
+export const isTerraceSecret = (name: string): boolean => TERRACE_SECRET.test(name)
+
+/** The child inherits terrace's environment, minus terrace's own secrets (TERRACE_VAULT_PASSPHRASE, TERRACE_MFA_CODE). */
 export const passThroughEnvironment: ChildEnvironment = {
   async dispose() {},
   async prepare(base) {
-    return {...base}
+    return Object.fromEntries(Object.entries(base).filter(([name]) => !isTerraceSecret(name)))
   },
 }
 

@@ -196,6 +196,23 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
     expect(started()[0].argv).to.deep.equal(['sts', 'get-caller-identity'])
   })
 
+  it("outside a project exec keeps the caller's environment but never terrace's own secrets", async () => {
+    const env = {
+      ...login.env,
+      FAKE_TF_RECORD: record,
+      PATH: `${FAKE_BIN_DIR}:/usr/bin:/bin`,
+      SOME_VAR: 'kept',
+      TERRACE_HOME: home,
+      TERRACE_MFA_CODE: '123456',
+    }
+    const result = await runCli(['exec', '--', 'fake-terraform'], {cwd: tmp, env})
+    expect(result.code, result.stderr).to.equal(0)
+    const childEnv = started()[0].env as Record<string, string>
+    expect(childEnv.SOME_VAR).to.equal('kept')
+    expect(childEnv).to.not.have.any.keys('TERRACE_MFA_CODE', 'TERRACE_VAULT_PASSPHRASE')
+    expect(childEnv.TERRACE_HOME).to.equal(home)
+  })
+
   it('exec runs any command with its arguments verbatim, and 127 for a missing one', async () => {
     const env = {FAKE_TF_RECORD: record, PATH: `${FAKE_BIN_DIR}:/usr/bin:/bin`, ...login.env, TERRACE_HOME: home}
     const result = await runCli(['exec', '--', 'fake-terraform', '--layers', 'x', '-h'], {cwd: tmp, env})

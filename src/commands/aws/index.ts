@@ -1,7 +1,5 @@
-import {Flags} from '@oclif/core'
-
 import {TerraceCommand} from '../../cli/base-command.js'
-import {optionDescription} from '../../runner/wrapper-options.js'
+import {runWrappedArgv, wrapperFlags, wrapperUsage} from '../../cli/wrapped-command.js'
 
 export default class Aws extends TerraceCommand {
   static '--' = false
@@ -16,19 +14,12 @@ In a project the AWS CLI gets the layer's role (or --profile's) through a renewi
     '<%= config.bin %> aws sso list-accounts --access-token …',
     '<%= config.bin %> aws configure list',
   ]
-  static override flags = {
-    credentials: Flags.string({description: optionDescription('credentials'), options: ['endpoint', 'env']}),
-    profile: Flags.string({description: optionDescription('profile')}),
-  }
+  static override flags = wrapperFlags('aws')
   static override strict = false
-  static override usage = '<%= command.id %> [--profile NAME] [--credentials endpoint|env] <aws arguments…>'
+  static override usage = wrapperUsage('aws', '<aws arguments…>')
 
   async run(): Promise<void> {
     await this.parse(Aws, [])
-    const [{runWrapped}, {defaultWrapDeps}] = await Promise.all([
-      import('../../runner/wrap-service.js'),
-      import('../../runner/default-deps.js'),
-    ])
-    process.exitCode = await runWrapped('aws', this.argv, defaultWrapDeps())
+    process.exitCode = await runWrappedArgv('aws', this.argv)
   }
 }

@@ -3,6 +3,8 @@
  * a child sees it, and what it adds. DESIGN.md "How credentials reach a child process".
  */
 
+import {isTerraceSecret} from '../child-environment.js'
+
 /**
  * Variables that would make an SDK or the AWS CLI pick other credentials than terrace's (static keys beat every
  * other source, a profile beats the container endpoint, RELATIVE_URI beats FULL_URI), or that carry terrace's
@@ -27,11 +29,8 @@ export const REMOVED_VARIABLES: readonly string[] = [
   'AWS_SHARED_CREDENTIALS_FILE',
 ]
 
-/** TERRACE_* variables that hold a secret (or could): never passed to a child. */
-const TERRACE_SECRET = /^TERRACE_.*(PASSPHRASE|PASSWORD|SECRET|TOKEN|MFA|KEY)/
-
 export function isRemoved(name: string): boolean {
-  return REMOVED_VARIABLES.includes(name) || TERRACE_SECRET.test(name)
+  return REMOVED_VARIABLES.includes(name) || isTerraceSecret(name)
 }
 
 /** terrace's environment without the variables in REMOVED_VARIABLES and without TERRACE_* secrets. */

@@ -148,7 +148,7 @@ async function planFor(
 
   const {mode, profile} = target.credentialOptions
   // `--chain` and terrace.json's `chains` (src/auth/chains/plan-chains.ts)
-  const chainName = (target.credentialOptions as {chain?: null | string}).chain ?? null
+  const chainName = target.credentialOptions.chain ?? null
   const {chainPlanInput} = await import('../../auth/chains/plan-chains.js')
   const chains = await chainPlanInput({chain: chainName, env, project})
   // The registry is read only for a --profile the project does not name (or outside a project).
