@@ -22,7 +22,7 @@ import type {ChainDefinition, ChainSourceSpec} from './chain-definition.js'
 import {AwsRefusedError, MfaError} from '../../lib/errors.js'
 import {withLock} from '../../lib/lock.js'
 import {awsErrorName, endpointFor, isUnreachable, toTerraceError} from '../aws-errors.js'
-import {isFresh} from '../credentials/ttl.js'
+import {singleFlightSource, usableAfterLock} from '../credentials/single-flight.js'
 import {stsRegion} from '../iam/sts-port.js'
 import {sessionNameFor} from './chain-definition.js'
 import {type NamedChain, readHop, writeHop} from './hop-cache.js'
@@ -63,20 +63,14 @@ export function chainLockPath(lockDir: string, chain: string): string {
   return join(lockDir, `chain-${createHash('sha256').update(chain).digest('hex').slice(0, 16)}.lock`)
 }
 
-const sameCredentials = (a: AwsCredentials, b: AwsCredentials | undefined): boolean =>
-  b !== undefined && a.accessKeyId === b.accessKeyId && a.obtainedAt === b.obtainedAt
-
 export function createChainSource(deps: ChainSourceDeps): CredentialSource<ChainRef> {
-  const inFlight = new Map<string, Promise<AwsCredentials>>()
-
   async function refresh(ref: ChainRef, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials> {
     return withLock(
       chainLockPath(deps.lockDir, ref.chain),
       async () => {
         const chain = {definition: await deps.definition(ref), name: ref.chain}
         const cached = await readHop(deps.store, chain, chain.definition.hops.length - 1)
-        const renewedMeanwhile = cached !== undefined && !sameCredentials(cached, seen)
-        if (cached && isFresh(cached, deps.clock.now(), deps.ttlMs) && (!force || renewedMeanwhile)) return cached
+        if (usableAfterLock(cached, seen, force, deps)) return cached
         return walkChain(deps, chain)
       },
       // an MFA prompt may be open inside the lock: other processes wait for it
@@ -84,24 +78,14 @@ export function createChainSource(deps: ChainSourceDeps): CredentialSource<Chain
     )
   }
 
-  return {
-    async get(ref, options = {}) {
-      const force = Boolean(options.forceRefresh)
-      const key = `${force}|${ref.chain}`
-      const pending = inFlight.get(key)
-      if (pending) return pending
+  return singleFlightSource(deps, {
+    key: (ref) => ref.chain,
+    async read(ref) {
       const definition = await deps.definition(ref)
-      const cached = await readHop(deps.store, {definition, name: ref.chain}, definition.hops.length - 1)
-      if (!force && cached && isFresh(cached, deps.clock.now(), deps.ttlMs)) return cached
-      let running = inFlight.get(key)
-      if (!running) {
-        running = refresh(ref, force, cached).finally(() => inFlight.delete(key))
-        inFlight.set(key, running)
-      }
-
-      return running
+      return readHop(deps.store, {definition, name: ref.chain}, definition.hops.length - 1)
     },
-  }
+    refresh,
+  })
 }
 
 /** The last intermediate hop whose cached credentials can still be used, or -1. */

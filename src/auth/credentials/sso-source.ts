@@ -12,7 +12,7 @@ import {withLock} from '../../lib/lock.js'
 import {normalizeStartUrl} from '../../vault/entries.js'
 import {awsErrorName, endpointFor, toTerraceError} from '../aws-errors.js'
 import {readCachedCredentials, writeCachedCredentials} from './credential-cache.js'
-import {isFresh} from './ttl.js'
+import {singleFlightSource, usableAfterLock} from './single-flight.js'
 
 export interface SsoCredentialSourceDeps {
   clock: Clock
@@ -43,14 +43,10 @@ export const describeAccount = (ref: SsoRoleRef): string =>
  * another process stored after this request looked at the cache still count (so forced refreshes single-flight too).
  */
 export function createSsoCredentialSource(deps: SsoCredentialSourceDeps): CredentialSource<SsoRoleRef> {
-  const inFlight = new Map<string, Promise<AwsCredentials>>()
-
   async function refresh(ref: SsoRoleRef, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials> {
     return withLock(roleLockPath(deps.lockDir, ref), async () => {
       const cached = await readCachedCredentials(deps.store, ref)
-      // forced: only credentials another process stored after this request saw the cache will do
-      const renewedMeanwhile = cached !== undefined && !sameCredentials(cached, seen)
-      if (cached && isFresh(cached, deps.clock.now(), deps.ttlMs) && (!force || renewedMeanwhile)) return cached
+      if (usableAfterLock(cached, seen, force, deps)) return cached
 
       const creds = await fetchRoleCredentials(deps, ref)
       await writeCachedCredentials(deps.store, ref, creds)
@@ -58,27 +54,12 @@ export function createSsoCredentialSource(deps: SsoCredentialSourceDeps): Creden
     })
   }
 
-  return {
-    async get(ref, options = {}) {
-      const force = Boolean(options.forceRefresh)
-      const key = `${force}|${roleLockPath('', ref)}`
-      let pending = inFlight.get(key)
-      if (pending) return pending // one refresh per role within this process too
-      const cached = await readCachedCredentials(deps.store, ref)
-      if (!force && cached && isFresh(cached, deps.clock.now(), deps.ttlMs)) return cached
-      pending = inFlight.get(key)
-      if (!pending) {
-        pending = refresh(ref, force, cached).finally(() => inFlight.delete(key))
-        inFlight.set(key, pending)
-      }
-
-      return pending
-    },
-  }
+  return singleFlightSource(deps, {
+    key: (ref) => roleLockPath('', ref),
+    read: (ref) => readCachedCredentials(deps.store, ref),
+    refresh,
+  })
 }
-
-const sameCredentials = (a: AwsCredentials, b: AwsCredentials | undefined): boolean =>
-  b !== undefined && a.accessKeyId === b.accessKeyId && a.obtainedAt === b.obtainedAt
 
 /** GetRoleCredentials with the login's access token; a token AWS rejects is renewed once and the call retried. */
 async function fetchRoleCredentials(deps: SsoCredentialSourceDeps, ref: SsoRoleRef): Promise<AwsCredentials> {

@@ -16,7 +16,7 @@ import {AwsRefusedError} from '../../lib/errors.js'
 import {withLock} from '../../lib/lock.js'
 import {awsErrorName, endpointFor, toTerraceError} from '../aws-errors.js'
 import {readCachedCredentials, writeCachedCredentials} from '../credentials/credential-cache.js'
-import {isFresh} from '../credentials/ttl.js'
+import {singleFlightSource, usableAfterLock} from '../credentials/single-flight.js'
 import {configureCommand} from './iam-user-store.js'
 import {stsRegion, userNameFromArn} from './sts-port.js'
 
@@ -50,16 +50,13 @@ export function iamRoleLockPath(lockDir: string, ref: IamRoleRef): string {
 const describeAccount = (ref: IamRoleRef): string => (ref.account ? `${ref.account} (${ref.accountId})` : ref.accountId)
 
 export function createIamCredentialSource(deps: IamCredentialSourceDeps): CredentialSource<IamRoleRef> {
-  const inFlight = new Map<string, Promise<AwsCredentials>>()
-
   async function refresh(ref: IamRoleRef, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials> {
     // The session first, outside the role's lock: it may wait on an MFA prompt (its own lock waits long).
     const request = {project: ref.project, userType: ref.userType}
     let caller = await deps.sessions.session(request)
     return withLock(iamRoleLockPath(deps.lockDir, ref), async () => {
       const cached = await readCachedCredentials(deps.store, ref)
-      const renewedMeanwhile = cached !== undefined && cached.accessKeyId !== seen?.accessKeyId
-      if (cached && isFresh(cached, deps.clock.now(), deps.ttlMs) && (!force || renewedMeanwhile)) return cached
+      if (usableAfterLock(cached, seen, force, deps)) return cached
 
       let creds: AwsCredentials
       try {
@@ -117,21 +114,9 @@ export function createIamCredentialSource(deps: IamCredentialSourceDeps): Creden
     })
   }
 
-  return {
-    async get(ref, options = {}) {
-      const force = Boolean(options.forceRefresh)
-      const key = `${force}|${iamRoleLockPath('', ref)}`
-      let pending = inFlight.get(key)
-      if (pending) return pending
-      const cached = await readCachedCredentials(deps.store, ref)
-      if (!force && cached && isFresh(cached, deps.clock.now(), deps.ttlMs)) return cached
-      pending = inFlight.get(key)
-      if (!pending) {
-        pending = refresh(ref, force, cached).finally(() => inFlight.delete(key))
-        inFlight.set(key, pending)
-      }
-
-      return pending
-    },
-  }
+  return singleFlightSource(deps, {
+    key: (ref) => iamRoleLockPath('', ref),
+    read: (ref) => readCachedCredentials(deps.store, ref),
+    refresh,
+  })
 }
