@@ -1,7 +1,7 @@
 /** TERRACE_HOME/config/chains.json: read it, and change it atomically under a lock. */
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
-import {dirname, join} from 'node:path'
+import {join} from 'node:path'
 
+import {readTextIfExists, updateTextFile} from '../../lib/config-file.js'
 import {ConfigError} from '../../lib/errors.js'
 import {type ChainDefinition, parseChainsFile, renderChainsFile} from './chain-definition.js'
 
@@ -9,15 +9,8 @@ export const chainsPath = (configDir: string): string => join(configDir, 'chains
 
 export async function readChains(configDir: string): Promise<Record<string, ChainDefinition>> {
   const path = chainsPath(configDir)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    throw error
-  }
-
-  return parseChainsFile(text, path)
+  const text = await readTextIfExists(path)
+  return text === undefined ? {} : parseChainsFile(text, path)
 }
 
 /** The chain named `name`; ConfigError (exit 4) naming `terrace chain list` when there is none. */
@@ -43,13 +36,8 @@ export async function updateChains(
   change: (chains: Record<string, ChainDefinition>) => Record<string, ChainDefinition>,
 ): Promise<Record<string, ChainDefinition>> {
   const path = chainsPath(configDir)
-  await mkdir(dirname(path), {mode: 0o700, recursive: true})
-  const {withLock} = await import('../../lib/lock.js')
-  return withLock(`${path}.lock`, async () => {
-    const next = change({...(await readChains(configDir))})
-    const temporary = `${path}.${process.pid}.tmp`
-    await writeFile(temporary, renderChainsFile(next), {mode: 0o600})
-    await rename(temporary, path)
-    return next
+  return updateTextFile(path, (text) => {
+    const next = change(text === undefined ? {} : parseChainsFile(text, path))
+    return {result: next, text: renderChainsFile(next)}
   })
 }

@@ -1,8 +1,8 @@
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
-import {dirname, join} from 'node:path'
+import {join} from 'node:path'
 
 import type {RoleRef} from './types.js'
 
+import {readTextIfExists, updateTextFile} from '../../lib/config-file.js'
 import {ConfigError} from '../../lib/errors.js'
 
 /**
@@ -25,14 +25,11 @@ export const profileRegistryPath = (configDir: string): string => join(configDir
 
 export async function readProfileRegistry(configDir: string): Promise<Record<string, ManagedProfile>> {
   const path = profileRegistryPath(configDir)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    throw error
-  }
+  return parseRegistry(await readTextIfExists(path), path)
+}
 
+function parseRegistry(text: string | undefined, path: string): Record<string, ManagedProfile> {
+  if (text === undefined) return {}
   try {
     const parsed = JSON.parse(text) as RegistryFile
     return parsed.profiles ?? {}
@@ -49,15 +46,10 @@ export async function updateProfileRegistry(
   change: {remove?: string[]; set?: Record<string, ManagedProfile>},
 ): Promise<Record<string, ManagedProfile>> {
   const path = profileRegistryPath(configDir)
-  await mkdir(dirname(path), {mode: 0o700, recursive: true})
-  const {withLock} = await import('../../lib/lock.js') // not on credential-process's read-only path
-  return withLock(`${path}.lock`, async () => {
-    const profiles = {...(await readProfileRegistry(configDir)), ...change.set}
+  return updateTextFile(path, (text) => {
+    const profiles = {...parseRegistry(text, path), ...change.set}
     for (const name of change.remove ?? []) delete profiles[name]
     const body: RegistryFile = {profiles, version: 1}
-    const temporary = `${path}.${process.pid}.tmp`
-    await writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, {mode: 0o600})
-    await rename(temporary, path)
-    return profiles
+    return {result: profiles, text: `${JSON.stringify(body, null, 2)}\n`}
   })
 }
