@@ -10,6 +10,8 @@ export interface ClientOptions {
   region: string
   /** per-attempt socket/connection timeout in ms */
   requestTimeoutMs?: number
+  /** 'adaptive' also slows the client down after throttling (for APIs listed in bulk) */
+  retryMode?: 'adaptive' | 'standard'
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
@@ -21,7 +23,7 @@ function baseConfig(options: ClientOptions) {
     maxAttempts: options.maxAttempts ?? 5,
     region: options.region,
     requestHandler: {connectionTimeout: timeout, requestTimeout: timeout * 2},
-    retryMode: 'standard' as const,
+    retryMode: options.retryMode ?? 'standard',
   }
 }
 
@@ -30,9 +32,13 @@ export async function createOidcClient(options: ClientOptions) {
   return new SSOOIDCClient(baseConfig(options))
 }
 
+/**
+ * The SSO portal throttles (TooManyRequestsException, about 20 requests/s) and `aws configure sso --all` lists
+ * hundreds of accounts: adaptive retries (client-side rate limiting once throttled) and a few more attempts.
+ */
 export async function createSsoClient(options: ClientOptions) {
   const {SSOClient} = await import('@aws-sdk/client-sso')
-  return new SSOClient(baseConfig(options))
+  return new SSOClient(baseConfig({maxAttempts: 8, retryMode: 'adaptive', ...options}))
 }
 
 /** Static credentials for a signed client: always passed in, never read from the environment or ~/.aws. */
