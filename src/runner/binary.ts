@@ -45,20 +45,31 @@ export interface BinaryRequest {
   name: string
 }
 
+/** A binary named in the project's terrace.json `binaries` (absolute, resolved against the project root). */
+export interface ConfiguredBinary {
+  file: string
+  path: string
+}
+
+/** Precedence: --bin, then TERRACE_TF_BIN, then terrace.json `binaries`, then the tool's name on PATH. */
 export function terraformBinary(
   tool: 'terraform' | 'tofu',
   bin: string | undefined,
   env: NodeJS.ProcessEnv,
+  configured: ConfiguredBinary | null = null,
 ): BinaryRequest {
   const howToSet = 'install it, or set TERRACE_TF_BIN (or pass --bin PATH) to the terraform/tofu binary'
   if (bin) return {from: '--bin', howToSet, name: bin}
   if (env.TERRACE_TF_BIN) return {from: 'TERRACE_TF_BIN', howToSet, name: env.TERRACE_TF_BIN}
+  if (configured) return {from: `"binaries" in ${configured.file}`, howToSet, name: configured.path}
   return {from: 'PATH', howToSet, name: tool}
 }
 
-export function awsBinary(env: NodeJS.ProcessEnv): BinaryRequest {
+/** Precedence: TERRACE_AWS_BIN, then terrace.json `binaries.aws`, then `aws` on PATH. */
+export function awsBinary(env: NodeJS.ProcessEnv, configured: ConfiguredBinary | null = null): BinaryRequest {
   const howToSet = 'install the AWS CLI v2, or set TERRACE_AWS_BIN to its path'
   if (env.TERRACE_AWS_BIN) return {from: 'TERRACE_AWS_BIN', howToSet, name: env.TERRACE_AWS_BIN}
+  if (configured) return {from: `"binaries" in ${configured.file}`, howToSet, name: configured.path}
   return {from: 'PATH', howToSet, name: 'aws'}
 }
 

@@ -4,6 +4,7 @@
  * that needs credentials).
  */
 import {statSync} from 'node:fs'
+import {resolve} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
 import type {WrapDeps} from './wrap-service.js'
@@ -37,6 +38,24 @@ export function defaultWrapDeps(overrides: Partial<WrapDeps> = {}): WrapDeps {
       return listLayers(dir)
     },
     now: () => performance.now(),
+    async projectBinary(tool, cwd) {
+      const [{findRoot}, {loadProjectSettings}] = await Promise.all([
+        import('../layers/discover.js'),
+        import('../layers/settings.js'),
+      ])
+      let root: string
+      try {
+        root = await findRoot(cwd)
+      } catch {
+        return null // outside a project: no terrace.json
+      }
+
+      const settings = await loadProjectSettings(root)
+      const named = settings.binaries[tool]
+      if (!named || !settings.file) return null
+      // a bare name is looked up on PATH; a path is relative to the project root
+      return {file: settings.file, path: named.includes('/') ? resolve(root, named) : named}
+    },
     async resolveContext(cwd, options) {
       const {resolveContext} = await import('../layers/context.js')
       return resolveContext(cwd, options)

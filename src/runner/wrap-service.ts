@@ -9,7 +9,7 @@ import type {ChildEnvironmentFactory, ChildTarget} from './child-environment.js'
 import type {ChildResult, ChildSpec, SignalSource} from './child.js'
 
 import {ExitCode, exitCodeOf, formatError, isDebug, NotInProjectError, UsageError} from '../lib/errors.js'
-import {awsBinary, execBinary, resolveBinary, terraformBinary} from './binary.js'
+import {awsBinary, type ConfiguredBinary, execBinary, resolveBinary, terraformBinary} from './binary.js'
 import {formatSummaryJson, formatSummaryTable, type LayerOutcome} from './layers-summary.js'
 import {isReservedAwsCommand} from './route.js'
 import {
@@ -41,6 +41,8 @@ export interface WrapDeps {
   isFile(path: string): boolean
   listLayers(dir: string): Promise<Array<{disabled: boolean; path: string}>>
   now(): number
+  /** the binary the project's terrace.json names for a tool, or null (no project, no terrace.json, not named) */
+  projectBinary(tool: 'aws' | 'terraform' | 'tofu', cwd: string): Promise<ConfiguredBinary | null>
   resolveContext(cwd: string, options?: {env?: NodeJS.ProcessEnv}): Promise<LayerContext>
   runChild(spec: ChildSpec): Promise<ChildResult>
   signals: SignalSource
@@ -101,7 +103,8 @@ async function runAws(args: string[], credentials: CredentialOptions, deps: Wrap
     )
   }
 
-  const command = await resolveBinary(awsBinary(deps.env), deps.env, deps.cwd)
+  const configured = deps.env.TERRACE_AWS_BIN ? null : await deps.projectBinary('aws', deps.cwd)
+  const command = await resolveBinary(awsBinary(deps.env, configured), deps.env, deps.cwd)
   const needsCredentials = awsNeedsCredentials(args)
   const context = needsCredentials ? await optionalContext(deps) : null
   const run = {args, command, context, credentials, cwd: deps.cwd, kind: 'aws' as const, needsCredentials}
@@ -179,7 +182,8 @@ async function runTerraform(
   }
 
   const bin = typeof options.bin === 'string' ? options.bin : undefined
-  const command = await resolveBinary(terraformBinary(kind, bin, deps.env), deps.env, deps.cwd)
+  const configured = bin || deps.env.TERRACE_TF_BIN ? null : await deps.projectBinary(kind, deps.cwd)
+  const command = await resolveBinary(terraformBinary(kind, bin, deps.env, configured), deps.env, deps.cwd)
   if (typeof options.layers === 'string') {
     if (split.chdir !== null) throw new UsageError('-chdir and --layers cannot be combined')
     const flags = {debug: Boolean(options.debug) || isDebug([], deps.env), json: Boolean(options.json)}

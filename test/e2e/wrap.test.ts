@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join, relative as relativePath, resolve} from 'node:path'
 
 import {assertBuilt, FAKE_AWS, FAKE_BIN_DIR, FAKE_TERRAFORM, readRecord, REPO, runCli} from '../helpers/cli.js'
 import {type LoggedIn, loggedIn} from '../helpers/login.js'
@@ -149,6 +149,30 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
       env: {TERRACE_TF_BIN: '/nonexistent'},
     })
     expect(viaBin.code, viaBin.stderr).to.equal(0)
+  })
+
+  it("terrace.json's binaries choose terraform when neither --bin nor TERRACE_TF_BIN does", async () => {
+    const settings = join(root, 'terrace.json')
+    // a path relative to the project root
+    const relative = relativePath(root, FAKE_TERRAFORM)
+    writeFileSync(settings, JSON.stringify({binaries: {terraform: relative}}))
+    try {
+      const result = await runCli(['tf', 'plan'], {
+        cwd: layer,
+        env: {...login.env, FAKE_TF_RECORD: record, PATH: '/usr/bin:/bin', TERRACE_HOME: home},
+      })
+      expect(result.code, result.stderr).to.equal(0)
+      expect(started()).to.have.length(1)
+      writeFileSync(settings, JSON.stringify({binaries: {terraform: 'no-such-terraform'}}))
+      const missing = await runCli(['tf', 'plan'], {
+        cwd: layer,
+        env: {...login.env, PATH: '/usr/bin:/bin', TERRACE_HOME: home},
+      })
+      expect(missing.code).to.equal(127)
+      expect(missing.stderr).to.contain('no-such-terraform').and.contain('terrace.json')
+    } finally {
+      rmSync(settings)
+    }
   })
 
   it('outside a project: plan exits 3 without a stack trace, version runs', async () => {

@@ -39,6 +39,18 @@ describe('runner/binary', () => {
     expect(terraformBinary('terraform', undefined, {}).name).to.equal('terraform')
     expect(awsBinary({TERRACE_AWS_BIN: '/z'}).name).to.equal('/z')
     expect(awsBinary({}).name).to.equal('aws')
+  })
+
+  it("terrace.json's binaries come after --bin and the environment, before PATH", () => {
+    const configured = {file: '/p/terrace.json', path: '/p/bin/terraform-1.5'}
+    expect(terraformBinary('terraform', '/x', {TERRACE_TF_BIN: '/y'}, configured).name).to.equal('/x')
+    expect(terraformBinary('terraform', undefined, {TERRACE_TF_BIN: '/y'}, configured).name).to.equal('/y')
+    expect(terraformBinary('terraform', undefined, {}, configured)).to.include({
+      from: '"binaries" in /p/terrace.json',
+      name: '/p/bin/terraform-1.5',
+    })
+    expect(awsBinary({TERRACE_AWS_BIN: '/z'}, configured).name).to.equal('/z')
+    expect(awsBinary({}, configured).name).to.equal('/p/bin/terraform-1.5')
     expect(execBinary('ls').name).to.equal('ls')
   })
 

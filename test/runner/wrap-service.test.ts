@@ -77,6 +77,7 @@ function harness(options: {
       clock += 100
       return clock
     },
+    projectBinary: async () => null,
     async resolveContext(dir) {
       h.resolved.push(dir)
       const found = options.contexts?.[dir]
