@@ -37,3 +37,17 @@ export function dispatchingSource(sources: SourcesByKind): CredentialSource {
     },
   }
 }
+
+/**
+ * A source opened on its first use: commands whose refs are all SSO never load the IAM-user or chain modules
+ * (and their imports) on the hot path.
+ */
+export function lazySource<R extends RoleRef>(open: () => Promise<CredentialSource<R>>): CredentialSource<R> {
+  let opening: Promise<CredentialSource<R>> | undefined
+  return {
+    async get(ref, options) {
+      opening ??= open()
+      return (await opening).get(ref, options)
+    },
+  }
+}

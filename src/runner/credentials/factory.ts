@@ -59,15 +59,12 @@ export interface IamRoomOptions {
 }
 
 export async function openAuthRoom(env: NodeJS.ProcessEnv, iam?: IamRoomOptions): Promise<CredentialRoom> {
-  const [{createAuthServices}, {createSsoCredentialSource}, ttl, {dispatchingSource}, {openChainSource}] =
-    await Promise.all([
-      import('../../auth/services.js'),
-      import('../../auth/credentials/sso-source.js'),
-      import('../../auth/credentials/ttl.js'),
-      import('../../auth/credentials/dispatch-source.js'),
-      import('../../auth/chains/open-chain-source.js'),
-    ])
-  const {openIamSource} = await import('../../auth/iam/open-iam-source.js')
+  const [{createAuthServices}, {createSsoCredentialSource}, ttl, {dispatchingSource, lazySource}] = await Promise.all([
+    import('../../auth/services.js'),
+    import('../../auth/credentials/sso-source.js'),
+    import('../../auth/credentials/ttl.js'),
+    import('../../auth/credentials/dispatch-source.js'),
+  ])
   const ttlMs = ttl.credentialTtlMs(env)
   const services = await createAuthServices({env})
   const sso = createSsoCredentialSource({
@@ -80,30 +77,37 @@ export async function openAuthRoom(env: NodeJS.ProcessEnv, iam?: IamRoomOptions)
     ttlMs,
   })
   let childRunning = false
-  const chain = await openChainSource({
-    clock: services.clock,
-    configDir: services.paths.config,
-    env,
-    interactive: services.interactive,
-    isChildRunning: () => childRunning,
-    lockDir: services.lockDir,
-    sso,
-    stderr: process.stderr,
-    store: services.store,
-    ttlMs,
+  // chains and IAM-user roles load their modules only when a ref of their kind is asked for
+  const chain = lazySource(async () => {
+    const {openChainSource} = await import('../../auth/chains/open-chain-source.js')
+    return openChainSource({
+      clock: services.clock,
+      configDir: services.paths.config,
+      env,
+      interactive: services.interactive,
+      isChildRunning: () => childRunning,
+      lockDir: services.lockDir,
+      sso,
+      stderr: process.stderr,
+      store: services.store,
+      ttlMs,
+    })
   })
   // MFA projects: roles assumed from the project's IAM user; the MFA code is asked (stderr, no echo) only before a
   // child starts, never while one owns the terminal
-  const iamSource = openIamSource({
-    clock: services.clock,
-    env,
-    interactive: () => services.interactive && !childRunning,
-    lockDir: services.lockDir,
-    mfaCode: iam?.mfaCode,
-    settingsSessionSeconds: iam?.settingsSessionSeconds,
-    stderr: process.stderr,
-    store: services.store,
-    ttlMs,
+  const iamSource = lazySource(async () => {
+    const {openIamSource} = await import('../../auth/iam/open-iam-source.js')
+    return openIamSource({
+      clock: services.clock,
+      env,
+      interactive: () => services.interactive && !childRunning,
+      lockDir: services.lockDir,
+      mfaCode: iam?.mfaCode,
+      settingsSessionSeconds: iam?.settingsSessionSeconds,
+      stderr: process.stderr,
+      store: services.store,
+      ttlMs,
+    })
   })
   const source = dispatchingSource({chain, iam: iamSource, sso})
   return {
