@@ -30,12 +30,18 @@ export interface Scenario {
   tmp: string
 }
 
-export async function setUp(sandboxOverrides: SandboxConfigInput = {}): Promise<Scenario> {
-  const sb = await startTestSandbox({
-    autoApprove: true,
-    ...sandboxOverrides,
-    sso: {pollInterval: 1, ...sandboxOverrides.sso},
-  })
+export async function setUp(
+  sandboxOverrides: SandboxConfigInput = {},
+  sandboxOptions: Parameters<typeof startTestSandbox>[1] = {},
+): Promise<Scenario> {
+  const sb = await startTestSandbox(
+    {
+      autoApprove: true,
+      ...sandboxOverrides,
+      sso: {pollInterval: 1, ...sandboxOverrides.sso},
+    },
+    sandboxOptions,
+  )
   const dir = mkdtempSync(join(tmpdir(), 'terrace-delivery-'))
   const project = join(dir, 'project')
   cpSync(join(import.meta.dirname, '..', '..', 'templates', 'sample-project'), project, {recursive: true})
