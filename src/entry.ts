@@ -26,7 +26,7 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
   }
 
   if (route.to === 'credential-process') {
-    const {credentialProcessMain} = await loadCredentialProcess()
+    const {credentialProcessMain} = await import('./credential-process/main.js')
     process.exitCode = await credentialProcessMain(route.args, {
       env: process.env,
       stderr: process.stderr,
@@ -44,21 +44,5 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
   } catch (error) {
     process.stderr.write(`${formatError(error, isDebug(argv))}\n`)
     process.exitCode = exitCodeOf(error)
-  }
-}
-
-type CredentialProcessModule = typeof import('./credential-process/main.js')
-
-/**
- * The credential-process fast path as one pre-built file (`npm run bundle`, part of the build): loading one file
- * instead of about fifteen modules saves ~9 ms of a ~50 ms budget. Without the bundle (running from src/ under
- * tsx), the modules themselves.
- */
-async function loadCredentialProcess(): Promise<CredentialProcessModule> {
-  const bundle = './credential-process.bundle.js'
-  try {
-    return (await import(bundle)) as CredentialProcessModule
-  } catch {
-    return import('./credential-process/main.js')
   }
 }
