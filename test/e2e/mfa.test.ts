@@ -62,7 +62,18 @@ interface PtyResult {
   output: string
 }
 
-async function setUp(edit: (project: string) => void): Promise<Scenario> {
+/** The keychain vault needs the D-Bus session the test script (scripts/with-keyring.sh) started. */
+const keychainEnv = (): NodeJS.ProcessEnv => ({
+  TERRACE_VAULT: 'keychain',
+  TERRACE_VAULT_PASSPHRASE: undefined,
+  ...Object.fromEntries(
+    ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME'].flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]]] : [],
+    ),
+  ),
+})
+
+async function setUp(edit: (project: string) => void, vaultEnv: NodeJS.ProcessEnv = {}): Promise<Scenario> {
   const sb = await startTestSandbox()
   const dir = mkdtempSync(join(tmpdir(), 'terrace-mfa-'))
   const project = join(dir, 'project')
@@ -83,6 +94,7 @@ async function setUp(edit: (project: string) => void): Promise<Scenario> {
     TERRACE_HOME: join(dir, 'terrace-home'),
     TERRACE_VAULT: 'file',
     TERRACE_VAULT_PASSPHRASE: PASSPHRASE,
+    ...vaultEnv,
   }
   mkdirSync(join(dir, 'home'))
   mkdirSync(join(dir, 'scratch'))
@@ -166,15 +178,18 @@ function wrongCodes(n: number): string[] {
   return out
 }
 
-async function vaultEntries(s: Scenario): Promise<string[]> {
-  const store = await openVault({
+function testVault(s: Scenario) {
+  return openVault({
     env: s.env,
     home: s.env.TERRACE_HOME!,
     interactive: false,
     notice() {},
     promptPassphrase: () => Promise.reject(new Error('no prompt in tests')),
   })
-  return store.list()
+}
+
+async function vaultEntries(s: Scenario): Promise<string[]> {
+  return (await testVault(s)).list()
 }
 
 describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
@@ -318,6 +333,35 @@ describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
     const wrong = await cli(s, getCallerIdentity(s), {TERRACE_MFA_CODE: wrongCodes(1)[0]})
     expect(wrong.code).to.equal(7)
     expect((await vaultEntries(s)).filter((e) => e.startsWith('mfa-session:'))).to.deep.equal([])
+  })
+
+  it("build.env's MFA_ENABLED=true makes an MFA project; the keychain vault holds the keys and the session", async function () {
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+      if (process.env.CI) throw new Error('no D-Bus session: run the suite through scripts/with-keyring.sh')
+      this.skip()
+    }
+
+    // sso_enabled stays true in common.tfvars: the older wrapper's switch alone decides
+    s = await setUp((project) => writeFileSync(join(project, 'build.env'), 'MFA_ENABLED=true\n'), keychainEnv())
+    const code = {TERRACE_MFA_CODE: totp(TEMPLATE.mfaSecret)}
+    const first = await cli(s, getCallerIdentity(s), code)
+    expect(first.code, first.stderr).to.equal(0)
+    expect(JSON.parse(first.stdout).Arn).to.equal('arn:aws:sts::555555555555:assumed-role/DevOps/terrace-alice')
+    expect(await count(s, 'GetSessionToken')).to.equal(1)
+    expect(await count(s, 'GetRoleCredentials'), 'no SSO on this path').to.equal(0)
+    const second = await cli(s, getCallerIdentity(s))
+    expect(second.code, second.stderr).to.equal(0)
+    expect(await count(s, 'GetSessionToken'), 'the cached session answers').to.equal(1)
+    const entries = await vaultEntries(s)
+    expect(entries).to.include.members(['iam-user:bb/security', 'mfa-session:bb/security'])
+    const secrets = (await s.sb.control.secrets()).map((x) => ({kind: x.kind, value: x.value}))
+    // everything but the downloaded key CSV, which is the user's own file
+    const dirs = [join(s.dir, 'home'), s.env.TERRACE_HOME!, s.project, join(s.dir, 'scratch')]
+    const {findings} = scanForSecrets({dirs, secrets, texts: {outputs: s.outputs.join('\n')}})
+    expect(findings).to.deep.equal([])
+    // the keychain outlives this test: leave nothing of it behind
+    const store = await testVault(s)
+    for (const entry of entries) await store.delete(entry)
   })
 
   it('a wrong code is asked again; three wrong codes: exit 7 and no MFA session cached', async () => {
