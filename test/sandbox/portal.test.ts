@@ -5,6 +5,7 @@ import {
   LogoutCommand,
   paginateListAccountRoles,
   paginateListAccounts,
+  SSOClient,
 } from '@aws-sdk/client-sso'
 import {CreateTokenCommand} from '@aws-sdk/client-sso-oidc'
 import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
@@ -169,8 +170,11 @@ describe('sandbox SSO portal', () => {
           headers: {'x-amz-sso_bearer_token': token.accessToken!},
         })
         expect(raw.status).to.equal(200)
+        // the client as terrace configures it for the portal: adaptive retries (client-side rate limiting once
+        // throttled) and 8 attempts; the SDK's default (standard, 3 attempts, full jitter) can lose a burst's race
+        const portal = new SSOClient({endpoint: sb.url, maxAttempts: 8, region: 'us-east-1', retryMode: 'adaptive'})
         const results = await Promise.all(
-          Array.from({length: 8}, () => aws.sso.send(new ListAccountsCommand({accessToken: token.accessToken!}))),
+          Array.from({length: 8}, () => portal.send(new ListAccountsCommand({accessToken: token.accessToken!}))),
         )
         expect(results.every((result) => result.accountList?.length === 6)).to.equal(true)
         expect(results.some((result) => result.$metadata.attempts! > 1)).to.equal(true)
