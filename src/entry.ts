@@ -36,11 +36,8 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
   }
 
   try {
-    const [{runWrapped}, {defaultWrapDeps}] = await Promise.all([
-      import('./runner/wrap-service.js'),
-      import('./runner/default-deps.js'),
-    ])
-    process.exitCode = await runWrapped(route.kind, route.args, defaultWrapDeps())
+    const {runWrappedArgv} = await import('./runner/run-wrapped-argv.js')
+    process.exitCode = await runWrappedArgv(route.kind, route.args)
   } catch (error) {
     process.stderr.write(`${formatError(error, isDebug(argv))}\n`)
     process.exitCode = exitCodeOf(error)

@@ -26,11 +26,4 @@ export function wrapperUsage(kind: WrapKind, rest: string): string {
   return `<%= command.id %> ${options.join(' ')} ${rest}`
 }
 
-/** Runs a wrapped command from its raw argv, through the same service as the fast path in src/entry.ts. */
-export async function runWrappedArgv(kind: WrapKind, argv: string[]): Promise<number> {
-  const [{runWrapped}, {defaultWrapDeps}] = await Promise.all([
-    import('../runner/wrap-service.js'),
-    import('../runner/default-deps.js'),
-  ])
-  return runWrapped(kind, argv, defaultWrapDeps())
-}
+export {runWrappedArgv} from '../runner/run-wrapped-argv.js'

@@ -1,4 +1,4 @@
-import {entriesForStartUrl, ssoStartUrlsInVault} from '../../vault/entries.js'
+import {deleteStartUrlEntries, ssoStartUrlsInVault} from '../../vault/entries.js'
 import {SecretStore} from '../../vault/secret-store.js'
 import {awsErrorName, isUnreachable} from '../aws-errors.js'
 import {SsoLogin} from './sso-login.js'
@@ -39,8 +39,7 @@ export async function logoutStartUrl(
     }
   }
 
-  const wiped = await entriesForStartUrl(deps.store, startUrl)
-  for (const entry of wiped) await deps.store.delete(entry)
+  const wiped = await deleteStartUrlEntries(deps.store, startUrl)
   return {note, revoked, startUrl, wiped}
 }
 
