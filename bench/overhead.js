@@ -157,7 +157,6 @@ async function credentialProcess(n) {
     TERRACE_VAULT: keychain ? 'keychain' : 'file',
     ...(keychain ? {} : {TERRACE_VAULT_PASSPHRASE: 'bench passphrase'}),
   }
-  const run = (args) => timeAsync(process.execPath, args, {cwd: dir, env: benchEnv})
   try {
     cpSync(join(repo, 'templates', 'sample-project'), project, {recursive: true})
     // a keychain shared with earlier runs may hold another sandbox's login: start from none
@@ -178,15 +177,27 @@ async function credentialProcess(n) {
       {args: ['-e', '0'], name: 'node -e 0'},
       {args: [cli, 'credential-process', '--profile', profile], name: 'terrace credential-process (warm cache)'},
     ]
-    for (const c of cases) await run(c.args) // warm-up: the first credential-process fills the cache
+    // the same through keytar for reads (what terrace did before reading the Secret Service directly)
+    if (keychain)
+      cases.push({
+        args: [cli, 'credential-process', '--profile', profile],
+        env: {TERRACE_KEYCHAIN_DIRECT: '0'},
+        name: 'terrace credential-process (keytar reads)',
+      })
+    const run = (c) => timeAsync(process.execPath, c.args, {cwd: dir, env: {...benchEnv, ...c.env}})
+    for (const c of cases) await run(c) // warm-up: the first credential-process fills the cache
     const samples = new Map(cases.map((c) => [c.name, []]))
-    for (let i = 0; i < n; i++) for (const c of cases) samples.get(c.name).push(await run(c.args))
+    for (let i = 0; i < n; i++) for (const c of cases) samples.get(c.name).push(await run(c))
     const node = median(samples.get(cases[0].name))
     const cp = median(samples.get(cases[1].name))
     console.log(`\ncredential-process (${benchEnv.TERRACE_VAULT} vault), medians of ${n} alternating runs:`)
     for (const [name, values] of samples)
       console.log(`  ${name.padEnd(46)}  ${median(values).toFixed(1).padStart(7)} ms`)
     console.log(`ratio terrace credential-process / node -e 0: ${(cp / node).toFixed(2)}x (target <= 1.5x)`)
+    if (keychain) {
+      const viaKeytar = median(samples.get(cases[2].name))
+      console.log(`ratio with keytar reads / node -e 0: ${(viaKeytar / node).toFixed(2)}x (baseline)`)
+    }
     if (!keychain)
       console.log('  (file vault: no D-Bus session; run under scripts/with-keyring.sh for the keychain figure)')
   } finally {

@@ -6,8 +6,7 @@
  * paths call the same service (runner/wrap-service.ts). `terrace credential-process` (run by AWS tools, often many
  * at once) goes to src/credential-process/ the same way: no oclif, and no AWS SDK when the cache answers.
  */
-import {exitCodeOf, formatError, isDebug} from './lib/errors.js'
-import {routeArgv} from './runner/route.js'
+import {credentialProcessInvocation} from './credential-process/invocation.js'
 
 export interface EntryOptions {
   development?: boolean
@@ -18,6 +17,17 @@ export interface EntryOptions {
 export async function main(argv: string[], options: EntryOptions): Promise<void> {
   // Every process that creates an AWS SDK client on Node < 22 would print a NodeVersionSupportWarning.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+  // credential-process first, before even the router is loaded: every module costs it ~1 ms of a ~25 ms budget
+  const credentialProcessArgs = credentialProcessInvocation(argv)
+  if (credentialProcessArgs) {
+    await runCredentialProcess(credentialProcessArgs)
+    return
+  }
+
+  const [{routeArgv}, {exitCodeOf, formatError, isDebug}] = await Promise.all([
+    import('./runner/route.js'),
+    import('./lib/errors.js'),
+  ])
   const route = routeArgv(argv)
   if (route.to === 'oclif') {
     const {execute} = await import('@oclif/core')
@@ -26,12 +36,7 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
   }
 
   if (route.to === 'credential-process') {
-    const {credentialProcessMain} = await import('./credential-process/main.js')
-    process.exitCode = await credentialProcessMain(route.args, {
-      env: process.env,
-      stderr: process.stderr,
-      stdout: process.stdout,
-    })
+    await runCredentialProcess(route.args)
     return
   }
 
@@ -41,5 +46,29 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
   } catch (error) {
     process.stderr.write(`${formatError(error, isDebug(argv))}\n`)
     process.exitCode = exitCodeOf(error)
+  }
+}
+
+async function runCredentialProcess(args: string[]): Promise<void> {
+  const {credentialProcessMain} = await loadCredentialProcess()
+  // no streams passed: it writes to fds 1 and 2 itself (creating process.stdout costs a few ms)
+  process.exitCode = await credentialProcessMain(args, {env: process.env})
+}
+
+type CredentialProcessModule = typeof import('./credential-process/main.js')
+
+/**
+ * The credential-process fast path as one pre-built file (scripts/bundle.mjs, part of `npm run build`); the
+ * modules themselves when it is not there (running from src/ under tsx).
+ */
+async function loadCredentialProcess(): Promise<CredentialProcessModule> {
+  const bundle = './credential-process/fast-path.js' // a variable: tsc must not look for it in src/
+  try {
+    return (await import(bundle)) as CredentialProcessModule
+  } catch (error) {
+    const notThere =
+      (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('fast-path.js')
+    if (!notThere) throw error
+    return import('./credential-process/main.js')
   }
 }

@@ -4,6 +4,9 @@ import type {SecretStore} from '../vault/secret-store.js'
 
 import {exitCodeOf, formatError, isDebug} from '../lib/errors.js'
 import {KEYCHAIN_SERVICE, KeychainStore, loadKeytar} from '../vault/keychain-store.js'
+import {directReadsEnabled, openSecretServiceStore} from '../vault/secret-service-store.js'
+import {parseCredentialProcessArgs} from './args.js'
+import {credentialProcess} from './service.js'
 
 /** As long as openVault's keychain probe may take (vault/select.ts DEFAULT_PROBE_TIMEOUT_MS). */
 const PROBE_TIMEOUT_MS = 1500
@@ -22,15 +25,11 @@ export async function credentialProcessMain(
   const stdout = io.stdout ?? fdWriter(1, () => process.stdout)
   const stderr = io.stderr ?? fdWriter(2, () => process.stderr)
   try {
-    // Connecting to the Secret Service takes 10-15 ms in keytar's worker thread: start it before loading the rest
-    // so the two overlap.
-    const keychain = io.env.TERRACE_VAULT?.trim().toLowerCase() === 'file' ? undefined : await connectKeychain()
-    const [{parseCredentialProcessArgs}, {credentialProcess}] = await Promise.all([
-      import('./args.js'),
-      import('./service.js'),
-    ])
     const {profile} = parseCredentialProcessArgs(args)
-    const store = await keychain?.store
+    // Connecting to the Secret Service takes a few ms (directly over D-Bus) to 30-55 ms (keytar): the service reads
+    // the profile registry meanwhile.
+    const keychain = io.env.TERRACE_VAULT?.trim().toLowerCase() === 'file' ? undefined : await connectKeychain(io.env)
+    const store = keychain?.store
     const notice = (message: string) => stderr.write(`${message}\n`)
     const json = await credentialProcess({env: io.env, notice, profile, store})
     stdout.write(`${json}\n`)
@@ -42,12 +41,23 @@ export async function credentialProcessMain(
 }
 
 /**
- * What openVault does for TERRACE_VAULT=keychain or unset, without loading the file vault and prompt modules:
- * keytar, one real read within the probe timeout, then the keychain store. Resolves once the read is sent, with
- * the store to come; that is undefined when the keychain does not answer, and the service then opens the vault
- * through openVault, which reports what is wrong (or falls back to the file vault when unset).
+ * What openVault does for TERRACE_VAULT=keychain or unset, without loading the file vault and prompt modules: a
+ * Secret Service session over D-Bus (Linux), else keytar and one real read, within the probe timeout. Resolves
+ * once the connection is under way, with the store to come; that is undefined when the keychain does not answer,
+ * and the service then opens the vault through openVault, which reports what is wrong (or falls back to the file
+ * vault when unset).
  */
-async function connectKeychain(): Promise<undefined | {store: Promise<SecretStore | undefined>}> {
+async function connectKeychain(env: NodeJS.ProcessEnv): Promise<undefined | {store: Promise<SecretStore | undefined>}> {
+  if (directReadsEnabled(env)) {
+    const direct = openSecretServiceStore(env, {timeoutMs: PROBE_TIMEOUT_MS})
+    const store = direct.then(async (found) => found ?? (await connectKeytar())?.store)
+    return {store}
+  }
+
+  return connectKeytar()
+}
+
+async function connectKeytar(): Promise<undefined | {store: Promise<SecretStore | undefined>}> {
   try {
     const keytar = await loadKeytar()
     let timer: NodeJS.Timeout | undefined

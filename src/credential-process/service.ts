@@ -21,8 +21,11 @@ export interface CredentialProcessOptions {
   /** where the vault's one-line notices go (stderr) */
   notice(message: string): void
   profile: string
-  /** the vault when the caller already opened it (the fast path's keychain); else opened here, without prompting */
-  store?: SecretStore
+  /**
+   * the vault when the caller is already opening it (the fast path's keychain; undefined when it did not answer);
+   * else opened here, without prompting
+   */
+  store?: Promise<SecretStore | undefined>
 }
 
 /** The Version 1 JSON for the profile. Throws ConfigError (4), NotLoggedInError (5), AwsRefusedError (6)… */
@@ -31,7 +34,7 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   const ttlMs = credentialTtlMs(env)
   const paths = homePaths(env)
   const profile = await managedProfile(paths.config, options.profile)
-  const store = options.store ?? (await openNonInteractiveVault(env, paths.root, options.notice))
+  const store = (await options.store) ?? (await openNonInteractiveVault(env, paths.root, options.notice))
   let creds: AwsCredentials | undefined = await readCachedCredentials(store, profile.ref)
   if (!creds || !isFresh(creds, Date.now(), ttlMs)) {
     const {refreshCredentials} = await import('./cold-path.js')

@@ -19,15 +19,29 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
+const TERRACE_ERROR = Symbol.for('terrace.error')
+
 export class TerraceError extends Error {
   readonly exitCode: number
   readonly suggestion?: string
+  /** the brand behind `instanceof TerraceError` (see below) */
+  readonly [TERRACE_ERROR] = true
 
   constructor(message: string, options: {cause?: unknown; exitCode?: number; suggestion?: string} = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = new.target.name
     this.exitCode = options.exitCode ?? ExitCode.Unexpected
     this.suggestion = options.suggestion
+  }
+
+  /**
+   * `error instanceof TerraceError` holds for an error from any copy of this module: the credential-process bundle
+   * (scripts/bundle.mjs) carries its own copy, while the modules it loads on demand throw from the regular one.
+   * Subclasses (`instanceof NotLoggedInError`) keep the usual prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== TerraceError) return Function.prototype[Symbol.hasInstance].call(this, value)
+    return typeof value === 'object' && value !== null && (value as {[TERRACE_ERROR]?: unknown})[TERRACE_ERROR] === true
   }
 }
 

@@ -2,6 +2,7 @@
  * Which way a command line goes (pure, used by the entry point before anything heavy is imported): the hot
  * wrapped commands straight to the runner, everything else to oclif.
  */
+import {credentialProcessInvocation} from '../credential-process/invocation.js'
 import {parseWrapperArgs, type WrapKind} from './wrapper-options.js'
 
 const HOT: ReadonlyMap<string, WrapKind> = new Map([
@@ -30,7 +31,8 @@ export function routeArgv(argv: readonly string[]): Route {
   const [name, ...args] = argv
   // run by AWS tools' credential_process, often many at once: the fast path in src/credential-process/
   if (name === 'credential-process') {
-    return args.some((a) => a === '--help' || a === '-h') ? {to: 'oclif'} : {args, to: 'credential-process'}
+    const fast = credentialProcessInvocation(argv)
+    return fast ? {args: fast, to: 'credential-process'} : {to: 'oclif'}
   }
 
   const kind = name === undefined ? undefined : HOT.get(name)

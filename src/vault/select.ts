@@ -4,6 +4,7 @@ import {ConfigError, VaultError} from '../lib/errors.js'
 import {type PromptInput, promptSecret} from '../lib/prompt.js'
 import {FileStore, fileVaultPath} from './file-store.js'
 import {KEYCHAIN_SERVICE, keychainFix, KeychainStore, type KeytarApi, loadKeytar, messageOf} from './keychain-store.js'
+import {directReadsEnabled, openSecretServiceStore} from './secret-service-store.js'
 
 export type OpenVaultOptions = {
   env: NodeJS.ProcessEnv
@@ -91,15 +92,25 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
   return fileStore(options, passphrase)
 }
 
-type ProbeResult = {error?: unknown; reason: string; suggestion: string} | {store: KeychainStore}
+type ProbeResult = {error?: unknown; reason: string; suggestion: string} | {store: SecretStore}
 
-/** A real read through keytar, bounded by probeTimeoutMs (keytar can hang when no Secret Service answers). */
+/**
+ * Is the keychain there? On Linux with the real keytar, first a session with the Secret Service over D-Bus (reads
+ * then skip keytar: see secret-service-store.ts); otherwise, or when that fails, a real read through keytar. Both
+ * bounded by probeTimeoutMs (keytar can hang when no Secret Service answers).
+ */
 export async function probeKeychain(
-  options: Pick<OpenVaultOptions, 'keychainService' | 'loadKeytar' | 'probeTimeoutMs'>,
+  options: Pick<OpenVaultOptions, 'keychainService' | 'loadKeytar' | 'probeTimeoutMs'> & {env?: NodeJS.ProcessEnv},
 ): Promise<ProbeResult> {
   const timeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
   const service = options.keychainService ?? KEYCHAIN_SERVICE
   const load = options.loadKeytar ?? loadKeytar
+  const env = options.env ?? process.env
+  if (!options.loadKeytar && directReadsEnabled(env)) {
+    const store = await openSecretServiceStore(env, {service, timeoutMs})
+    if (store) return {store}
+  }
+
   const attempt = (async () => {
     const keytar = await load()
     await keytar.getPassword(service, PROBE_ACCOUNT)
