@@ -1,41 +1,57 @@
 #!/usr/bin/env node
-// Part of `npm run build`, after tsc: the credential-process fast path (dist/credential-process/main.js and every
-// module it imports statically) as one file, dist/credential-process/fast-path.js. AWS tools run
-// `terrace credential-process` many times at once and each one waits for it; ESM costs about 1 ms per module
-// loaded, and one file instead of ~20 saves a tenth of the command's time.
+// Part of `npm run build`, after tsc: the two hot paths as single files. ESM costs about 1 ms per module loaded,
+// and these commands load dozens; src/entry.ts loads each bundle, or its modules when it is missing (running from
+// src/ under tsx). Packages (the AWS SDK, keytar, hcl2-parser, oclif) always stay outside.
 //
-// Dynamic imports are where the code base draws its lazy boundaries (the cold path that loads the AWS SDK, the vault
-// chooser, keytar, the transfer encryption), so they stay separate modules, loaded on demand from their usual place
-// in dist/: the plugin below rewrites each relative dynamic import to a path from the bundle's folder. Packages
-// stay external. src/entry.ts loads the bundle, or main.js when it is missing (running from src/ under tsx).
+// dist/runner/fast-path.js: `terrace tf|tofu|exec|aws …` (runner/run-wrapped-argv.js and everything it reaches,
+// lazily imported parts included: esbuild keeps those lazy inside the bundle, so every module exists once).
+//
+// dist/credential-process/fast-path.js: `terrace credential-process` (credential-process/main.js and its static
+// imports only). Its budget is tighter (~25 ms over node itself), so the bundle holds just the warm path: each
+// dynamic import (the cold path that loads the AWS SDK, the vault chooser, the transfer encryption) stays a
+// separate module loaded on demand from its usual place in dist/, the plugin rewriting the specifier to a path from
+// the bundle's folder. Those modules then bring their own copy of what they share with the bundle, which is why
+// lib/errors.ts recognises its errors by a brand, not by class identity.
 import {build} from 'esbuild'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
-const outfile = join(dist, 'credential-process', 'fast-path.js')
-
-/** @type {import('esbuild').Plugin} */
-const dynamicImportsStayOut = {
-  name: 'dynamic-imports-stay-out',
-  setup(builder) {
-    builder.onResolve({filter: /^\.\.?\//}, (args) => {
-      if (args.kind !== 'dynamic-import') return undefined
-      const target = join(args.resolveDir, args.path)
-      const fromBundle = relative(dirname(outfile), target).split(sep).join('/')
-      return {external: true, path: fromBundle.startsWith('.') ? fromBundle : `./${fromBundle}`}
-    })
-  },
-}
-
-await build({
+const common = {
   bundle: true,
-  entryPoints: [join(dist, 'credential-process', 'main.js')],
-  external: ['keytar', '@aws-sdk/*', '@smithy/*', '@oclif/*'],
+  external: ['keytar', 'hcl2-parser', '@aws-sdk/*', '@smithy/*', '@oclif/*'],
   format: 'esm',
   logLevel: 'warning',
-  outfile,
   platform: 'node',
-  plugins: [dynamicImportsStayOut],
   target: 'node20',
-})
+}
+
+/** @returns {import('esbuild').Plugin} */
+function dynamicImportsStayOut(outfile) {
+  return {
+    name: 'dynamic-imports-stay-out',
+    setup(builder) {
+      builder.onResolve({filter: /^\.\.?\//}, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined
+        const target = join(args.resolveDir, args.path)
+        const fromBundle = relative(dirname(outfile), target).split(sep).join('/')
+        return {external: true, path: fromBundle.startsWith('.') ? fromBundle : `./${fromBundle}`}
+      })
+    },
+  }
+}
+
+const credentialProcess = join(dist, 'credential-process', 'fast-path.js')
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: [join(dist, 'runner', 'run-wrapped-argv.js')],
+    outfile: join(dist, 'runner', 'fast-path.js'),
+  }),
+  build({
+    ...common,
+    entryPoints: [join(dist, 'credential-process', 'main.js')],
+    outfile: credentialProcess,
+    plugins: [dynamicImportsStayOut(credentialProcess)],
+  }),
+])

@@ -41,7 +41,10 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
   }
 
   try {
-    const {runWrappedArgv} = await import('./runner/run-wrapped-argv.js')
+    const {runWrappedArgv} = await loadBuilt<RunnerModule>(
+      './runner/fast-path.js',
+      () => import('./runner/run-wrapped-argv.js'),
+    )
     process.exitCode = await runWrappedArgv(route.kind, route.args)
   } catch (error) {
     process.stderr.write(`${formatError(error, isDebug(argv))}\n`)
@@ -50,25 +53,28 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
 }
 
 async function runCredentialProcess(args: string[]): Promise<void> {
-  const {credentialProcessMain} = await loadCredentialProcess()
+  const {credentialProcessMain} = await loadBuilt<CredentialProcessModule>(
+    './credential-process/fast-path.js',
+    () => import('./credential-process/main.js'),
+  )
   // no streams passed: it writes to fds 1 and 2 itself (creating process.stdout costs a few ms)
   process.exitCode = await credentialProcessMain(args, {env: process.env})
 }
 
 type CredentialProcessModule = typeof import('./credential-process/main.js')
+type RunnerModule = typeof import('./runner/run-wrapped-argv.js')
 
 /**
- * The credential-process fast path as one pre-built file (scripts/bundle.mjs, part of `npm run build`); the
- * modules themselves when it is not there (running from src/ under tsx).
+ * A hot path as one pre-built file (scripts/bundle.mjs, part of `npm run build`); its modules themselves when the
+ * bundle is not there (running from src/ under tsx).
  */
-async function loadCredentialProcess(): Promise<CredentialProcessModule> {
-  const bundle = './credential-process/fast-path.js' // a variable: tsc must not look for it in src/
+async function loadBuilt<T>(bundle: string, modules: () => Promise<T>): Promise<T> {
   try {
-    return (await import(bundle)) as CredentialProcessModule
+    return (await import(bundle)) as T // a variable specifier: tsc must not look for the bundle in src/
   } catch (error) {
-    const notThere =
-      (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('fast-path.js')
-    if (!notThere) throw error
-    return import('./credential-process/main.js')
+    const missing =
+      (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes(bundle.slice(2))
+    if (!missing) throw error
+    return modules()
   }
 }

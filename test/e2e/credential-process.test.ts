@@ -4,16 +4,16 @@
  */
 import {expect} from 'chai'
 import {spawn, spawnSync} from 'node:child_process'
-import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 
 import {type ManagedProfile, updateProfileRegistry} from '../../src/auth/credentials/profile-registry.js'
 import {projectBindings} from '../../src/auth/credentials/project-roles.js'
 import {loadProject} from '../../src/layers/project.js'
 import {assertBuilt, CLI, type CliResult, collect, REPO, runCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
+import {runRecordingModules} from '../helpers/module-record.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
@@ -65,33 +65,10 @@ async function cli(
 const count = async (s: Scenario, operation: string) =>
   (await s.sb.control.requestLog()).filter((e) => e.operation === operation).length
 
-/** Runs the built CLI under a resolve hook that records every module URL the process loads (ESM loader thread). */
-/** (spawned asynchronously: the sandbox runs in this process and must keep answering) */
 async function loadedModules(s: Scenario, args: string[]): Promise<{modules: string[]; result: CliResult}> {
-  const record = join(s.dir, `modules-${Date.now()}.txt`)
-  const hook = join(s.dir, 'record-hook.mjs')
-  const register = join(s.dir, 'record-register.mjs')
-  writeFileSync(
-    hook,
-    `import {appendFileSync} from 'node:fs'
-export async function resolve(specifier, context, next) {
-  const out = await next(specifier, context)
-  appendFileSync(process.env.RECORD_MODULES, out.url + '\\n')
-  return out
-}\n`,
-  )
-  writeFileSync(
-    register,
-    `import {register} from 'node:module'\nregister(${JSON.stringify(pathToFileURL(hook).href)})\n`,
-  )
-  const result = await collect(
-    spawn(process.execPath, ['--import', pathToFileURL(register).href, CLI, ...args], {
-      cwd: join(s.dir, 'elsewhere'),
-      env: {HOME: s.env.HOME, PATH: process.env.PATH, ...s.env, RECORD_MODULES: record},
-    }),
-  )
-  s.outputs.push(result)
-  return {modules: readFileSync(record, 'utf8').split('\n').filter(Boolean), result}
+  const recorded = await runRecordingModules(args, {cwd: join(s.dir, 'elsewhere'), env: {HOME: s.env.HOME, ...s.env}})
+  s.outputs.push(recorded.result)
+  return recorded
 }
 
 describe('e2e: terrace credential-process and aws sso refresh', function () {

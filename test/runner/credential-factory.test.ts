@@ -9,7 +9,8 @@ import type {ChildTarget} from '../../src/runner/child-environment.js'
 import {resolveContext} from '../../src/layers/context.js'
 import {NotLoggedInError} from '../../src/lib/errors.js'
 import {passThroughEnvironment} from '../../src/runner/child-environment.js'
-import {credentialEnvironmentFactory, type CredentialRoom, HELPER_SCRIPT} from '../../src/runner/credentials/factory.js'
+import {credentialEnvironmentFactory, type CredentialRoom, helperScript} from '../../src/runner/credentials/factory.js'
+import {REPO} from '../helpers/cli.js'
 
 const LAYER = resolve('templates/sample-project/apps-devstg/us-east-1/base-network')
 const source: CredentialSource = {
@@ -62,8 +63,12 @@ describe('runner/credentials/factory', () => {
 
   afterEach(() => rmSync(tmp, {force: true, recursive: true}))
 
-  it('the helper script exists where the generated config points', () => {
-    expect(existsSync(HELPER_SCRIPT)).to.equal(true)
+  it('the helper script exists where the generated config points, from any depth below the package', () => {
+    expect(existsSync(helperScript())).to.equal(true)
+    expect(helperScript(join(REPO, 'dist', 'runner'))).to.equal(join(REPO, 'bin', 'credential-helper.mjs'))
+    expect(helperScript(join(REPO, 'dist', 'runner', 'credentials'))).to.equal(
+      join(REPO, 'bin', 'credential-helper.mjs'),
+    )
   })
 
   it('a command that needs no credentials never opens the auth room', async () => {

@@ -6,7 +6,8 @@
  * Before each such child: the login is checked (renewed through the refresh grant when close to its end; exit 5
  * naming `terrace aws sso login`, and the layer, when it cannot be), then a broker of its own is started.
  */
-import {dirname, resolve} from 'node:path'
+import {existsSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import type {ProjectWithSettings} from '../../auth/credentials/project-roles.js'
@@ -19,15 +20,16 @@ import type {DeliveryPlan} from './delivery-environment.js'
 
 import {passThroughEnvironment} from '../child-environment.js'
 
-/** bin/credential-helper.mjs, from dist/runner/credentials (or src/runner/credentials under tsx). */
-export const HELPER_SCRIPT = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'bin',
-  'credential-helper.mjs',
-)
+/**
+ * bin/credential-helper.mjs: the nearest one above this module, which sits in dist/runner/credentials/, in
+ * src/runner/credentials/ under tsx, or inside the runner bundle in dist/runner/ (scripts/bundle.mjs).
+ */
+export function helperScript(from = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'bin', 'credential-helper.mjs')
+    if (existsSync(candidate) || dirname(dir) === dir) return candidate
+  }
+}
 
 /** What the factory needs from the auth room (createAuthServices + createSsoCredentialSource in production). */
 export interface CredentialRoom {
@@ -210,7 +212,7 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
     const [opened, {credentialDelivery}] = await Promise.all([room(), import('./delivery-environment.js')])
     const delivery = credentialDelivery(plan, {
       expirationOf: opened.expirationOf,
-      helper: deps.helper ?? {helper: HELPER_SCRIPT, node: process.execPath},
+      helper: deps.helper ?? {helper: helperScript(), node: process.execPath},
       now: deps.now ?? Date.now,
       onRenewError: (error, profile) =>
         deps.warn?.(`terrace: could not renew credentials for ${profile} (${(error as Error).message}); retrying`),

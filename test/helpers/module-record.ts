@@ -1,0 +1,46 @@
+import {spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+
+import {CLI, type CliResult, collect} from './cli.js'
+
+/**
+ * Runs the built CLI under a resolve hook that records the URL of every module the process loads (the hook runs on
+ * the ESM loader thread), spawned asynchronously so a sandbox in this process keeps answering.
+ */
+export async function runRecordingModules(
+  args: string[],
+  options: {cwd: string; env: NodeJS.ProcessEnv},
+): Promise<{modules: string[]; result: CliResult}> {
+  const dir = mkdtempSync(join(tmpdir(), 'terrace-modules-'))
+  try {
+    const record = join(dir, 'modules.txt')
+    const hook = join(dir, 'record-hook.mjs')
+    const register = join(dir, 'record-register.mjs')
+    writeFileSync(record, '')
+    writeFileSync(
+      hook,
+      `import {appendFileSync} from 'node:fs'
+export async function resolve(specifier, context, next) {
+  const out = await next(specifier, context)
+  appendFileSync(process.env.RECORD_MODULES, out.url + '\\n')
+  return out
+}\n`,
+    )
+    writeFileSync(
+      register,
+      `import {register} from 'node:module'\nregister(${JSON.stringify(pathToFileURL(hook).href)})\n`,
+    )
+    const result = await collect(
+      spawn(process.execPath, ['--import', pathToFileURL(register).href, CLI, ...args], {
+        cwd: options.cwd,
+        env: {PATH: process.env.PATH, ...options.env, RECORD_MODULES: record},
+      }),
+    )
+    return {modules: readFileSync(record, 'utf8').split('\n').filter(Boolean), result}
+  } finally {
+    rmSync(dir, {force: true, recursive: true})
+  }
+}
