@@ -30,6 +30,21 @@ const FIXED_ALIGN: Record<string, number> = {
   y: 1,
 }
 
+type NumberWriter = readonly [size: number, put: (buffer: Buffer, value: DBusValue, at: number) => unknown]
+
+/** The fixed-size types, little-endian (the byte order terrace writes). */
+const NUMBER_WRITERS: Record<string, NumberWriter> = {
+  b: [4, (b, v, at) => b.writeUInt32LE(v ? 1 : 0, at)],
+  d: [8, (b, v, at) => b.writeDoubleLE(Number(v), at)],
+  h: [4, (b, v, at) => b.writeUInt32LE(Number(v), at)],
+  i: [4, (b, v, at) => b.writeInt32LE(Number(v), at)],
+  n: [2, (b, v, at) => b.writeInt16LE(Number(v), at)],
+  q: [2, (b, v, at) => b.writeUInt16LE(Number(v), at)],
+  t: [8, (b, v, at) => b.writeBigUInt64LE(BigInt(v as bigint | number), at)],
+  u: [4, (b, v, at) => b.writeUInt32LE(Number(v), at)],
+  x: [8, (b, v, at) => b.writeBigInt64LE(BigInt(v as bigint | number), at)],
+}
+
 export class DBusWireError extends Error {
   override name = 'DBusWireError'
 }
@@ -91,6 +106,13 @@ export class WireWriter {
 
   write(type: string, value: DBusValue): void {
     const c = type[0]
+    const number = NUMBER_WRITERS[c]
+    if (number) {
+      const [size, put] = number
+      this.fixed(size, (at) => put(this.buffer, value, at))
+      return
+    }
+
     switch (c) {
       case '(':
       case '{': {
@@ -107,37 +129,11 @@ export class WireWriter {
         return
       }
 
-      case 'b': {
-        this.fixed(4, (at) => this.buffer.writeUInt32LE(value ? 1 : 0, at))
-        return
-      }
-
-      case 'd': {
-        this.fixed(8, (at) => this.buffer.writeDoubleLE(Number(value), at))
-        return
-      }
-
       case 'g': {
         const bytes = Buffer.from(String(value))
         this.byte(bytes.length)
         this.raw(bytes)
         this.byte(0)
-        return
-      }
-
-      case 'h':
-      case 'u': {
-        this.fixed(4, (at) => this.buffer.writeUInt32LE(Number(value), at))
-        return
-      }
-
-      case 'i': {
-        this.fixed(4, (at) => this.buffer.writeInt32LE(Number(value), at))
-        return
-      }
-
-      case 'n': {
-        this.fixed(2, (at) => this.buffer.writeInt16LE(Number(value), at))
         return
       }
 
@@ -150,16 +146,6 @@ export class WireWriter {
         return
       }
 
-      case 'q': {
-        this.fixed(2, (at) => this.buffer.writeUInt16LE(Number(value), at))
-        return
-      }
-
-      case 't': {
-        this.fixed(8, (at) => this.buffer.writeBigUInt64LE(BigInt(value as bigint | number), at))
-        return
-      }
-
       case 'v': {
         const variant = value as Variant
         if (typeof variant !== 'object' || variant === null || !('signature' in variant)) {
@@ -168,11 +154,6 @@ export class WireWriter {
 
         this.write('g', variant.signature)
         this.write(variant.signature, variant.value)
-        return
-      }
-
-      case 'x': {
-        this.fixed(8, (at) => this.buffer.writeBigInt64LE(BigInt(value as bigint | number), at))
         return
       }
 
