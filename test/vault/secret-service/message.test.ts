@@ -256,7 +256,7 @@ describe('vault/secret-service/message', () => {
 
     it('throws DBusWireError for a truncated body', () => {
       const message = buildMessage({body: ['a long enough string'], fields: [], serial: 1, signature: 's', type: 2})
-      expect(thrown(() => decodeMessage(message.subarray(0, message.length - 4)))).to.be.instanceOf(DBusWireError)
+      expect(thrown(() => decodeMessage(message.subarray(0, -4)))).to.be.instanceOf(DBusWireError)
     })
   })
 

@@ -244,11 +244,11 @@ describe('vault/secret-service/wire', () => {
 
     it('grows its buffer past the initial size without losing bytes', () => {
       const strings = Array.from({length: 200}, (_, i) => `entry-${i}-${'z'.repeat(i % 13)}`)
-      const bytes = encode(['as', strings], ['u', 0xdead_beef])
+      const bytes = encode(['as', strings], ['u', 0xde_ad_be_ef])
       expect(bytes.length).to.be.greaterThan(256)
       const reader = new WireReader(bytes)
       expect(reader.read('as')).to.deep.equal(strings)
-      expect(reader.read('u')).to.equal(0xdead_beef)
+      expect(reader.read('u')).to.equal(0xde_ad_be_ef)
     })
 
     it('align() pads with zero bytes to the boundary', () => {
@@ -350,6 +350,7 @@ describe('vault/secret-service/wire', () => {
       ['(y)', 8],
       ['{ss}', 8],
     ]
+
     it('alignOf gives the specification alignment of each type', () => {
       for (const [type, align] of alignments) expect(alignOf(type), type).to.equal(align)
     })
