@@ -112,6 +112,7 @@ function endianOf(buffer: Buffer): boolean {
   throw new DBusWireError(`not a D-Bus message (endianness byte ${buffer[0]})`)
 }
 
+/** Arithmetic, not `&`: lengths from the wire go up to 2^32, past what 32-bit bit operations hold. */
 function align8(n: number): number {
-  return (n + 7) & ~7
+  return Math.ceil(n / 8) * 8
 }
