@@ -198,6 +198,7 @@ async function credentialProcess(n) {
       const viaKeytar = median(samples.get(cases[2].name))
       console.log(`ratio with keytar reads / node -e 0: ${(viaKeytar / node).toFixed(2)}x (baseline)`)
     }
+
     if (!keychain)
       console.log('  (file vault: no D-Bus session; run under scripts/with-keyring.sh for the keychain figure)')
   } finally {

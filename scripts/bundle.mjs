@@ -32,7 +32,7 @@ function dynamicImportsStayOut(outfile) {
     name: 'dynamic-imports-stay-out',
     setup(builder) {
       builder.onResolve({filter: /^\.\.?\//}, (args) => {
-        if (args.kind !== 'dynamic-import') return undefined
+        if (args.kind !== 'dynamic-import') return
         const target = join(args.resolveDir, args.path)
         const fromBundle = relative(dirname(outfile), target).split(sep).join('/')
         return {external: true, path: fromBundle.startsWith('.') ? fromBundle : `./${fromBundle}`}
