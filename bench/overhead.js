@@ -87,6 +87,20 @@ function timeAsync(command, args, options) {
   })
 }
 
+/** The environment of a bench against the in-process sandbox: the keychain vault under a D-Bus session, else the file vault. */
+function sandboxBenchEnv(sandbox, dir) {
+  const keychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
+  return {
+    ...process.env,
+    ...sandbox.env(),
+    AWS_REGION: 'us-east-1',
+    HOME: join(dir, 'home'),
+    TERRACE_HOME: join(dir, 'terrace-home'),
+    TERRACE_VAULT: keychain ? 'keychain' : 'file',
+    ...(keychain ? {} : {TERRACE_VAULT_PASSPHRASE: 'bench passphrase'}),
+  }
+}
+
 async function execWithCredentials(n) {
   const sandboxModule = join(repo, 'dist', 'sandbox', 'index.js')
   if (!existsSync(sandboxModule)) return
@@ -96,17 +110,7 @@ async function execWithCredentials(n) {
   try {
     cpSync(join(repo, 'templates', 'sample-project'), join(dir, 'project'), {recursive: true})
     const cwd = join(dir, 'project', 'apps-devstg', 'us-east-1', 'base-network')
-    const keychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
-    const benchEnv = {
-      ...process.env,
-      ...sandbox.env(),
-      AWS_REGION: 'us-east-1',
-      HOME: join(dir, 'home'),
-      TERRACE_HOME: join(dir, 'terrace-home'),
-      TERRACE_TF_BIN: '/bin/true',
-      TERRACE_VAULT: keychain ? 'keychain' : 'file',
-      ...(keychain ? {} : {TERRACE_VAULT_PASSPHRASE: 'bench passphrase'}),
-    }
+    const benchEnv = {...sandboxBenchEnv(sandbox, dir), TERRACE_TF_BIN: '/bin/true'}
     await timeAsync(process.execPath, [cli, 'aws', 'sso', 'login', '--no-browser'], {cwd, env: benchEnv})
     const cases = [
       {args: ['-e', '0'], name: 'node -e 0'},
@@ -148,15 +152,7 @@ async function credentialProcess(n) {
   const dir = mkdtempSync(join(tmpdir(), 'terrace-bench-cp-'))
   const keychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
   const project = join(dir, 'project')
-  const benchEnv = {
-    ...process.env,
-    ...sandbox.env(),
-    AWS_REGION: 'us-east-1',
-    HOME: join(dir, 'home'),
-    TERRACE_HOME: join(dir, 'terrace-home'),
-    TERRACE_VAULT: keychain ? 'keychain' : 'file',
-    ...(keychain ? {} : {TERRACE_VAULT_PASSPHRASE: 'bench passphrase'}),
-  }
+  const benchEnv = sandboxBenchEnv(sandbox, dir)
   try {
     cpSync(join(repo, 'templates', 'sample-project'), project, {recursive: true})
     // a keychain shared with earlier runs may hold another sandbox's login: start from none

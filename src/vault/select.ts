@@ -3,32 +3,22 @@ import type {SecretStore} from './secret-store.js'
 import {ConfigError, VaultError} from '../lib/errors.js'
 import {type PromptInput, promptSecret} from '../lib/prompt.js'
 import {FileStore, fileVaultPath} from './file-store.js'
-import {KEYCHAIN_SERVICE, keychainFix, KeychainStore, type KeytarApi, loadKeytar, messageOf} from './keychain-store.js'
-import {directReadsEnabled, openSecretServiceStore} from './secret-service-store.js'
+import {probeKeychain, type ProbeOptions} from './keychain-probe.js'
 
-export type OpenVaultOptions = {
+/** The probe's options (keychain service, keytar loader, timeout) and the vault's own. */
+export type OpenVaultOptions = ProbeOptions & {
   env: NodeJS.ProcessEnv
   /** TERRACE_HOME: the file vault lives at <home>/vault.enc */
   home: string
   /** May the passphrase be asked for (see lib/prompt isInteractive)? */
   interactive: boolean
-  /** Keychain service name; tests use their own. Default "terrace". */
-  keychainService?: string
-  /** How keytar is loaded; tests pass a fake. Default: the real, lazily imported keytar. */
-  loadKeytar?: () => Promise<KeytarApi>
   /** Told once which vault is used and why, when terrace falls back to the file vault. */
   notice?: (message: string) => void
-  /** How long the keychain probe may take before the keychain counts as unusable. Default 1500 ms. */
-  probeTimeoutMs?: number
   /** Asks for the file vault passphrase; only called when interactive, only when the file vault is first used. */
   promptPassphrase?: () => Promise<string>
   /** scrypt cost for a new file vault (tests lower it). */
   scryptLogN?: number
 }
-
-export const DEFAULT_PROBE_TIMEOUT_MS = 1500
-/** The entry the probe reads (it need not exist: a real round trip to the keychain is what counts). */
-export const PROBE_ACCOUNT = 'terrace-probe'
 
 const PLAIN_TEXT_NOTE = 'terrace never falls back to storing secrets in plain text.'
 
@@ -90,53 +80,6 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
       'Set TERRACE_VAULT=file to skip the keychain check.',
   )
   return fileStore(options, passphrase)
-}
-
-type ProbeResult = {error?: unknown; reason: string; suggestion: string} | {store: SecretStore}
-
-/**
- * Is the keychain there? On Linux with the real keytar, first a session with the Secret Service over D-Bus (reads
- * then skip keytar: see secret-service-store.ts); otherwise, or when that fails, a real read through keytar. Both
- * bounded by probeTimeoutMs (keytar can hang when no Secret Service answers).
- */
-export async function probeKeychain(
-  options: Pick<OpenVaultOptions, 'keychainService' | 'loadKeytar' | 'probeTimeoutMs'> & {env?: NodeJS.ProcessEnv},
-): Promise<ProbeResult> {
-  const timeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
-  const service = options.keychainService ?? KEYCHAIN_SERVICE
-  const load = options.loadKeytar ?? loadKeytar
-  const env = options.env ?? process.env
-  if (!options.loadKeytar && directReadsEnabled(env)) {
-    const store = await openSecretServiceStore(env, {service, timeoutMs})
-    if (store) return {store}
-  }
-
-  const attempt = (async () => {
-    const keytar = await load()
-    await keytar.getPassword(service, PROBE_ACCOUNT)
-    return new KeychainStore(keytar, {service})
-  })()
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs)
-  })
-  try {
-    const outcome = await Promise.race([attempt, timeout])
-    if (outcome === 'timeout') {
-      attempt.catch(() => {})
-      return {
-        reason: `it did not answer within ${timeoutMs} ms`,
-        suggestion: keychainFix(new Error('Secret Service did not answer')),
-      }
-    }
-
-    return {store: outcome}
-  } catch (error) {
-    const suggestion = error instanceof VaultError && error.suggestion ? error.suggestion : keychainFix(error)
-    return {error, reason: messageOf(error), suggestion}
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 function passphraseSource(options: OpenVaultOptions): (() => Promise<string>) | undefined {

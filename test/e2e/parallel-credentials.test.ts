@@ -11,16 +11,9 @@ import {join} from 'node:path'
 import {type ManagedProfile, updateProfileRegistry} from '../../src/auth/credentials/profile-registry.js'
 import {projectBindings} from '../../src/auth/credentials/project-roles.js'
 import {loadProject} from '../../src/layers/project.js'
-import {assertBuilt, type CliResult, collect, REPO, runCli, spawnCli} from '../helpers/cli.js'
+import {assertBuilt, type CliResult, collect, keyringEnv, REPO, runCli, spawnCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
-
-const keyringEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME'].flatMap((k) =>
-      process.env[k] ? [[k, process.env[k]]] : [],
-    ),
-  )
 
 const operations = async (sb: TestSandbox, operation: string) =>
   (await sb.control.requestLog()).filter((e) => e.operation === operation)

@@ -9,7 +9,7 @@ import {cpSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {assertBuilt, type CliResult, collect, REPO, runCli, spawnCli} from '../helpers/cli.js'
+import {assertBuilt, type CliResult, collect, keyringEnv, REPO, runCli, spawnCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
@@ -17,13 +17,6 @@ const START_URL = 'https://bb-sandbox.awsapps.com/start'
 const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
 
 /** The keychain adapter needs the D-Bus session the test script (scripts/with-keyring.sh) started. */
-const keyringEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME'].flatMap((k) =>
-      process.env[k] ? [[k, process.env[k]]] : [],
-    ),
-  )
-
 interface Scenario {
   dir: string
   env: NodeJS.ProcessEnv

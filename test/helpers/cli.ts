@@ -33,6 +33,14 @@ export function assertBuilt(): void {
   }
 }
 
+/** The variables that point a child at this test run's D-Bus session and keyring (scripts/with-keyring.sh). */
+export const keyringEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME'].flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]]] : [],
+    ),
+  )
+
 export function cliEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {HOME: process.env.HOME, LANG: 'C', PATH: process.env.PATH, ...env}
 }

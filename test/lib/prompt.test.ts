@@ -7,6 +7,7 @@ import {PassThrough} from 'node:stream'
 
 import {ExitCode, InterruptedError, TerraceError, VaultError} from '../../src/lib/errors.js'
 import {isInteractive, promptLine, promptSecret, secretReader} from '../../src/lib/prompt.js'
+import {rejection} from '../helpers/errors.js'
 
 /** A stand-in for a terminal's stdin: a stream that says it is a TTY and records raw-mode switches. */
 function fakeTty() {
@@ -27,16 +28,6 @@ function sink() {
     text += c
   })
   return {out, text: () => text}
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-
-  throw new Error('expected a rejection')
 }
 
 describe('lib/prompt', () => {

@@ -8,6 +8,7 @@ import {join, resolve} from 'node:path'
 import {ExitCode, formatError, TerraceError, VaultError} from '../../src/lib/errors.js'
 import {withLock} from '../../src/lib/lock.js'
 import {DEFAULT_SCRYPT_LOG_N, FileStore, fileVaultPath} from '../../src/vault/file-store.js'
+import {rejection} from '../helpers/errors.js'
 import {describeStoreContract} from './helpers/store-contract.js'
 
 const tmpDirs: string[] = []
@@ -20,16 +21,6 @@ async function tempHome(): Promise<string> {
 /** A cheap scrypt cost keeps the table fast; the real default is exercised below. */
 const fast = (path: string, passphrase = 'correct horse') =>
   new FileStore({passphrase: async () => passphrase, path, scryptLogN: 10})
-
-async function rejection(promise: Promise<unknown>): Promise<TerraceError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as TerraceError
-  }
-
-  throw new Error('expected a rejection')
-}
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{code: null | number; stderr: string}> {
   return new Promise((resolvePromise, reject) => {
@@ -145,7 +136,7 @@ describe('vault/file-store', () => {
         () => wrong.delete('a'),
         () => wrong.list(),
       ]) {
-        const error = await rejection(attempt())
+        const error = await rejection<TerraceError>(attempt())
         expect(error).to.be.instanceOf(VaultError)
         expect(error.exitCode).to.equal(ExitCode.VaultUnavailable)
         expect(error.message.toLowerCase()).to.include('wrong passphrase')
@@ -157,7 +148,7 @@ describe('vault/file-store', () => {
     })
 
     it('empty passphrase is refused with exit 8', async () => {
-      const error = await rejection(fast(fileVaultPath(await tempHome()), '').set('a', 'b'))
+      const error = await rejection<TerraceError>(fast(fileVaultPath(await tempHome()), '').set('a', 'b'))
       expect(error.exitCode).to.equal(8)
       expect(error.message).to.include('empty')
     })
@@ -190,7 +181,7 @@ describe('vault/file-store', () => {
         const broken = damage(await readFile(path))
         await writeFile(path, broken)
         for (const attempt of [() => fast(path).get('a'), () => fast(path).set('b', 'c')]) {
-          const error = await rejection(attempt())
+          const error = await rejection<TerraceError>(attempt())
           expect(error).to.be.instanceOf(VaultError)
           expect(error.exitCode).to.equal(8)
           expect(error.message).to.include(path).and.not.include('passphrase')
@@ -223,7 +214,7 @@ describe('vault/file-store', () => {
       await fast(path).set('a', '1')
       const before = await readFile(path)
       const store = new FileStore({lockTimeoutMs: 100, passphrase: async () => 'correct horse', path, scryptLogN: 10})
-      const error = await withLock(`${path}.lock`, () => rejection(store.set('b', '2')))
+      const error = await withLock(`${path}.lock`, () => rejection<TerraceError>(store.set('b', '2')))
       expect(error).to.be.instanceOf(VaultError)
       expect(error.message).to.include('locked')
       expect(await readFile(path)).to.deep.equal(before)

@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 
 import {ExitCode, formatError, TerraceError, VaultError} from '../../src/lib/errors.js'
+import {probeKeychain} from '../../src/vault/keychain-probe.js'
 import {KeychainStore, type KeytarApi, loadKeytar} from '../../src/vault/keychain-store.js'
-import {probeKeychain} from '../../src/vault/select.js'
 import {describeStoreContract} from './helpers/store-contract.js'
 
 /** A service of its own, so these tests never see (or wipe) real terrace entries. */

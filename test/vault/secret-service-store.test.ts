@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import type {LookupResult} from '../../src/vault/secret-service/secret-service-reader.js'
 import type {SecretStore} from '../../src/vault/secret-store.js'
 
+import {probeKeychain} from '../../src/vault/keychain-probe.js'
 import {KeychainStore, type KeytarApi, loadKeytar} from '../../src/vault/keychain-store.js'
 import {MemoryStore} from '../../src/vault/memory-store.js'
 import {
@@ -12,7 +13,6 @@ import {
   SecretServiceStore,
   transferEncrypted,
 } from '../../src/vault/secret-service-store.js'
-import {probeKeychain} from '../../src/vault/select.js'
 import {describeStoreContract} from './helpers/store-contract.js'
 
 /** A service of its own, so these tests never see (or wipe) real terrace entries. */

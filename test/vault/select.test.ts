@@ -11,6 +11,7 @@ import {ExitCode, formatError, TerraceError, VaultError} from '../../src/lib/err
 import {fileVaultPath} from '../../src/vault/file-store.js'
 import {MemoryStore} from '../../src/vault/memory-store.js'
 import {openVault, type OpenVaultOptions} from '../../src/vault/select.js'
+import {rejection} from '../helpers/errors.js'
 
 /** A keytar stand-in backed by a MemoryStore. */
 function workingKeytar(): KeytarApi {
@@ -37,16 +38,6 @@ const failingKeytar = (message: string): KeytarApi => {
   }
 
   return {deletePassword: fail, findCredentials: fail, getPassword: fail, setPassword: fail}
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TerraceError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as TerraceError
-  }
-
-  throw new Error('expected a rejection')
 }
 
 type ChildResult = {
@@ -130,7 +121,7 @@ describe('vault/select openVault', () => {
     })
 
     it('non-interactive without a passphrase: exit 8 naming both fixes', async () => {
-      const error = await rejection(openVault({...base, env: {TERRACE_VAULT: 'file'}}))
+      const error = await rejection<TerraceError>(openVault({...base, env: {TERRACE_VAULT: 'file'}}))
       expect(error.exitCode).to.equal(ExitCode.VaultUnavailable)
       const text = formatError(error)
       expect(text).to.include('TERRACE_VAULT_PASSPHRASE')
@@ -156,7 +147,7 @@ describe('vault/select openVault', () => {
     })
 
     it('a prompt is not used when the run is non-interactive', async () => {
-      const error = await rejection(
+      const error = await rejection<TerraceError>(
         openVault({...base, env: {TERRACE_VAULT: 'file'}, promptPassphrase: async () => 'typed'}),
       )
       expect(error.exitCode).to.equal(8)
@@ -174,7 +165,7 @@ describe('vault/select openVault', () => {
     })
 
     it('fails with exit 8 saying why, even with a passphrase set (no silent fallback)', async () => {
-      const error = await rejection(
+      const error = await rejection<TerraceError>(
         openVault({
           ...base,
           env: {TERRACE_VAULT: 'keychain', TERRACE_VAULT_PASSPHRASE: 'pw'},
@@ -187,7 +178,7 @@ describe('vault/select openVault', () => {
     })
 
     it('reports keytar that cannot load (libsecret missing) with exit 8', async () => {
-      const error = await rejection(
+      const error = await rejection<TerraceError>(
         openVault({
           ...base,
           env: {TERRACE_VAULT: 'keychain'},
@@ -228,7 +219,9 @@ describe('vault/select openVault', () => {
     })
 
     it('no keychain and no passphrase: exit 8 explaining both fixes, nothing written', async () => {
-      const error = await rejection(openVault({...base, loadKeytar: async () => failingKeytar('Could not connect')}))
+      const error = await rejection<TerraceError>(
+        openVault({...base, loadKeytar: async () => failingKeytar('Could not connect')}),
+      )
       expect(error.exitCode).to.equal(8)
       const text = formatError(error)
       expect(text)
@@ -252,7 +245,7 @@ describe('vault/select openVault', () => {
   })
 
   it('rejects an unknown TERRACE_VAULT value', async () => {
-    const error = await rejection(openVault({...base, env: {TERRACE_VAULT: 'plaintext'}}))
+    const error = await rejection<TerraceError>(openVault({...base, env: {TERRACE_VAULT: 'plaintext'}}))
     expect(error.exitCode).to.equal(ExitCode.Config)
     expect(error.message).to.include('plaintext')
   })

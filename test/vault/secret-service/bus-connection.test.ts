@@ -14,6 +14,7 @@ import {
   WireReader,
   WireWriter,
 } from '../../../src/vault/secret-service/wire.js'
+import {rejection} from '../../helpers/errors.js'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 const GUID = '0123456789abcdef0123456789abcdef'
@@ -180,16 +181,6 @@ class FakeBus {
 
 function call(member: string, signature = '', body: DBusValue[] = []) {
   return {body, destination: 'org.example.Test', interface: 'org.example.Test', member, path: '/org/example', signature}
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-
-  throw new Error('expected a rejection')
 }
 
 async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {

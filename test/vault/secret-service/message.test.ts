@@ -15,6 +15,7 @@ import {
   WireReader,
   WireWriter,
 } from '../../../src/vault/secret-service/wire.js'
+import {thrown} from '../../helpers/errors.js'
 
 const FIELD = {destination: 6, errorName: 4, interface: 2, member: 3, path: 1, replySerial: 5, sender: 7, signature: 8}
 
@@ -43,16 +44,6 @@ function buildMessage(options: {
   header.write('a(yv)', fields)
   header.align(8)
   return Buffer.concat([header.toBuffer(), bodyBytes])
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (error) {
-    return error
-  }
-
-  throw new Error('expected a throw')
 }
 
 /** The header fields of a little-endian message, by code. */

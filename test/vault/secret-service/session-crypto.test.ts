@@ -9,6 +9,7 @@ import {
 } from 'node:crypto'
 
 import {decryptSecret, DH_ALGORITHM, SessionKeyExchange} from '../../../src/vault/secret-service/session-crypto.js'
+import {thrown} from '../../helpers/errors.js'
 
 const EMPTY = Buffer.alloc(0)
 
@@ -38,16 +39,6 @@ function wrongKeyFor(iv: Buffer, value: Buffer): Buffer {
     const key = randomBytes(16)
     if (rejectedBy(key, iv, value)) return key
   }
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (error) {
-    return error
-  }
-
-  throw new Error('expected a throw')
 }
 
 describe('vault/secret-service/session-crypto', () => {

@@ -8,6 +8,7 @@ import {
   WireReader,
   WireWriter,
 } from '../../../src/vault/secret-service/wire.js'
+import {thrown} from '../../helpers/errors.js'
 
 function encode(...items: Array<[string, DBusValue]>): Buffer {
   const writer = new WireWriter()
@@ -17,16 +18,6 @@ function encode(...items: Array<[string, DBusValue]>): Buffer {
 
 function hex(text: string): Buffer {
   return Buffer.from(text.replaceAll(/\s+/g, ''), 'hex')
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (error) {
-    return error
-  }
-
-  throw new Error('expected a throw')
 }
 
 const ROUND_TRIPS: Array<{signature: string; value: DBusValue}> = [
