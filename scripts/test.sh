@@ -4,8 +4,8 @@
 set -e
 cd "$(dirname "$0")/.."
 sh scripts/system-deps.sh
-# npm ci rejects the lock file npm 11 writes here (it omits other platforms' optional binaries), so install from it.
-npm install --no-audit --no-fund
+# The lock file lists every platform's optional binaries, so npm ci installs exactly it and never rewrites it.
+npm ci --no-audit --no-fund
 npm run build
 npm run lint
 npx tsc --noEmit -p tsconfig.test.json
