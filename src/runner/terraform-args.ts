@@ -126,8 +126,11 @@ export interface InjectionInput {
 
 const absoluteIn = (dir: string, path: string) => (isAbsolute(path) ? resolve(path) : resolve(dir, path))
 
-/** The arguments terrace adds after the subcommand. `isFile` answers whether an absolute path is a regular file. */
-export function injectedArgs(input: InjectionInput, isFile: (path: string) => boolean): string[] {
+/**
+ * The arguments terrace adds after the subcommand. A positional argument of `apply` is a saved plan (it may not
+ * exist yet when the command line is built): a saved plan carries its variables, so nothing is injected.
+ */
+export function injectedArgs(input: InjectionInput): string[] {
   const {backendConfig, layerDir, rest, subcommand, varFiles} = input
   switch (injectionKind(subcommand)) {
     case 'backend-config': {
@@ -141,7 +144,7 @@ export function injectedArgs(input: InjectionInput, isFile: (path: string) => bo
     }
 
     case 'var-files': {
-      if (subcommand === 'apply' && positionals(rest).some((p) => isFile(absoluteIn(layerDir, p)))) return []
+      if (subcommand === 'apply' && positionals(rest).length > 0) return []
       const given = new Set(optionValues(rest, 'var-file').map((p) => absoluteIn(layerDir, p)))
       return varFiles.filter((file) => !given.has(resolve(file))).map((file) => `-var-file=${file}`)
     }

@@ -192,22 +192,19 @@ async function runTerraform(
 
   const dir = split.chdir === null ? deps.cwd : resolve(deps.cwd, split.chdir)
   const context = needsProject(split) ? await layerContext(dir, deps) : null
-  const args = context ? withInjection(split, context, dir, deps) : assembleTerraformArgs(split, [])
+  const args = context ? withInjection(split, context, dir) : assembleTerraformArgs(split, [])
   const result = await runOne(deps, {args, command, context, credentials, cwd: deps.cwd, kind, needsCredentials})
   return result.exitCode
 }
 
-function withInjection(split: TerraformArgs, context: LayerContext, layerDir: string, deps: WrapDeps): string[] {
-  const injected = injectedArgs(
-    {
-      backendConfig: context.backendConfig,
-      layerDir,
-      rest: split.rest,
-      subcommand: split.subcommand,
-      varFiles: context.varFiles,
-    },
-    (path) => deps.isFile(path),
-  )
+function withInjection(split: TerraformArgs, context: LayerContext, layerDir: string): string[] {
+  const injected = injectedArgs({
+    backendConfig: context.backendConfig,
+    layerDir,
+    rest: split.rest,
+    subcommand: split.subcommand,
+    varFiles: context.varFiles,
+  })
   return assembleTerraformArgs(split, injected)
 }
 
@@ -277,7 +274,7 @@ async function runLayers(run: LayersRun, deps: WrapDeps): Promise<number> {
     let interrupted = false
     try {
       const context = needsProject(split) ? await layerContext(dir, deps) : null
-      const args = context ? withInjection(split, context, dir, deps) : assembleTerraformArgs(split, [])
+      const args = context ? withInjection(split, context, dir) : assembleTerraformArgs(split, [])
       const stdout = json ? 'stderr' : 'inherit'
       const result = await runOne(deps, {args, command, context, credentials, cwd: dir, kind, needsCredentials, stdout})
       code = result.exitCode

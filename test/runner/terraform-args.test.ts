@@ -16,15 +16,9 @@ const varFiles = [
 ]
 const backendConfig = '/p/apps-devstg/config/backend.tfvars'
 const VF = varFiles.map((f) => `-var-file=${f}`)
-const existing = new Set(['/p/apps-devstg/config/account.tfvars', `${layerDir}/my.tfvars`, `${layerDir}/plan.tfplan`])
-const isFile = (path: string) => existing.has(path)
-
 function build(args: string[]): string[] {
   const split = splitTerraformArgs(args)
-  const injected = injectedArgs(
-    {backendConfig, layerDir, rest: split.rest, subcommand: split.subcommand, varFiles},
-    isFile,
-  )
+  const injected = injectedArgs({backendConfig, layerDir, rest: split.rest, subcommand: split.subcommand, varFiles})
   return assembleTerraformArgs(split, injected)
 }
 
@@ -71,9 +65,14 @@ describe('runner/terraform-args', () => {
       ['apply gets var files', ['apply', '-auto-approve'], ['apply', ...VF, '-auto-approve']],
       ['apply of a saved plan file gets nothing', ['apply', 'plan.tfplan'], ['apply', 'plan.tfplan']],
       [
-        'apply of a plan path that does not exist gets var files',
+        'apply of a saved plan that does not exist (yet) gets nothing: any positional of apply is a plan',
         ['apply', 'nope.tfplan'],
-        ['apply', ...VF, 'nope.tfplan'],
+        ['apply', 'nope.tfplan'],
+      ],
+      [
+        'apply of a plan with options around it gets nothing',
+        ['apply', '-lock=false', '-input=false', 'out/plan'],
+        ['apply', '-lock=false', '-input=false', 'out/plan'],
       ],
       [
         'apply with -var-file VALUE (space) is not taken as a plan file',
@@ -115,7 +114,7 @@ describe('runner/terraform-args', () => {
     }
 
     it('injects nothing for init when the account has no backend.tfvars', () => {
-      const injected = injectedArgs({backendConfig: null, layerDir, rest: [], subcommand: 'init', varFiles}, isFile)
+      const injected = injectedArgs({backendConfig: null, layerDir, rest: [], subcommand: 'init', varFiles})
       expect(injected).to.deep.equal([])
     })
   })
