@@ -10,7 +10,7 @@ terrace finds the project from the current folder and runs terraform there, with
 
 Credentials: terraform gets the layer's role through a loopback endpoint only it can use (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed while it runs, and every other profile the layer names through a private generated AWS_CONFIG_FILE; your own AWS_PROFILE, static keys and ~/.aws files are hidden from it. The login is checked before anything runs (exit 5: run terrace aws sso login). version, fmt, validate and providers run without credentials or a login. --credentials env exports static keys instead (not renewable: for tools that read nothing else).
 
-terrace's options come before terraform's first argument; from there on every argument is terraform's, -json and --help included. --layers is also accepted after the subcommand.`
+terrace's options come before terraform's first argument, where an option terrace does not know is an error (exit 2). --bin, --layers, --credentials, --profile, --mfa-code and --debug, names terraform never uses, are terrace's wherever they stand (terrace tf plan --profile NAME). Every other argument after the subcommand is terraform's, --json, -json and --help included (terrace tf output --json).`
   static override examples = [
     '<%= config.bin %> tf init',
     '<%= config.bin %> tf plan -out=plan.tfplan',

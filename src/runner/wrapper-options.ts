@@ -1,14 +1,18 @@
 /**
  * Terrace's own options on wrapped commands (`terrace tf --layers a,b plan`). They are long-form only and come
- * before the tool's first argument; from that argument on everything belongs to the tool. Adding an option is
- * one entry in WRAPPER_OPTIONS.
+ * before the tool's first argument; from that argument on everything belongs to the tool, except, in a
+ * terraform/tofu command line, the names terraform never uses (`afterSubcommand`), which are terrace's wherever
+ * they stand. Adding an option is one entry in WRAPPER_OPTIONS.
  */
 import {UsageError} from '../lib/errors.js'
 
 export type WrapKind = 'aws' | 'exec' | 'terraform' | 'tofu'
 
 export interface OptionSpec {
-  /** also recognised after the tool's subcommand (the older wrapper's `terraform plan --layers a,b`) */
+  /**
+   * a name terraform/tofu never use: in a terraform/tofu command line it is terrace's also after the subcommand
+   * (`terrace tf plan --profile x`), and an error there when the option is not for terraform/tofu
+   */
   afterSubcommand?: boolean
   description: string
   /** wrapped commands that accept it */
@@ -30,6 +34,7 @@ const ALL: readonly WrapKind[] = ['terraform', 'tofu', 'aws', 'exec']
  */
 export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
   {
+    afterSubcommand: true,
     description: 'terraform/tofu binary to run (default: TERRACE_TF_BIN, else the first on PATH)',
     kinds: TF,
     name: 'bin',
@@ -44,12 +49,19 @@ export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
     value: 'a,b,c',
   },
   {
-    description: "with --layers: print the summary as JSON on stdout; the tool's output goes to stderr",
+    description:
+      "with --layers: print the summary as JSON on stdout; the tool's output goes to stderr. Only before the subcommand: after it, --json is terraform's own (terrace tf output --json)",
     kinds: TF,
     name: 'json',
   },
-  {description: "show stack traces for terrace's own failures", kinds: ['terraform', 'tofu', 'exec'], name: 'debug'},
   {
+    afterSubcommand: true,
+    description: "show stack traces for terrace's own failures (also TERRACE_DEBUG=1)",
+    kinds: ['terraform', 'tofu', 'exec'],
+    name: 'debug',
+  },
+  {
+    afterSubcommand: true,
     description:
       'how the command gets its AWS credentials: "endpoint" (default; a loopback endpoint that renews them while the command runs) or "env" (static AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN for tools that read nothing else; they cannot be renewed and stop working after at most 30 minutes)',
     kinds: ALL,
@@ -57,6 +69,7 @@ export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
     value: 'endpoint|env',
   },
   {
+    afterSubcommand: true,
     description:
       "the project profile to use as the command's default credentials (default: the layer's own profile); outside a project, a profile written by `terrace aws configure sso`",
     kinds: ALL,
@@ -64,6 +77,7 @@ export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
     value: 'NAME',
   },
   {
+    afterSubcommand: true,
     description:
       "the role chain (`terrace chain add`) whose final role is the command's default credentials, renewed while it runs by re-walking the chain from cached intermediate hops",
     kinds: ['aws', 'exec'],
@@ -71,8 +85,9 @@ export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
     value: 'NAME',
   },
   {
+    afterSubcommand: true,
     description:
-      'MFA projects: the current code of your MFA device, for when a new MFA session is needed and nobody can be asked (also TERRACE_MFA_CODE); never passed to the command',
+      'MFA projects: the current code of your MFA device, for when a new MFA session is needed and nobody can be asked; never passed to the command. A command-line argument is visible to every local user in the process list: prefer the TERRACE_MFA_CODE environment variable',
     kinds: ALL,
     name: 'mfa-code',
     value: 'CODE',
@@ -144,8 +159,47 @@ function readOption(
 }
 
 /**
+ * The tool's own long options that may come before its first argument; for these kinds any other unknown
+ * `--option` there is a usage error (a typo of terrace's options must not reach the tool silently). The AWS CLI's
+ * global options (`--region`, `--debug`…) are many and all pass through.
+ */
+const TOOL_GLOBALS: Partial<Record<WrapKind, ReadonlySet<string>>> = {
+  exec: new Set(),
+  terraform: new Set(['chdir', 'version']),
+  tofu: new Set(['chdir', 'version']),
+}
+
+/** `--bogus` before the tool's first argument, for the kinds that check them (TOOL_GLOBALS). */
+function unknownOption(kind: WrapKind, arg: string, table: readonly OptionSpec[]): Error | undefined {
+  const globals = TOOL_GLOBALS[kind]
+  if (!globals || !arg.startsWith('--') || arg === '--') return undefined
+  const name = arg.slice(2).split('=')[0]
+  if (globals.has(name)) return undefined
+  const misplaced = notForKind(kind, name, table)
+  if (misplaced) return misplaced
+  const own = optionsFor(kind, table).map((spec) => `--${spec.name}`)
+  const where =
+    kind === 'exec'
+      ? `Put the command after "--": terrace exec -- <command> ${arg}`
+      : `${kind}'s own options go after the subcommand: terrace ${kind === 'terraform' ? 'tf' : kind} plan ${arg}`
+  return new UsageError(`unknown option ${arg} for terrace ${kind}`, {
+    suggestion: `terrace's options here: ${own.join(', ')}, --help. ${where}`,
+  })
+}
+
+/** A terrace option used with a wrapped command it is not for (`terrace tf --chain x plan`), or undefined. */
+function notForKind(kind: WrapKind, name: string, table: readonly OptionSpec[]): Error | undefined {
+  const spec = table.find((s) => s.name === name)
+  if (!spec || spec.kinds.includes(kind)) return undefined
+  return new UsageError(`--${name} is not an option of terrace ${kind}`, {
+    suggestion: `--${name} works with ${spec.kinds.map((k) => `terrace ${k}`).join(' and ')}.`,
+  })
+}
+
+/**
  * Splits terrace's options from the tool's arguments. A leading `--` ends terrace's options and is dropped.
- * Anything else not in the table (`-chdir=x`, `--version`, `plan`) is the tool's first argument.
+ * Anything else not in the table (`-chdir=x`, `plan`) is the tool's first argument; an unknown `--option` there is
+ * a usage error for terraform/tofu (other than their `--version`/`--chdir`) and exec.
  */
 export function parseWrapperArgs(
   kind: WrapKind,
@@ -160,7 +214,12 @@ export function parseWrapperArgs(
     if (arg === '--') return {help: false, options, toolArgs: argv.slice(i + 1)}
     if (arg === '--help' || arg === '-h') return {help: true, options, toolArgs: argv.slice(i + 1)}
     const found = readOption(argv, i, specs)
-    if (!found) break
+    if (!found) {
+      const unknown = unknownOption(kind, arg, table)
+      if (unknown) throw unknown
+      break
+    }
+
     options[found.name] = found.value
     i += found.consumed
   }
@@ -169,8 +228,9 @@ export function parseWrapperArgs(
 }
 
 /**
- * Takes out the options the table allows after the subcommand (`--layers x`, `--layers=x`) from the tool's
- * arguments; everything else stays, in order.
+ * Takes terrace's options out of the arguments after a terraform/tofu subcommand (`--profile x`, `--layers=x`):
+ * the names terraform never uses (`afterSubcommand`) are terrace's wherever they stand. Everything else stays,
+ * in order, `--json` included (terraform's own `-json`).
  */
 export function extractLateOptions(
   kind: WrapKind,
@@ -186,10 +246,15 @@ export function extractLateOptions(
     if (found) {
       options[found.name] = found.value
       i += found.consumed
-    } else {
-      rest.push(toolArgs[i])
-      i++
+      continue
     }
+
+    const arg = toolArgs[i]
+    const lateNames = table.filter((s) => s.afterSubcommand)
+    const misplaced = arg.startsWith('--') ? notForKind(kind, arg.slice(2).split('=')[0], lateNames) : undefined
+    if (misplaced) throw misplaced
+    rest.push(arg)
+    i++
   }
 
   return {options, rest}

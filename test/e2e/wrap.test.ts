@@ -69,6 +69,11 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
     ],
     ['apply gets the var files', ['apply', '-auto-approve'], () => ['apply', ...varFiles(), '-auto-approve']],
     ['apply of a saved plan file gets nothing', ['apply', 'plan.tfplan'], () => ['apply', 'plan.tfplan']],
+    [
+      'apply of a saved plan that does not exist gets nothing either',
+      ['apply', 'no-such.tfplan'],
+      () => ['apply', 'no-such.tfplan'],
+    ],
     ['output gets nothing', ['output', '-json'], () => ['output', '-json']],
     ['validate gets nothing', ['validate'], () => ['validate']],
     [
@@ -97,6 +102,27 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
       expect(runs[0].cwd).to.equal(layer)
     })
   }
+
+  it("terrace's own names after the subcommand are terrace's; --json there stays terraform's", async () => {
+    const result = await tf(['output', '--json', '--bin', FAKE_TERRAFORM, '--credentials', 'env'], {
+      env: {TERRACE_TF_BIN: join(tmp, 'no-such-terraform')},
+    })
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.runs[0].argv).to.deep.equal(['output', '--json'])
+    const plan = await tf(['plan', '-out=p', '--credentials=env'])
+    expect(plan.code, plan.stderr).to.equal(0)
+    expect(plan.runs.at(-1)?.argv).to.deep.equal(['plan', ...varFiles(), '-out=p'])
+    expect((plan.runs.at(-1)?.env as Record<string, string>).AWS_SESSION_TOKEN).to.be.a('string')
+  })
+
+  it('an unknown --option before the subcommand exits 2 naming it; nothing runs', async () => {
+    const result = await tf(['--bogus', 'plan'])
+    expect(result.code).to.equal(2)
+    expect(result.stderr)
+      .to.contain('--bogus')
+      .and.not.match(/\n\s+at /)
+    expect(result.runs).to.have.length(0)
+  })
 
   it('-chdir=DIR makes DIR the layer; terraform still starts in the current folder', async () => {
     const cwd = join(root, 'apps-devstg')

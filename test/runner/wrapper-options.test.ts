@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
 import {extractLateOptions, type OptionSpec, parseWrapperArgs} from '../../src/runner/wrapper-options.js'
+import {thrown} from '../helpers/errors.js'
 
 describe('runner/wrapper-options', () => {
   const cases: Array<[string, Parameters<typeof parseWrapperArgs>[0], string[], ReturnType<typeof parseWrapperArgs>]> =
@@ -44,12 +45,6 @@ describe('runner/wrapper-options', () => {
         ['--debug', 's3', 'ls'],
         {help: false, options: {}, toolArgs: ['--debug', 's3', 'ls']},
       ],
-      [
-        'exec does not know --layers',
-        'exec',
-        ['--layers', 'a', 'ls'],
-        {help: false, options: {}, toolArgs: ['--layers', 'a', 'ls']},
-      ],
     ]
   for (const [name, kind, argv, expected] of cases) {
     it(name, () => expect(parseWrapperArgs(kind, argv)).to.deep.equal(expected))
@@ -80,9 +75,49 @@ describe('runner/wrapper-options', () => {
       options: {layers: 'a,b'},
       rest: ['-out=p', '-lock=false'],
     })
-    expect(extractLateOptions('terraform', ['--layers=x', '--json', '--bin', 'y'])).to.deep.equal({
+    expect(extractLateOptions('terraform', ['--layers=x', '--json', '-json'])).to.deep.equal({
       options: {layers: 'x'},
-      rest: ['--json', '--bin', 'y'],
+      rest: ['--json', '-json'],
     })
+  })
+
+  it("takes terrace's names terraform never uses out of the arguments after the subcommand", () => {
+    const late = ['-out=p', '--profile', 'x', '--credentials=env', '--bin', '/b/tf', '--mfa-code', '123456', '--debug']
+    expect(extractLateOptions('terraform', late)).to.deep.equal({
+      options: {bin: '/b/tf', credentials: 'env', debug: true, 'mfa-code': '123456', profile: 'x'},
+      rest: ['-out=p'],
+    })
+    expect(extractLateOptions('tofu', ['-var', 'a=b', '--profile=y'])).to.deep.equal({
+      options: {profile: 'y'},
+      rest: ['-var', 'a=b'],
+    })
+  })
+
+  it('refuses --chain anywhere in a terraform command line, naming the commands it is for', () => {
+    expect(() => extractLateOptions('terraform', ['--chain', 'ops'])).to.throw(
+      /--chain is not an option of terrace terraform/,
+    )
+    expect(thrown(() => parseWrapperArgs('terraform', ['--chain=ops', 'plan']))).to.include({exitCode: 2})
+    expect(thrown(() => parseWrapperArgs('exec', ['--layers', 'a', 'ls']))).to.include({
+      message: '--layers is not an option of terrace exec',
+    })
+  })
+
+  it('refuses an unknown --option before the subcommand, naming it (terraform, tofu, exec)', () => {
+    for (const kind of ['terraform', 'tofu', 'exec'] as const) {
+      const error = thrown(() => parseWrapperArgs(kind, ['--bogus', 'plan']))
+      expect(error).to.include({exitCode: 2})
+      expect(String((error as Error).message)).to.include('--bogus')
+    }
+
+    expect(thrown(() => parseWrapperArgs('terraform', ['--bin=x', '--bogus=1', 'plan']))).to.include({exitCode: 2})
+    // terraform's own globals in double-dash form, and anything after the subcommand, stay terraform's
+    expect(parseWrapperArgs('terraform', ['--chdir=x', 'plan', '--bogus']).toolArgs).to.deep.equal([
+      '--chdir=x',
+      'plan',
+      '--bogus',
+    ])
+    // the AWS CLI's global options pass through
+    expect(parseWrapperArgs('aws', ['--region', 'eu-west-1', 's3', 'ls']).toolArgs[0]).to.equal('--region')
   })
 })
