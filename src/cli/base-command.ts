@@ -1,20 +1,30 @@
-import {Command} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 
-import {exitCodeOf, formatError, isDebug, TerraceError} from '../lib/errors.js'
+import {exitCodeOf, formatError, isDebug} from '../lib/errors.js'
 
 /**
- * Base of terrace's own commands: expected failures (TerraceError) print their message and fix, without a
- * stack trace unless --debug / TERRACE_DEBUG, and exit with their code. Everything else keeps oclif's handling.
+ * Base of terrace's own commands: failures print their message and fix, without a stack trace unless --debug /
+ * TERRACE_DEBUG, and exit with their code (an unexpected error: 1). oclif's own errors (a bad flag, `this.exit`)
+ * keep oclif's handling. Every command accepts --debug.
  */
 export abstract class TerraceCommand extends Command {
-  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (!(error instanceof TerraceError)) return super.catch(error)
+  static override baseFlags = {
+    debug: Flags.boolean({
+      description: "show stack traces for terrace's own failures (also TERRACE_DEBUG=1)",
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected override async catch(error: Error & {exitCode?: number; oclif?: unknown}): Promise<unknown> {
+    if (error.oclif !== undefined) return super.catch(error)
+    const code = exitCodeOf(error)
     if (this.jsonEnabled()) {
-      this.logJson({error: {code: error.exitCode, message: error.message, suggestion: error.suggestion ?? null}})
+      const suggestion = (error as {suggestion?: string}).suggestion ?? null
+      this.logJson({error: {code, message: error.message, suggestion}})
     } else {
       process.stderr.write(`${formatError(error, isDebug(this.argv))}\n`)
     }
 
-    return this.exit(exitCodeOf(error))
+    return this.exit(code)
   }
 }

@@ -10,10 +10,7 @@ import {credentialProcess} from '../credential-process/service.js'
 export default class CredentialProcess extends TerraceCommand {
   static override description = `Print credentials for a terrace-managed AWS profile, for credential_process.
 
-\`terrace aws configure sso\` writes profiles whose credential_process runs this command. It prints AWS's
-Version 1 JSON on stdout, from the vault's cache when fresh (no AWS call), else fresh from IAM Identity Center
-(one call per role even when many tools ask at once). Credentials are at most 30 minutes old. It never prompts:
-logged out (or a file vault without TERRACE_VAULT_PASSPHRASE) ends with exit 5; an unknown profile with exit 4.`
+\`terrace aws configure sso\` writes profiles whose credential_process runs this command. It prints AWS's Version 1 JSON on stdout, from the vault's cache when fresh (no AWS call), else fresh from IAM Identity Center (one call per role even when many tools ask at once). Credentials are at most 30 minutes old. It never prompts: logged out (or a file vault without TERRACE_VAULT_PASSPHRASE) ends with exit 5; an unknown profile with exit 4.`
   static override examples = ['<%= config.bin %> credential-process --profile bb-apps-devstg-devops']
   static override flags = {
     profile: Flags.string({description: 'a profile written by `terrace aws configure sso`', required: true}),

@@ -1,8 +1,9 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
+import {TerraceCommand} from '../cli/base-command.js'
 import {ConfigError, UsageError} from '../lib/errors.js'
 
-export default class Sandbox extends Command {
+export default class Sandbox extends TerraceCommand {
   static override description = `Run the local AWS emulator (SSO-OIDC, SSO portal, STS, IAM) in the foreground.
 
 It prints the export lines that point AWS SDKs and terrace at it; Ctrl-C stops it. The default configuration (templates/sandbox.json) has user alice, six accounts and an IAM user with a virtual MFA device; docs/sandbox.md documents the configuration and the control API. Nothing leaves this machine.`

@@ -24,6 +24,14 @@ export function isReservedAwsCommand(awsArgs: readonly string[]): boolean {
   return RESERVED_AWS.some(([group, names]) => first === group && second !== undefined && names.has(second))
 }
 
+/** `terrace aws sso --help`, `terrace aws configure -h`: terrace's help for the group, which holds its commands. */
+export function isReservedAwsGroupHelp(awsArgs: readonly string[]): boolean {
+  const [first, second] = awsArgs
+  return (
+    awsArgs.length === 2 && RESERVED_AWS.some(([group]) => first === group) && (second === '--help' || second === '-h')
+  )
+}
+
 export type Route =
   {args: string[]; kind: WrapKind; to: 'runner'} | {args: string[]; to: 'credential-process'} | {to: 'oclif'}
 
@@ -45,6 +53,9 @@ export function routeArgv(argv: readonly string[]): Route {
   }
 
   if (parsed.help) return {to: 'oclif'}
-  if (kind === 'aws' && isReservedAwsCommand(parsed.toolArgs)) return {to: 'oclif'}
+  if (kind === 'aws' && (isReservedAwsCommand(parsed.toolArgs) || isReservedAwsGroupHelp(parsed.toolArgs))) {
+    return {to: 'oclif'}
+  }
+
   return {args, kind, to: 'runner'}
 }

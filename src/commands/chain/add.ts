@@ -11,13 +11,7 @@ export default class ChainAdd extends TerraceCommand {
   }
   static override description = `Add a role chain: AssumeRole hops, each made with the previous hop's credentials.
 
-The first hop's caller is the chain's --source: one of the project's IAM users (security, management or
-bootstrap, stored with \`terrace credentials configure\`; through its MFA session when it has an MFA device), or
-an SSO role (sso:<account>/<role>, the account by the project's name or its 12-digit id). Give --role once per
-hop, in order. The MFA code is used once, at the start of the chain (GetSessionToken, or with --mfa the first
-AssumeRole), never on later hops; every hop asks for one hour, AWS's limit for chained roles. Chains live in
-TERRACE_HOME/config/chains.json (no secret). Use them with \`terrace exec --chain <name> -- <command>\`, or map an
-account to a chain in terrace.json ("chains": {"<account>": "<chain>"}).`
+The first hop's caller is the chain's --source: one of the project's IAM users (security, management or bootstrap, stored with \`terrace credentials configure\`; through its MFA session when it has an MFA device), or an SSO role (sso:<account>/<role>, the account by the project's name or its 12-digit id). Give --role once per hop, in order. The MFA code is used once, at the start of the chain (GetSessionToken, or with --mfa the first AssumeRole), never on later hops; every hop asks for one hour, AWS's limit for chained roles. Chains live in TERRACE_HOME/config/chains.json (no secret). Use them with \`terrace exec --chain <name> -- <command>\`, or map an account to a chain in terrace.json ("chains": {"<account>": "<chain>"}).`
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> chain add ops --source security --role arn:aws:iam::333333333333:role/DevOps --role arn:aws:iam::555555555555:role/DevOps',

@@ -9,11 +9,7 @@ import {UsageError} from '../../lib/errors.js'
 export default class CredentialsConfigure extends TerraceCommand {
   static override description = `Store one of the project's IAM user access keys in the vault (MFA projects).
 
-From inside the project: the access key pair comes from the CSV the AWS console exports (--credentials-file, either
-console format) or is typed in (the secret without echo). It is verified with STS GetCallerIdentity using exactly
-those keys, then stored in the vault only (OS keychain or encrypted file; never ~/.aws, never a plain file), under
-the project's name and the type. --fetch-mfa-device looks the user's MFA device up (IAM ListMFADevices);
---mfa-serial names it. An existing entry is kept unless --overwrite. The secret is never printed.`
+From inside the project: the access key pair comes from the CSV the AWS console exports (--credentials-file, either console format) or is typed in (the secret without echo). It is verified with STS GetCallerIdentity using exactly those keys, then stored in the vault only (OS keychain or encrypted file; never ~/.aws, never a plain file), under the project's name and the type. --fetch-mfa-device looks the user's MFA device up (IAM ListMFADevices); --mfa-serial names it. An existing entry is kept unless --overwrite. The secret is never printed.`
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> credentials configure --type security --credentials-file ~/Downloads/alice_accessKeys.csv --fetch-mfa-device',

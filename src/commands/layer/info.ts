@@ -1,5 +1,3 @@
-import {Flags} from '@oclif/core'
-
 import type {LayerContext} from '../../layers/types.js'
 
 import {TerraceCommand} from '../../cli/base-command.js'
@@ -15,9 +13,6 @@ With --json, prints one object with the fields root, project, account, accountId
     '<%= config.bin %> <%= command.id %>',
     'cd apps-devstg/us-east-1/k8s-eks/cluster && <%= config.bin %> <%= command.id %> --json',
   ]
-  static override flags = {
-    debug: Flags.boolean({description: "show stack traces for terrace's own failures"}),
-  }
 
   async run(): Promise<LayerContext> {
     await this.parse(LayerInfo)

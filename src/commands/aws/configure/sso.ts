@@ -16,12 +16,7 @@ import {startProgress} from '../../../lib/progress.js'
 export default class AwsConfigureSso extends TerraceCommand {
   static override description = `Write the project's AWS profiles into your AWS config, for tools run outside terrace.
 
-From anywhere in the project, writes one profile per (account, role) the project uses, named as the project
-names them (<project>-<account>-<role>), into a block of your AWS config (AWS_CONFIG_FILE, else ~/.aws/config)
-between terrace's marker comments. Each profile gets its credentials from \`terrace credential-process\` (absolute
-paths: terrace need not be on PATH) and works from any folder. Everything outside the block is left byte for
-byte; a profile of yours with the same name is never overwritten (exit 4). Running it again changes nothing.
---all also writes a profile for every account and role your SSO login reaches (needs \`terrace aws sso login\`).`
+From anywhere in the project, writes one profile per (account, role) the project uses, named as the project names them (<project>-<account>-<role>), into a block of your AWS config (AWS_CONFIG_FILE, else ~/.aws/config) between terrace's marker comments. Each profile gets its credentials from \`terrace credential-process\` (absolute paths: terrace need not be on PATH) and works from any folder. Everything outside the block is left byte for byte; a profile of yours with the same name is never overwritten (exit 4). Running it again changes nothing. --all also writes a profile for every account and role your SSO login reaches (needs \`terrace aws sso login\`).`
   static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws configure sso', '<%= config.bin %> aws configure sso --all --json']
   static override flags = {

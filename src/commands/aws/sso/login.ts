@@ -15,14 +15,10 @@ export interface LoginResult {
 }
 
 export default class AwsSsoLogin extends TerraceCommand {
-  static override aliases = ['sso:login']
+  static override aliases = ['sso:login', 'login']
   static override description = `Log in to AWS IAM Identity Center with the device flow.
 
-Inside a project, the start URL and region come from config/common.tfvars (sso_start_url, sso_region); outside
-one, pass --start-url and --region. terrace prints a URL and a code, opens your browser, and waits for you to
-approve. The token and refresh token go to the OS keychain (or terrace's encrypted file vault), never to a plain
-file, and are shared by every project using the same start URL. Already logged in: nothing to do (--force
-logs in again). An expired token with a valid refresh token is renewed without a browser.`
+Inside a project, the start URL and region come from config/common.tfvars (sso_start_url, sso_region); outside one, pass --start-url and --region. terrace prints a URL and a code, opens your browser, and waits for you to approve. The token and refresh token go to the OS keychain (or terrace's encrypted file vault), never to a plain file, and are shared by every project using the same start URL. Already logged in: nothing to do (--force logs in again). An expired token with a valid refresh token is renewed without a browser.`
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> aws sso login',

@@ -9,14 +9,10 @@ import {TerraceCommand} from '../../../cli/base-command.js'
 import {ssoTargetFlags, ssoTargetFrom} from '../../../cli/sso-target-flags.js'
 
 export default class AwsSsoLogout extends TerraceCommand {
-  static override aliases = ['sso:logout']
+  static override aliases = ['sso:logout', 'logout']
   static override description = `Log out of AWS IAM Identity Center and wipe every credential derived from the login.
 
-Revokes the access and refresh tokens server-side (sso:Logout), then deletes from the vault the token, the
-client registration and every cached role credential of that start URL, and removes the profiles
-\`terrace aws configure sso\` wrote for it from your AWS config. A token that already expired or was revoked is
-not an error: the local wipe still happens. --all does this for every start URL terrace holds (and removes every
-terrace-managed profile).`
+Revokes the access and refresh tokens server-side (sso:Logout), then deletes from the vault the token, the client registration and every cached role credential of that start URL, and removes the profiles \`terrace aws configure sso\` wrote for it from your AWS config. A token that already expired or was revoked is not an error: the local wipe still happens. --all does this for every start URL terrace holds (and removes every terrace-managed profile).`
   static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws sso logout', '<%= config.bin %> sso logout --all']
   static override flags = {

@@ -18,11 +18,7 @@ export default class AwsSsoRefresh extends TerraceCommand {
   static override aliases = ['sso:refresh']
   static override description = `Renew the cached role credentials of every account and role the project uses.
 
-Run it inside a project. Without --force, only credentials that are stale (older than the TTL, or close to
-expiry) are fetched again; with --force every role gets new credentials. Roles are fetched a few at a time,
-one call per role even when other terrace processes refresh at once. Reports, per role, when the credentials
-were obtained and until when terrace hands them out (never the keys). A role that fails does not stop the others;
-the command then exits with that failure's code (5 logged out, 6 refused, 9 AWS unreachable).`
+Run it inside a project. Without --force, only credentials that are stale (older than the TTL, or close to expiry) are fetched again; with --force every role gets new credentials. Roles are fetched a few at a time, one call per role even when other terrace processes refresh at once. Reports, per role, when the credentials were obtained and until when terrace hands them out (never the keys). A role that fails does not stop the others; the command then exits with that failure's code (5 logged out, 6 refused, 9 AWS unreachable).`
   static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws sso refresh', '<%= config.bin %> aws sso refresh --force --json']
   static override flags = {

@@ -19,7 +19,7 @@ export interface StatusResult {
 }
 
 export default class AwsSsoStatus extends TerraceCommand {
-  static override aliases = ['sso:status']
+  static override aliases = ['sso:status', 'status']
   static override description = `Show whether you are logged in to AWS IAM Identity Center, and until when.
 
 Exits 0 when logged in, 5 when not (or expired), so scripts can test it.`
