@@ -21,15 +21,23 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known command or topic (ids with ":" between words) closest to what was typed: each candidate of n words is
- * compared with the first n typed words; on a tie the longer candidate (the command, not its topic) wins.
+ * The known command or topic (ids with ":" between words) closest to what was typed, word by word. A topic that
+ * leaves the next typed word unexplained (`chain lst`: the topic `chain` and "lst") pays for that word, so the
+ * command (`chain list`) wins; words after a command are its arguments and cost nothing. Ties go to the longer id.
  */
-export function closestCommand(typed: readonly string[], candidates: readonly string[]): string | undefined {
+export function closestCommand(
+  typed: readonly string[],
+  commands: readonly string[],
+  topics: readonly string[] = [],
+): string | undefined {
+  const topicSet = new Set(topics)
   let best: undefined | {distance: number; id: string; words: number}
-  for (const id of new Set(candidates)) {
+  for (const id of new Set([...commands, ...topics])) {
     if (!id) continue
-    const words = id.split(':').length
-    const distance = editDistance(typed.slice(0, words).join(':'), id)
+    const parts = id.split(':')
+    let distance = parts.reduce((sum, part, i) => sum + editDistance(typed[i] ?? '', part), 0)
+    if (topicSet.has(id) && !commands.includes(id)) distance += typed[parts.length]?.length ?? 0
+    const words = parts.length
     const better =
       !best ||
       distance < best.distance ||
@@ -40,10 +48,14 @@ export function closestCommand(typed: readonly string[], candidates: readonly st
   return best?.id
 }
 
-/** The usage error (exit 2) for a command line that names no command, with the closest one. */
-export function unknownCommandError(typed: readonly string[], candidates: readonly string[]): Error {
+/** The usage error (exit 2) for a command line that names no command, with the closest command or topic. */
+export function unknownCommandError(
+  typed: readonly string[],
+  commands: readonly string[],
+  topics: readonly string[] = [],
+): Error {
   const words = typed.filter((word) => !word.startsWith('-'))
-  const closest = closestCommand(words, candidates)
+  const closest = closestCommand(words, commands, topics)
   const shown = words.slice(0, Math.max(1, closest?.split(':').length ?? 1)).join(' ')
   const guess = closest ? ` Did you mean "terrace ${closest.replaceAll(':', ' ')}"?` : ''
   return new UsageError(`"${shown}" is not a terrace command.${guess}`, {

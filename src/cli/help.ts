@@ -20,11 +20,9 @@ export default class TerraceHelp extends Help {
       return this.config.findCommand(id) !== undefined || this.config.findTopic(id) !== undefined
     })
     if (words.length > 0 && !known) {
-      const candidates = [
-        ...this.config.commands.filter((c) => !c.hidden).map((c) => c.id),
-        ...this.config.topics.filter((t) => !t.hidden).map((t) => t.name),
-      ]
-      process.stderr.write(`${formatError(unknownCommandError(words, candidates))}\n`)
+      const commands = this.config.commands.filter((c) => !c.hidden).map((c) => c.id)
+      const topics = this.config.topics.filter((t) => !t.hidden).map((t) => t.name)
+      process.stderr.write(`${formatError(unknownCommandError(words, commands, topics))}\n`)
       process.exitCode = 2
       return
     }

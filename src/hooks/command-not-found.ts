@@ -9,11 +9,9 @@ import {ExitCode, formatError} from '../lib/errors.js'
  * terminal, through a prompt.
  */
 const hook: Hook.CommandNotFound = async function ({argv, config, id}) {
-  const candidates = [
-    ...config.commands.filter((c) => !c.hidden).map((c) => c.id),
-    ...config.topics.filter((t) => !t.hidden).map((t) => t.name),
-  ]
-  const error = unknownCommandError([...id.split(':'), ...(argv ?? [])], candidates)
+  const commands = config.commands.filter((c) => !c.hidden).map((c) => c.id)
+  const topics = config.topics.filter((t) => !t.hidden).map((t) => t.name)
+  const error = unknownCommandError([...id.split(':'), ...(argv ?? [])], commands, topics)
   process.stderr.write(`${formatError(error)}\n`)
   this.exit(ExitCode.Usage)
 }

@@ -1,0 +1,32 @@
+import {expect} from 'chai'
+
+import {closestCommand, editDistance, unknownCommandError} from '../../src/cli/did-you-mean.js'
+
+const IDS = ['layer:info', 'chain:add', 'chain:list', 'terraform', 'tf', 'tofu', 'sso:login', 'login']
+const TOPICS = ['layer', 'chain', 'sso']
+
+describe('cli/did-you-mean', () => {
+  it('measures edit distance', () => {
+    expect(editDistance('lyer', 'layer')).to.equal(1)
+    expect(editDistance('', 'abc')).to.equal(3)
+    expect(editDistance('kitten', 'sitting')).to.equal(3)
+  })
+
+  it('suggests the command, not only its topic, for a typo in the topic', () => {
+    expect(closestCommand(['lyer', 'info'], IDS, TOPICS)).to.equal('layer:info')
+    expect(closestCommand(['lyer'], IDS, TOPICS)).to.equal('layer')
+    expect(closestCommand(['chain', 'lst'], IDS, TOPICS)).to.equal('chain:list')
+    expect(closestCommand(['logn'], IDS, TOPICS)).to.equal('login')
+    expect(closestCommand(['chian', 'add', 'ops'], IDS, TOPICS)).to.equal('chain:add')
+    expect(closestCommand(['sso', 'lgin'], IDS, TOPICS)).to.equal('sso:login')
+    expect(closestCommand(['x'], [])).to.equal(undefined)
+  })
+
+  it('is a usage error (exit 2) naming what was typed and the closest command', () => {
+    const error = unknownCommandError(['lyer', 'info', '--json'], IDS, TOPICS)
+    expect(error).to.include({
+      exitCode: 2,
+      message: '"lyer info" is not a terrace command. Did you mean "terrace layer info"?',
+    })
+  })
+})
