@@ -3,9 +3,9 @@
 // A temp copy of templates/sample-project, a sandbox with auto-approve, then layer info, SSO login, a wrapped
 // terraform run and the AWS CLI with live credentials, and logout. Nothing outside a temp dir is touched.
 import {spawn} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {accessSync, constants, cpSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join, resolve} from 'node:path'
+import {delimiter, dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -15,7 +15,22 @@ const work = mkdtempSync(join(tmpdir(), 'terrace-demo-'))
 const project = join(work, 'project')
 cpSync(join(repo, 'templates', 'sample-project'), project, {recursive: true})
 const sandbox = await startSandbox({config: {...loadSandboxConfigFile(), autoApprove: true}})
-const awsCli = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws'
+/** The AWS CLI on PATH, or null: the demo needs only Node and npm, and skips the AWS CLI steps without it. */
+function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name)
+    try {
+      accessSync(candidate, constants.X_OK)
+      if (statSync(candidate).isFile()) return candidate
+    } catch {
+      // not here
+    }
+  }
+
+  return null
+}
+
+const awsCli = findOnPath('aws')
 
 const env = {
   ...process.env,
@@ -49,27 +64,28 @@ async function step(title, args, cwd = layer) {
 console.log(`Sandbox AWS on ${sandbox.url}; demo files in ${work}`)
 try {
   await step('What terrace finds in a layer', ['layer', 'info'])
-  await step('Log in through IAM Identity Center (the sandbox approves automatically)', [
-    'aws',
-    'sso',
-    'login',
-    '--no-browser',
-  ])
-  await step('Login status', ['aws', 'sso', 'status'])
+  await step('Log in through IAM Identity Center (the sandbox approves automatically)', ['login', '--no-browser'])
+  await step('Login status', ['status'])
   await step('terraform plan in the layer: var files injected, credentials for both accounts it names', ['tf', 'plan'])
-  await step('The real AWS CLI with the layer credentials', [
-    'aws',
-    'sts',
-    'get-caller-identity',
-    '--endpoint-url',
-    sandbox.url,
-  ])
-  await step(
-    "The same from another account's layer",
-    ['exec', '--', awsCli, 'sts', 'get-caller-identity', '--endpoint-url', sandbox.url],
-    join(project, 'shared', 'us-east-1', 'base-network'),
-  )
-  await step('Log out: revoke the token and wipe every credential', ['sso', 'logout'])
+  if (awsCli) {
+    await step('The real AWS CLI with the layer credentials', [
+      'aws',
+      'sts',
+      'get-caller-identity',
+      '--endpoint-url',
+      sandbox.url,
+    ])
+    await step(
+      "The same from another account's layer",
+      ['exec', '--', 'aws', 'sts', 'get-caller-identity', '--endpoint-url', sandbox.url],
+      join(project, 'shared', 'us-east-1', 'base-network'),
+    )
+  } else {
+    console.log('\n== The real AWS CLI with the layer credentials: skipped, no aws command on PATH')
+    console.log('   (install the AWS CLI v2 to see terrace aws and terrace exec run it with live credentials)')
+  }
+
+  await step('Log out: revoke the token and wipe every credential', ['logout'])
 } finally {
   await sandbox.stop()
   rmSync(work, {force: true, recursive: true})
@@ -81,3 +97,9 @@ if (failures.length > 0) {
 }
 
 console.log('\nDemo finished: every step succeeded.')
+console.log(`
+Next: put terrace on your PATH, from this folder (${repo}):
+  npm install -g .     # or: npm link   (a link to this checkout: rebuilds show up at once)
+then, in any folder:
+  terrace --help
+  cd <your project>/<account>/<region>/<layer> && terrace login && terrace layer info`)
