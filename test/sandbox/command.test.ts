@@ -8,11 +8,17 @@ import {startTestSandbox} from '../helpers/sandbox.js'
 import {clients, startDevice} from './sdk-clients.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
-/** Runs the oclif command class as the entry point would: typed errors become their exit code. */
+/**
+ * Runs the oclif command class as the entry point would: typed errors become their exit code (the command prints
+ * them and exits through oclif's ExitError, whose code is error.oclif.exit).
+ */
 const SCRIPT = `
 const {default: Sandbox} = await import('./src/commands/sandbox.ts')
 try { await Sandbox.run(process.argv.slice(1), process.cwd()) }
-catch (error) { console.error('Error: ' + error.message); process.exit(error.exitCode ?? 1) }
+catch (error) {
+  if (error.oclif?.exit === undefined) console.error('Error: ' + error.message)
+  process.exit(error.exitCode ?? error.oclif?.exit ?? 1)
+}
 `
 
 function runCommand(args: string[]): ChildProcessWithoutNullStreams {
