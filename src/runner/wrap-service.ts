@@ -2,7 +2,7 @@
  * The one service behind `terrace terraform|tf|tofu|aws|exec`, called both by the fast entry point and by the
  * oclif commands. It knows nothing about oclif: argv in, exit code out, typed errors thrown.
  */
-import {relative, resolve} from 'node:path'
+import {join, relative, resolve} from 'node:path'
 
 import type {LayerContext} from '../layers/types.js'
 import type {ChildEnvironmentFactory, ChildTarget} from './child-environment.js'
@@ -192,6 +192,7 @@ async function runTerraform(
 
   const dir = split.chdir === null ? deps.cwd : resolve(deps.cwd, split.chdir)
   const context = needsProject(split) ? await layerContext(dir, deps) : null
+  if (context) warnAbout(context, split, deps)
   const args = context ? withInjection(split, context, dir, deps) : assembleTerraformArgs(split, [])
   const result = await runOne(deps, {args, command, context, credentials, cwd: deps.cwd, kind, needsCredentials})
   return result.exitCode
@@ -211,7 +212,7 @@ function withInjection(split: TerraformArgs, context: LayerContext, layerDir: st
   return assembleTerraformArgs(split, injected)
 }
 
-/** The context of `dir`, which must be a layer (NotInProjectError otherwise). */
+/** The context of `dir`, which must be a layer of an account (NotInProjectError otherwise). */
 async function layerContext(dir: string, deps: WrapDeps): Promise<LayerContext> {
   const context = await deps.resolveContext(dir, {env: deps.env})
   if (context.location !== 'layer') {
@@ -220,7 +221,32 @@ async function layerContext(dir: string, deps: WrapDeps): Promise<LayerContext> 
     })
   }
 
+  if (context.account === null) {
+    throw new NotInProjectError(
+      `${dir} belongs to no account: no ${ACCOUNT_CONFIG} in it or in any folder between it and the project root ${context.root}, so terrace knows no backend config, var files or credentials for it`,
+      {
+        suggestion: `Move the layer into an account folder (one holding ${ACCOUNT_CONFIG}), or create ${ACCOUNT_CONFIG} in the folder of its account.`,
+      },
+    )
+  }
+
   return context
+}
+
+const ACCOUNT_CONFIG = 'config/account.tfvars'
+
+/** One-line warnings before terraform runs in a layer: a disabled layer, `init` without a backend config. */
+function warnAbout(context: LayerContext, split: TerraformArgs, deps: WrapDeps): void {
+  const where = context.layer ?? context.root
+  if (context.disabled) {
+    deps.stderr.write(`terrace: warning: ${where} is a disabled layer (a folder name in its path ends in " --")\n`)
+  }
+
+  const ownBackend = split.rest.some((arg) => /^--?backend(-config)?(=|$)/.test(arg))
+  if (split.subcommand === 'init' && context.backendConfig === null && context.accountDir !== null && !ownBackend) {
+    const expected = join(context.accountDir, 'config', 'backend.tfvars')
+    deps.stderr.write(`terrace: warning: ${expected} does not exist: terraform init runs without -backend-config\n`)
+  }
 }
 
 async function layerDirs(spec: string, deps: WrapDeps): Promise<string[]> {
@@ -277,6 +303,7 @@ async function runLayers(run: LayersRun, deps: WrapDeps): Promise<number> {
     let interrupted = false
     try {
       const context = needsProject(split) ? await layerContext(dir, deps) : null
+      if (context) warnAbout(context, split, deps)
       const args = context ? withInjection(split, context, dir, deps) : assembleTerraformArgs(split, [])
       const stdout = json ? 'stderr' : 'inherit'
       const result = await runOne(deps, {args, command, context, credentials, cwd: dir, kind, needsCredentials, stdout})

@@ -11,6 +11,7 @@ import {BB, BB_ORG, FIXTURES, tempDir, tempHome} from './helpers.js'
 
 const devstg = (root: string) => ({
   account: 'apps-devstg',
+  accountDir: join(root, 'apps-devstg'),
   accountId: '555555555555',
   backendConfig: join(root, 'apps-devstg/config/backend.tfvars'),
   backendProfile: 'bb-apps-devstg-devops',
@@ -35,6 +36,7 @@ const cases: Case[] = [
     cwd: BB,
     expected: {
       account: null,
+      accountDir: null,
       accountId: null,
       backendConfig: null,
       backendProfile: null,
@@ -198,6 +200,7 @@ describe('resolveContext', () => {
       const context = await resolveContext(cwd, {env: home.env})
       expect(Object.keys(context).sort()).to.deep.equal([
         'account',
+        'accountDir',
         'accountId',
         'backendConfig',
         'backendProfile',
