@@ -139,6 +139,7 @@ async function runOne(
   },
 ): Promise<ChildResult> {
   const environment = await deps.environmentFor({
+    args: run.args,
     context: run.context,
     credentialOptions: run.credentials,
     cwd: run.cwd,

@@ -180,9 +180,13 @@ describe('runner/credentials/broker', () => {
     expect((await fetch(`${base}/elsewhere`, broker.token)).status).to.equal(404)
   })
 
-  it('no default role: the default path is 404, profiles still work', async () => {
+  it('no default role: the default path is 404 saying which --profile to pass, profiles still work', async () => {
     broker = await start(fakeSource(), {defaultRef: null})
-    expect((await fetch(broker.url, broker.token)).status).to.equal(404)
+    const {body, status} = await fetch(broker.url, broker.token)
+    expect(status).to.equal(404)
+    expect(body.message).to.equal(
+      'no default role here: pass --profile <one of bb-apps-devstg-devops, bb-shared-devops> to terrace (terrace aws --profile NAME …, terrace exec --profile NAME -- …), or run the command inside a layer',
+    )
     expect(await broker.defaultCredentials()).to.equal(null)
   })
 

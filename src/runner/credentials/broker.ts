@@ -17,6 +17,7 @@ import {type AddressInfo} from 'node:net'
 import type {AwsCredentials, CredentialSource, RoleRef} from '../../auth/credentials/types.js'
 
 import {TerraceError} from '../../lib/errors.js'
+import {noDefaultRoleFix} from './no-default-role.js'
 
 export const DEFAULT_PATH = '/credentials'
 export const PROFILE_PATH = '/profiles/'
@@ -164,7 +165,10 @@ export async function startCredentialBroker(options: BrokerOptions): Promise<Bro
 
     const ref = refFor(name)
     if (!ref) {
-      const what = name === null ? 'no default role for this run' : `no profile named "${name}" in this run`
+      const what =
+        name === null
+          ? `no default role here: ${noDefaultRoleFix([...options.profiles.keys()])}`
+          : `no profile named "${name}" in this run`
       send(response, 404, {code: 'NotFound', message: what})
       return
     }
