@@ -309,4 +309,21 @@ describe('resolveContext', () => {
       await cleanup()
     }
   })
+
+  it('a bad terrace.json is exit 4 naming the file and the key, as under tf (one validation for every reader)', async () => {
+    const {cleanup, dir} = await tempDir('settings')
+    try {
+      await mkdir(join(dir, 'config'))
+      await writeFile(join(dir, 'config/common.tfvars'), 'project = "zz"\n')
+      await writeFile(join(dir, 'terrace.json'), '{"mfa": "sometimes"}\n')
+      const error = await resolveContext(dir, {env: home.env}).catch((error_: unknown) => error_)
+      expect(error).to.be.instanceOf(TerraceError)
+      expect((error as TerraceError).exitCode).to.equal(ExitCode.Config)
+      expect((error as TerraceError).message).to.equal(
+        `${join(dir, 'terrace.json')}: "mfa" must be one of auto, on, off.`,
+      )
+    } finally {
+      await cleanup()
+    }
+  })
 })

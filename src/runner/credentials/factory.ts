@@ -138,18 +138,12 @@ async function planFor(
   const {context} = target
   let project = null
   if (context) {
-    const [{loadProjectAt}, {loadProjectSettings}] = await Promise.all([
-      import('../../layers/project.js'),
-      import('../../layers/settings.js'),
-    ])
-    const [loaded, settings] = await Promise.all([
-      loadProjectAt(context.root, {env}),
-      loadProjectSettings(context.root),
-    ])
-    // terrace.json and build.env decide whether the project's roles come from SSO or from its IAM user (MFA)
-    const withSettings: ProjectWithSettings = {...loaded, settings}
-    project = withSettings
-    onSettings?.(settings)
+    const {loadProjectAt} = await import('../../layers/project.js')
+    // terrace.json and build.env (loaded with the project) decide whether the project's roles come from SSO or
+    // from its IAM user (MFA)
+    const loaded: ProjectWithSettings = await loadProjectAt(context.root, {env})
+    project = loaded
+    onSettings?.(loaded.settings)
   }
 
   const {mode, profile} = target.credentialOptions
