@@ -33,9 +33,9 @@ export function defaultWrapDeps(overrides: Partial<WrapDeps> = {}): WrapDeps {
     }),
     isDirectory: (path) => kindOf(path) === 'dir',
     isFile: (path) => kindOf(path) === 'file',
-    async listLayers(dir) {
+    async listLayers(dir, onUnreadable) {
       const {listLayers} = await import('../layers/discover.js')
-      return listLayers(dir)
+      return listLayers(dir, {onUnreadable})
     },
     now: () => performance.now(),
     async projectBinary(tool, cwd) {

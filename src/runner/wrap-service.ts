@@ -39,7 +39,11 @@ export interface WrapDeps {
   environmentFor: ChildEnvironmentFactory
   isDirectory(path: string): boolean
   isFile(path: string): boolean
-  listLayers(dir: string): Promise<Array<{disabled: boolean; path: string}>>
+  /** every layer under dir; a folder it cannot read is passed to onUnreadable and skipped */
+  listLayers(
+    dir: string,
+    onUnreadable?: (path: string, error: NodeJS.ErrnoException) => void,
+  ): Promise<Array<{disabled: boolean; path: string}>>
   now(): number
   /** the binary the project's terrace.json names for a tool, or null (no project, no terrace.json, not named) */
   projectBinary(tool: 'aws' | 'terraform' | 'tofu', cwd: string): Promise<ConfiguredBinary | null>
@@ -252,7 +256,12 @@ function warnAbout(context: LayerContext, split: TerraformArgs, deps: WrapDeps):
 
 async function layerDirs(spec: string, deps: WrapDeps): Promise<string[]> {
   if (spec === 'all') {
-    const found = await deps.listLayers(deps.cwd)
+    const found = await deps.listLayers(deps.cwd, (path, error) => {
+      const why = error.code ?? error.message
+      deps.stderr.write(
+        `terrace: warning: cannot read ${relative(deps.cwd, path) || '.'} (${why}): layers in it are skipped\n`,
+      )
+    })
     const enabled = found.filter((l) => !l.disabled).map((l) => resolve(deps.cwd, l.path))
     if (enabled.length === 0) throw new NotInProjectError(`no enabled layers under ${deps.cwd}`)
     return enabled

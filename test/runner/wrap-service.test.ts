@@ -285,4 +285,16 @@ describe('runner/wrap-service', () => {
     )
     expect(h.runs).to.have.length(1)
   })
+
+  it('--layers all: a folder it cannot read is named in a warning, the other layers run', async () => {
+    const h = harness({contexts: inLayers, cwd: ACCOUNT})
+    h.deps.listLayers = async (dir, onUnreadable) => {
+      onUnreadable?.(`${dir}/us-east-1/locked`, Object.assign(new Error('EACCES: permission denied'), {code: 'EACCES'}))
+      return [{disabled: false, path: layerA}]
+    }
+
+    expect(await runWrapped('terraform', ['--layers', 'all', 'plan'], h.deps)).to.equal(0)
+    expect(h.stderr[0]).to.equal('terrace: warning: cannot read us-east-1/locked (EACCES): layers in it are skipped\n')
+    expect(h.runs.map((r) => r.cwd)).to.deep.equal([layerA])
+  })
 })
