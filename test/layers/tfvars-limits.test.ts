@@ -3,7 +3,7 @@ import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {parseHclText, parseTfvarsFile} from '../../src/layers/tfvars/index.js'
-import {MAX_BYTES, MAX_NESTING, nestingProblem} from '../../src/layers/tfvars/limits.js'
+import {MAX_BYTES, MAX_NESTING, MAX_TFVARS_VALUES, shapeProblem} from '../../src/layers/tfvars/limits.js'
 import {ExitCode, TerraceError} from '../../src/lib/errors.js'
 import {tempDir} from './helpers.js'
 
@@ -46,8 +46,8 @@ describe('tfvars limits: huge or deeply nested input is exit 4 with file and lin
   after(() => temp.cleanup())
 
   for (const [name, text, line = 2] of deep) {
-    it(`${name}: nestingProblem finds line ${line}`, () => {
-      const problem = nestingProblem(`a = 1\n${text}\n`)
+    it(`${name}: shapeProblem finds line ${line}`, () => {
+      const problem = shapeProblem(`a = 1\n${text}\n`)
       expect(problem?.line, name).to.equal(line)
       expect(problem?.message).to.contain(`more than ${MAX_NESTING} levels deep`)
     })
@@ -73,9 +73,31 @@ describe('tfvars limits: huge or deeply nested input is exit 4 with file and lin
 
   for (const [name, text] of shallow) {
     it(`${name}: not too deep`, () => {
-      expect(nestingProblem(`${text}\n`), name).to.equal(null)
+      expect(shapeProblem(`${text}\n`), name).to.equal(null)
     })
   }
+
+  it(`a tfvars file with more than ${MAX_TFVARS_VALUES} values is exit 4 at the line of the one too many; .tf files have no such limit`, () => {
+    const file = join(temp.dir, 'many.tfvars')
+    const list = `x = [\n${'  1,\n'.repeat(MAX_TFVARS_VALUES)}]\n`
+    let error: unknown
+    try {
+      parseHclText(list, file, 'tfvars', noParser)
+    } catch (error_) {
+      error = error_
+    }
+
+    expect((error as TerraceError).exitCode).to.equal(ExitCode.Config)
+    // line 1 holds `x = [` (one value), each item line two (its comma and its line): value 4001 ends line 2001
+    expect((error as TerraceError).message).to.match(
+      new RegExp(
+        `^${file.replaceAll('.', String.raw`\.`)}:${MAX_TFVARS_VALUES / 2 + 1}: more than ${MAX_TFVARS_VALUES} values`,
+      ),
+    )
+    expect(shapeProblem(list)).to.equal(null)
+    const commented = `# ${'x\n#'.repeat(MAX_TFVARS_VALUES * 2)}\n\n\n${'a = 1\n'.repeat(10)}`
+    expect(shapeProblem(commented, MAX_TFVARS_VALUES), 'comment and blank lines are no values').to.equal(null)
+  })
 
   it('a 20 MB string in a tfvars file: exit 4 naming the file, line and limit, without reading it all or parsing', async () => {
     const file = join(temp.dir, 'huge.tfvars')

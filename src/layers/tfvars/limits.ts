@@ -1,8 +1,9 @@
 /**
- * Size and nesting limits, checked before anything recursive sees the text. hcl2-parser (and the syntax checker)
- * recurse once per nesting level and overflow the stack on deeply nested input, and the parser's time grows with
- * the input's size; so a file over the size limit, or nested deeper than MAX_NESTING, is refused with its line.
- * One linear pass with an explicit stack: no recursion, whatever the input.
+ * Size, nesting and value-count limits, checked before anything recursive or slow sees the text. hcl2-parser (and
+ * the syntax checker) recurse once per nesting level and overflow the stack on deeply nested input, and the
+ * parser's time grows with the number of values (a list item costs it far more than a byte of a string); so a
+ * file over the size limit, nested deeper than MAX_NESTING, or a tfvars file with more than MAX_TFVARS_VALUES values
+ * is refused with its line. One linear pass with an explicit stack: no recursion, whatever the input.
  */
 import type {SyntaxProblem} from './hcl-scanner.js'
 
@@ -11,6 +12,9 @@ export const MAX_BYTES = {tf: 1024 * 1024, tfvars: 256 * 1024} as const
 
 /** Deepest nesting of brackets, templates, unary operators or conditionals accepted. */
 export const MAX_NESTING = 64
+
+/** Most values (list items, map entries, lines holding code) read from one tfvars file. */
+export const MAX_TFVARS_VALUES = 4000
 
 const kib = (bytes: number) => `${Math.round(bytes / 1024)} KiB`
 
@@ -36,28 +40,33 @@ type Mode =
 
 const code = (): Mode => ({kind: 'code', questions: 0, unary: 0})
 
-class TooDeep extends Error {
-  constructor(readonly what: string) {
-    super(what)
-  }
-}
+class LimitHit extends Error {}
 
-/** The walk of nestingProblem: `i` the position, `line` its line, one mode per open bracket, string or template. */
+const tooDeep = (what: string) =>
+  new LimitHit(`${what} nested more than ${MAX_NESTING} levels deep (terrace reads up to ${MAX_NESTING})`)
+
+/** The walk of shapeProblem: `i` the position, `line` its line, one mode per open bracket, string or template. */
 class Walk {
   i = 0
   line = 1
   readonly stack: Mode[] = [code()]
+  private lineHasCode = false
+  private values = 0
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly maxValues: number,
+  ) {}
 
   run(): void {
     const {text} = this
     for (; this.i < text.length; this.i++) {
       const mode = this.stack.at(-1)!
-      if (text[this.i] === '\n') this.line++
+      const newline = text[this.i] === '\n'
       if (mode.kind === 'string') this.inString()
       else if (mode.kind === 'heredoc') this.inHeredoc(mode)
       else this.inCode(mode)
+      if (newline) this.line++ // after the character: a problem found on a line break is on the line it ends
     }
   }
 
@@ -77,6 +86,14 @@ class Walk {
     return true
   }
 
+  private countValue(): void {
+    if (++this.values > this.maxValues) {
+      throw new LimitHit(
+        `more than ${this.maxValues} values (list items, map entries, lines) in one file (terrace reads up to ${this.maxValues} in a .tfvars file)`,
+      )
+    }
+  }
+
   private heredocStart(): void {
     const marker = /^<<-?([\p{L}_][\p{L}\p{N}_-]*)[ \t\r]*\n/u.exec(this.text.slice(this.i, this.i + 300))
     if (!marker) return
@@ -90,12 +107,14 @@ class Walk {
     const c = text[this.i]
     if (c === ' ' || c === '\t' || c === '\r' || this.comment()) return
     if (c === '-' || c === '!') {
-      if (++mode.unary > MAX_NESTING) throw new TooDeep('operators')
+      if (++mode.unary > MAX_NESTING) throw tooDeep('operators')
       return
     }
 
     mode.unary = 0
-    if (c === '?' && ++mode.questions > MAX_NESTING) throw new TooDeep('conditionals (a ? b : c)')
+    if (c === ',' || (c === '\n' && this.lineHasCode)) this.countValue()
+    this.lineHasCode = c !== '\n'
+    if (c === '?' && ++mode.questions > MAX_NESTING) throw tooDeep('conditionals (a ? b : c)')
     if (c === ',' || (c === '\n' && this.stack.length === 1)) mode.questions = 0
     else if (c === '"') this.stack.push({kind: 'string'})
     else if (c === '<' && text[this.i + 1] === '<') this.heredocStart()
@@ -138,7 +157,7 @@ class Walk {
 
   private push(what: string): void {
     this.stack.push(code())
-    if (this.stack.length > MAX_NESTING) throw new TooDeep(what)
+    if (this.stack.length > MAX_NESTING) throw tooDeep(what)
   }
 
   /** moves to the last character before `end` (or of `end` when `past` is its length); the text's end when absent */
@@ -149,20 +168,17 @@ class Walk {
 }
 
 /**
- * Walks the text once and returns where it first nests deeper than MAX_NESTING, or null. It knows comments,
- * strings with `${…}` / `%{…}` templates (strings nest inside templates), heredocs and brackets; it is no syntax
- * check (that comes after).
+ * Walks the text once and returns where it first nests deeper than MAX_NESTING or holds more than `maxValues`
+ * values, or null. It knows comments, strings with `${…}` / `%{…}` templates (strings nest inside templates),
+ * heredocs and brackets; it is no syntax check (that comes after).
  */
-export function nestingProblem(text: string): null | SyntaxProblem {
-  const walk = new Walk(text)
+export function shapeProblem(text: string, maxValues = Number.POSITIVE_INFINITY): null | SyntaxProblem {
+  const walk = new Walk(text, maxValues)
   try {
     walk.run()
     return null
   } catch (error) {
-    if (!(error instanceof TooDeep)) throw error
-    return {
-      line: walk.line,
-      message: `${error.what} nested more than ${MAX_NESTING} levels deep (terrace reads up to ${MAX_NESTING})`,
-    }
+    if (!(error instanceof LimitHit)) throw error
+    return {line: walk.line, message: error.message}
   }
 }

@@ -4,7 +4,7 @@ import {join, resolve} from 'node:path'
 import {ConfigError} from '../../lib/errors.js'
 import {homePaths} from '../../lib/paths.js'
 import {findSyntaxError} from './hcl-scanner.js'
-import {MAX_BYTES, nestingProblem, sizeProblem} from './limits.js'
+import {MAX_BYTES, MAX_TFVARS_VALUES, shapeProblem, sizeProblem} from './limits.js'
 import {readCached, writeCached} from './parse-cache.js'
 import {type HclParser, loadHclParser, type ParserLoader} from './parser-loader.js'
 
@@ -72,7 +72,7 @@ const syntaxError = (file: string, line: number, message: string) =>
 
 /**
  * Parses HCL text (no cache). Throws ConfigError `<file>:<line>: <what is wrong>` on a syntax error, and on text
- * over the size limit or nested too deeply (limits.ts), before anything recursive sees it.
+ * over the size limit, nested too deeply or holding too many values (limits.ts), before anything recursive sees it.
  */
 export function parseHclText(
   text: string,
@@ -81,7 +81,9 @@ export function parseHclText(
   loadParser: ParserLoader = defaultLoader,
 ): Record<string, unknown> {
   const fail = (line: number, message: string) => syntaxError(file, line, message)
-  const limit = sizeProblem(Buffer.byteLength(text), text, kind) ?? nestingProblem(text)
+  const limit =
+    sizeProblem(Buffer.byteLength(text), text, kind) ??
+    shapeProblem(text, kind === 'tfvars' ? MAX_TFVARS_VALUES : undefined)
   if (limit) throw fail(limit.line, limit.message)
   if (kind === 'tfvars') {
     const problem = findSyntaxError(text, {blocks: false})
