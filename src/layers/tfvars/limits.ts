@@ -105,13 +105,7 @@ class Walk {
   private inCode(mode: Extract<Mode, {kind: 'code'}>): void {
     const {text} = this
     const c = text[this.i]
-    if (c === ' ' || c === '\t' || c === '\r' || this.comment()) return
-    if (c === '-' || c === '!') {
-      if (++mode.unary > MAX_NESTING) throw tooDeep('operators')
-      return
-    }
-
-    mode.unary = 0
+    if (c === ' ' || c === '\t' || c === '\r' || this.comment() || this.unary(mode, c)) return
     if (c === ',' || (c === '\n' && this.lineHasCode)) this.countValue()
     this.lineHasCode = c !== '\n'
     if (c === '?' && ++mode.questions > MAX_NESTING) throw tooDeep('conditionals (a ? b : c)')
@@ -164,6 +158,17 @@ class Walk {
   private skipTo(end: string, past: number): void {
     const at = this.text.indexOf(end, this.i + past)
     this.i = (at === -1 ? this.text.length : at + past) - 1
+  }
+
+  /** counts a run of unary operators (`- - - 1`): true for one, which is then consumed */
+  private unary(mode: Extract<Mode, {kind: 'code'}>, c: string): boolean {
+    if (c !== '-' && c !== '!') {
+      mode.unary = 0
+      return false
+    }
+
+    if (++mode.unary > MAX_NESTING) throw tooDeep('operators')
+    return true
   }
 }
 

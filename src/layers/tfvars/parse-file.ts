@@ -83,23 +83,14 @@ export function parseHclText(
   const fail = (line: number, message: string) => syntaxError(file, line, message)
   const limit =
     sizeProblem(Buffer.byteLength(text), text, kind) ??
-    shapeProblem(text, kind === 'tfvars' ? MAX_TFVARS_VALUES : undefined)
+    shapeProblem(text, kind === 'tfvars' ? MAX_TFVARS_VALUES : undefined) ??
+    (kind === 'tfvars' ? findSyntaxError(text, {blocks: false}) : null)
   if (limit) throw fail(limit.line, limit.message)
-  if (kind === 'tfvars') {
-    const problem = findSyntaxError(text, {blocks: false})
-    if (problem) throw fail(problem.line, problem.message)
-  }
-
-  let result: ReturnType<HclParser['parseToString']>
-  try {
-    result = loadParser().parseToString(text)
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error
+  const result = runParser(text, loadParser, () => {
     // the parser ran out of stack (limits.ts keeps that from happening): say where the text is hard to read
     const problem = findSyntaxError(text, {blocks: kind === 'tf'})
-    throw fail(problem?.line ?? 1, problem?.message ?? 'too deeply nested for terrace to read')
-  }
-
+    return fail(problem?.line ?? 1, problem?.message ?? 'too deeply nested for terrace to read')
+  })
   const json = Array.isArray(result) ? result[0] : result
   if (typeof json === 'string' && json !== '') {
     const parsed = JSON.parse(json) as unknown
@@ -110,6 +101,19 @@ export function parseHclText(
   const problem = findSyntaxError(text, {blocks: kind === 'tf'})
   if (problem) throw fail(problem.line, problem.message)
   throw fail(1, 'invalid HCL (the parser gave no position; check for duplicate or invalid keys)')
+}
+
+function runParser(
+  text: string,
+  loadParser: ParserLoader,
+  overflow: () => Error,
+): ReturnType<HclParser['parseToString']> {
+  try {
+    return loadParser().parseToString(text)
+  } catch (error) {
+    if (error instanceof RangeError) throw overflow()
+    throw error
+  }
 }
 
 function pickKeys(value: Record<string, unknown>, pick: readonly string[] | undefined): Record<string, unknown> {
