@@ -14,7 +14,7 @@ export const MAX_BYTES = {tf: 1024 * 1024, tfvars: 256 * 1024} as const
 export const MAX_NESTING = 64
 
 /** Most values (list items, map entries, lines holding code) read from one tfvars file. */
-export const MAX_TFVARS_VALUES = 4000
+export const MAX_TFVARS_VALUES = 3000
 
 const kib = (bytes: number) => `${Math.round(bytes / 1024)} KiB`
 
