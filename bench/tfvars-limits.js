@@ -2,7 +2,9 @@
 // How long `terrace layer info` takes on hostile tfvars input (the target: a result or exit 4 naming file and line
 // in under 2 s for anything up to 10 MB). Each case writes one var file into a fresh project whose layer names
 // `var.profile` (so the var files are parsed), then runs the built CLI once with an empty parse cache and prints
-// the wall time, the exit code and the first line of stderr. Build first: npm run build.
+// the wall time, the exit code and the first line of stderr. Then the two linear passes that run before the parser
+// (limits.js shapeProblem and the syntax scanner), in process, at 1, 4 and 16 MB of several shapes: their time
+// should grow with the size, not faster. Build first: npm run build.
 //   node bench/tfvars-limits.js
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -62,4 +64,27 @@ try {
   }
 } finally {
   rmSync(tmp, {force: true, recursive: true})
+}
+
+const {shapeProblem} = await import(join(repo, 'dist', 'layers', 'tfvars', 'limits.js'))
+const {findSyntaxError} = await import(join(repo, 'dist', 'layers', 'tfvars', 'hcl-scanner.js'))
+const shapes = [
+  ['string', (bytes) => `x = "${'a'.repeat(bytes)}"\n`],
+  ['list', (bytes) => `x = [${fill('1,', bytes)}]\n`],
+  ['map lines', (bytes) => `x = {\n${fill('  k = "v"\n', bytes)}}\n`],
+  ['comments', (bytes) => `${fill('# a comment {[(\n', bytes)}x = 1\n`],
+  ['heredoc', (bytes) => `x = <<EOT\n${fill(String.raw`text $` + '{a}\n', bytes)}EOT\n`],
+]
+console.log('\nlinear passes, ms at 1 / 4 / 16 MB (shapeProblem, scanner)')
+for (const [name, make] of shapes) {
+  const times = [1, 4, 16].map((mb) => {
+    const text = make(mb * MB)
+    let started = performance.now()
+    shapeProblem(text)
+    const shape = performance.now() - started
+    started = performance.now()
+    findSyntaxError(text, {blocks: false})
+    return `${Math.round(shape)}/${Math.round(performance.now() - started)}`
+  })
+  console.log(`${name.padEnd(10)}  ${times.join('  ')}`)
 }
