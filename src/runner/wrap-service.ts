@@ -90,7 +90,9 @@ export function awsNeedsCredentials(args: readonly string[]): boolean {
 /** The context of the folder aws/exec run in; null outside a project (they then run with the caller's env). */
 async function optionalContext(deps: WrapDeps): Promise<LayerContext | null> {
   try {
-    return await deps.resolveContext(deps.cwd, {env: deps.env})
+    const context = await deps.resolveContext(deps.cwd, {env: deps.env})
+    warnIfDisabled(context, deps)
+    return context
   } catch (error) {
     if (error instanceof NotInProjectError) return null
     throw error
@@ -240,13 +242,17 @@ async function layerContext(dir: string, deps: WrapDeps): Promise<LayerContext> 
 
 const ACCOUNT_CONFIG = 'config/account.tfvars'
 
-/** One-line warnings before terraform runs in a layer: a disabled layer, `init` without a backend config. */
-function warnAbout(context: LayerContext, split: TerraformArgs, deps: WrapDeps): void {
-  const where = context.layer ?? context.root
-  if (context.disabled) {
-    deps.stderr.write(`terrace: warning: ${where} is a disabled layer (a folder name in its path ends in " --")\n`)
+/** One-line warnings before a wrapped command runs in a layer: a disabled layer, `init` without a backend config. */
+function warnIfDisabled(context: LayerContext, deps: WrapDeps): void {
+  if (context.disabled && context.layer !== null) {
+    deps.stderr.write(
+      `terrace: warning: ${context.layer} is a disabled layer (a folder name in its path ends in " --")\n`,
+    )
   }
+}
 
+function warnAbout(context: LayerContext, split: TerraformArgs, deps: WrapDeps): void {
+  warnIfDisabled(context, deps)
   const ownBackend = split.rest.some((arg) => /^--?backend(-config)?(=|$)/.test(arg))
   if (split.subcommand === 'init' && context.backendConfig === null && context.accountDir !== null && !ownBackend) {
     const expected = join(context.accountDir, 'config', 'backend.tfvars')

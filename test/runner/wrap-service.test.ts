@@ -276,7 +276,7 @@ describe('runner/wrap-service', () => {
     expect(withBackend.stderr).to.deep.equal([])
   })
 
-  it('warns on stderr when it runs inside a disabled layer, and still runs', async () => {
+  it('warns on stderr when terraform, aws or exec runs inside a disabled layer, and still runs', async () => {
     const off = `${ACCOUNT}/us-east-1/off --`
     const h = harness({contexts: {[off]: makeContext(off, {disabled: true})}, cwd: off})
     expect(await runWrapped('terraform', ['plan'], h.deps)).to.equal(0)
@@ -284,6 +284,12 @@ describe('runner/wrap-service', () => {
       'terrace: warning: apps-devstg/us-east-1/off -- is a disabled layer (a folder name in its path ends in " --")\n',
     )
     expect(h.runs).to.have.length(1)
+    for (const kind of ['aws', 'exec'] as const) {
+      const other = harness({contexts: {[off]: makeContext(off, {disabled: true})}, cwd: off})
+      other.deps.env = {PATH: resolve('test/fixtures/bin'), TERRACE_AWS_BIN: FAKE}
+      await runWrapped(kind, kind === 'aws' ? ['s3', 'ls'] : ['--', 'fake-terraform'], other.deps)
+      expect(other.stderr.join(''), kind).to.contain('is a disabled layer')
+    }
   })
 
   it('--layers all: a folder it cannot read is named in a warning, the other layers run', async () => {
