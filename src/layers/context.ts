@@ -116,6 +116,7 @@ export async function resolveContext(cwd: string, options: ResolveOptions = {}):
 
   return {
     account: accountName,
+    accountDir: place.accountDir,
     accountId: account?.id ?? null,
     backendConfig,
     backendProfile,

@@ -134,16 +134,35 @@ function comparePaths(a: string, b: string): number {
   return left.length - right.length
 }
 
+export interface ListLayersOptions {
+  /** a folder that cannot be listed (its layers are skipped): say so */
+  onUnreadable?(path: string, error: NodeJS.ErrnoException): void
+  /** lists a folder; node's readdir unless a test injects a failing one */
+  readdir?(dir: string): Promise<Dirent[]>
+}
+
 /**
  * Every layer folder at or under dir (a folder with *.tf, symlinks count), sorted so a parent comes before the
  * layers nested in it; `path` absolute. Hidden folders (.terraform, .git) and config/ folders are skipped, symlinked folders are not
- * followed. A layer is disabled when its name, or a folder between dir and it, ends in ` --`.
+ * followed. A layer is disabled when its name, or a folder between dir and it, ends in ` --`. A folder that cannot
+ * be read is skipped and reported to `onUnreadable`.
  */
-export async function listLayers(dir: string): Promise<Array<{disabled: boolean; path: string}>> {
+export async function listLayers(
+  dir: string,
+  options: ListLayersOptions = {},
+): Promise<Array<{disabled: boolean; path: string}>> {
   const start = resolve(dir)
   const found: Array<{disabled: boolean; path: string}> = []
+  const read = options.readdir ?? ((path: string) => readdir(path, {withFileTypes: true}))
   const walk = async (current: string, disabled: boolean): Promise<void> => {
-    const listing = await entries(current)
+    let listing: Dirent[]
+    try {
+      listing = await read(current)
+    } catch (error) {
+      options.onUnreadable?.(current, error as NodeJS.ErrnoException)
+      return
+    }
+
     if (await isLayerDir(current, listing)) found.push({disabled, path: current})
     for (const entry of listing) {
       if (!entry.isDirectory() || SKIPPED.has(entry.name) || entry.name.startsWith('.')) continue

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {extractAccountIds} from './accounts.js'
 import {optionalBool, optionalString, requiredString} from './config-values.js'
 import {ACCOUNT_TFVARS, COMMON_TFVARS, findRoot, listAccountDirs} from './discover.js'
+import {loadProjectSettings, type ProjectSettings} from './settings.js'
 import {type ParserLoader, parseTfvarsFile, tfvarsCacheDir} from './tfvars/index.js'
 
 export interface LoadOptions {
@@ -46,6 +47,8 @@ export interface Project {
   /** absolute path of config/common.tfvars */
   commonFile: string
   root: string
+  /** terrace.json (validated: a bad one is a ConfigError, exit 4) and build.env's MFA_ENABLED */
+  settings: ProjectSettings
   /** every value of common.tfvars, as parsed */
   values: Record<string, unknown>
   warnings: string[]
@@ -80,8 +83,13 @@ export async function loadAccountConfig(accountDir: string, options: LoadOptions
   }
 }
 
-/** Loads the project whose root is `root`: common.tfvars plus every account (ids from common, role/region from account.tfvars). */
+/**
+ * Loads the project whose root is `root`: common.tfvars plus every account (ids from common, role/region from
+ * account.tfvars), and its settings (terrace.json, build.env), so every command that reads a project checks
+ * terrace.json the same way.
+ */
 export async function loadProjectAt(root: string, options: LoadOptions = {}): Promise<Project> {
+  const settings = await loadProjectSettings(root)
   const commonFile = join(root, COMMON_TFVARS)
   const values = await parseTfvarsFile(commonFile, parseOptions(options))
   const common = await readCommonConfig(commonFile, values)
@@ -94,7 +102,7 @@ export async function loadProjectAt(root: string, options: LoadOptions = {}): Pr
     accounts[name] = {dir, id: accounts[name]?.id ?? null, region: config.region, ssoRole: config.ssoRole}
   }
 
-  return {accounts, common, commonFile, root, values, warnings}
+  return {accounts, common, commonFile, root, settings, values, warnings}
 }
 
 /** Finds the project from cwd (NotInProjectError, exit 3, outside one) and loads it (ConfigError, exit 4, when broken). */

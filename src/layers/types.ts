@@ -10,6 +10,8 @@ export interface ProfileRef {
 
 export interface LayerContext {
   account: null | string
+  /** absolute path of the account folder (the one holding config/account.tfvars), null outside an account */
+  accountDir: null | string
   accountId: null | string
   /** absolute path of <account>/config/backend.tfvars, null when there is no account or no such file */
   backendConfig: null | string

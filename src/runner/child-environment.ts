@@ -15,6 +15,8 @@ export interface ChildEnvironment {
 
 /** What the child is about to run for: enough for a broker to decide which credentials to serve. */
 export interface ChildTarget {
+  /** the child's own arguments (`aws s3 ls --profile x`: it names its profile itself) */
+  args?: readonly string[]
   /** null outside a project and for terraform commands that need none (`version`, `fmt`) */
   context: LayerContext | null
   /** `--credentials`, `--profile` */

@@ -12,13 +12,11 @@ import type {WrapDeps} from './wrap-service.js'
 import {runChild} from './child.js'
 import {credentialEnvironmentFactory} from './credentials/factory.js'
 
-function kindOf(path: string): 'dir' | 'file' | null {
+function isDirectory(path: string): boolean {
   try {
-    const stat = statSync(path)
-    if (stat.isDirectory()) return 'dir'
-    return stat.isFile() ? 'file' : null
+    return statSync(path).isDirectory()
   } catch {
-    return null
+    return false
   }
 }
 
@@ -31,11 +29,10 @@ export function defaultWrapDeps(overrides: Partial<WrapDeps> = {}): WrapDeps {
       env,
       warn: (message) => process.stderr.write(`${message}\n`),
     }),
-    isDirectory: (path) => kindOf(path) === 'dir',
-    isFile: (path) => kindOf(path) === 'file',
-    async listLayers(dir) {
+    isDirectory,
+    async listLayers(dir, onUnreadable) {
       const {listLayers} = await import('../layers/discover.js')
-      return listLayers(dir)
+      return listLayers(dir, {onUnreadable})
     },
     now: () => performance.now(),
     async projectBinary(tool, cwd) {

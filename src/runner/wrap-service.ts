@@ -2,7 +2,7 @@
  * The one service behind `terrace terraform|tf|tofu|aws|exec`, called both by the fast entry point and by the
  * oclif commands. It knows nothing about oclif: argv in, exit code out, typed errors thrown.
  */
-import {relative, resolve} from 'node:path'
+import {join, relative, resolve} from 'node:path'
 
 import type {LayerContext} from '../layers/types.js'
 import type {ChildEnvironmentFactory, ChildTarget} from './child-environment.js'
@@ -38,8 +38,11 @@ export interface WrapDeps {
   env: NodeJS.ProcessEnv
   environmentFor: ChildEnvironmentFactory
   isDirectory(path: string): boolean
-  isFile(path: string): boolean
-  listLayers(dir: string): Promise<Array<{disabled: boolean; path: string}>>
+  /** every layer under dir; a folder it cannot read is passed to onUnreadable and skipped */
+  listLayers(
+    dir: string,
+    onUnreadable?: (path: string, error: NodeJS.ErrnoException) => void,
+  ): Promise<Array<{disabled: boolean; path: string}>>
   now(): number
   /** the binary the project's terrace.json names for a tool, or null (no project, no terrace.json, not named) */
   projectBinary(tool: 'aws' | 'terraform' | 'tofu', cwd: string): Promise<ConfiguredBinary | null>
@@ -86,7 +89,9 @@ export function awsNeedsCredentials(args: readonly string[]): boolean {
 /** The context of the folder aws/exec run in; null outside a project (they then run with the caller's env). */
 async function optionalContext(deps: WrapDeps): Promise<LayerContext | null> {
   try {
-    return await deps.resolveContext(deps.cwd, {env: deps.env})
+    const context = await deps.resolveContext(deps.cwd, {env: deps.env})
+    warnIfDisabled(context, deps)
+    return context
   } catch (error) {
     if (error instanceof NotInProjectError) return null
     throw error
@@ -139,6 +144,7 @@ async function runOne(
   },
 ): Promise<ChildResult> {
   const environment = await deps.environmentFor({
+    args: run.args,
     context: run.context,
     credentialOptions: run.credentials,
     cwd: run.cwd,
@@ -192,6 +198,7 @@ async function runTerraform(
 
   const dir = split.chdir === null ? deps.cwd : resolve(deps.cwd, split.chdir)
   const context = needsProject(split) ? await layerContext(dir, deps) : null
+  if (context) warnAbout(context, split, deps)
   const args = context ? withInjection(split, context, dir) : assembleTerraformArgs(split, [])
   const result = await runOne(deps, {args, command, context, credentials, cwd: deps.cwd, kind, needsCredentials})
   return result.exitCode
@@ -208,7 +215,7 @@ function withInjection(split: TerraformArgs, context: LayerContext, layerDir: st
   return assembleTerraformArgs(split, injected)
 }
 
-/** The context of `dir`, which must be a layer (NotInProjectError otherwise). */
+/** The context of `dir`, which must be a layer of an account (NotInProjectError otherwise). */
 async function layerContext(dir: string, deps: WrapDeps): Promise<LayerContext> {
   const context = await deps.resolveContext(dir, {env: deps.env})
   if (context.location !== 'layer') {
@@ -217,12 +224,46 @@ async function layerContext(dir: string, deps: WrapDeps): Promise<LayerContext> 
     })
   }
 
+  if (context.account === null) {
+    throw new NotInProjectError(
+      `${dir} belongs to no account: no ${ACCOUNT_CONFIG} in it or in any folder between it and the project root ${context.root}, so terrace knows no backend config, var files or credentials for it`,
+      {
+        suggestion: `Move the layer into an account folder (one holding ${ACCOUNT_CONFIG}), or create ${ACCOUNT_CONFIG} in the folder of its account.`,
+      },
+    )
+  }
+
   return context
+}
+
+const ACCOUNT_CONFIG = 'config/account.tfvars'
+
+/** One-line warnings before a wrapped command runs in a layer: a disabled layer, `init` without a backend config. */
+function warnIfDisabled(context: LayerContext, deps: WrapDeps): void {
+  if (context.disabled && context.layer !== null) {
+    deps.stderr.write(
+      `terrace: warning: ${context.layer} is a disabled layer (a folder name in its path ends in " --")\n`,
+    )
+  }
+}
+
+function warnAbout(context: LayerContext, split: TerraformArgs, deps: WrapDeps): void {
+  warnIfDisabled(context, deps)
+  const ownBackend = split.rest.some((arg) => /^--?backend(-config)?(=|$)/.test(arg))
+  if (split.subcommand === 'init' && context.backendConfig === null && context.accountDir !== null && !ownBackend) {
+    const expected = join(context.accountDir, 'config', 'backend.tfvars')
+    deps.stderr.write(`terrace: warning: ${expected} does not exist: terraform init runs without -backend-config\n`)
+  }
 }
 
 async function layerDirs(spec: string, deps: WrapDeps): Promise<string[]> {
   if (spec === 'all') {
-    const found = await deps.listLayers(deps.cwd)
+    const found = await deps.listLayers(deps.cwd, (path, error) => {
+      const why = error.code ?? error.message
+      deps.stderr.write(
+        `terrace: warning: cannot read ${relative(deps.cwd, path) || '.'} (${why}): layers in it are skipped\n`,
+      )
+    })
     const enabled = found.filter((l) => !l.disabled).map((l) => resolve(deps.cwd, l.path))
     if (enabled.length === 0) throw new NotInProjectError(`no enabled layers under ${deps.cwd}`)
     return enabled
@@ -274,6 +315,7 @@ async function runLayers(run: LayersRun, deps: WrapDeps): Promise<number> {
     let interrupted = false
     try {
       const context = needsProject(split) ? await layerContext(dir, deps) : null
+      if (context) warnAbout(context, split, deps)
       const args = context ? withInjection(split, context, dir) : assembleTerraformArgs(split, [])
       const stdout = json ? 'stderr' : 'inherit'
       const result = await runOne(deps, {args, command, context, credentials, cwd: dir, kind, needsCredentials, stdout})

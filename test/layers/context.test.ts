@@ -11,6 +11,7 @@ import {BB, BB_ORG, FIXTURES, tempDir, tempHome} from './helpers.js'
 
 const devstg = (root: string) => ({
   account: 'apps-devstg',
+  accountDir: join(root, 'apps-devstg'),
   accountId: '555555555555',
   backendConfig: join(root, 'apps-devstg/config/backend.tfvars'),
   backendProfile: 'bb-apps-devstg-devops',
@@ -35,6 +36,7 @@ const cases: Case[] = [
     cwd: BB,
     expected: {
       account: null,
+      accountDir: null,
       accountId: null,
       backendConfig: null,
       backendProfile: null,
@@ -198,6 +200,7 @@ describe('resolveContext', () => {
       const context = await resolveContext(cwd, {env: home.env})
       expect(Object.keys(context).sort()).to.deep.equal([
         'account',
+        'accountDir',
         'accountId',
         'backendConfig',
         'backendProfile',
@@ -302,6 +305,23 @@ describe('resolveContext', () => {
       expect(layer.warnings).to.include(`account dev has no id in ${join(dir, 'config/common.tfvars')}`)
       const broken = await resolveContext(join(dir, 'dev/eu-west-1/broken-link'), {env: home.env})
       expect(broken.location).to.equal('layers-group')
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('a bad terrace.json is exit 4 naming the file and the key, as under tf (one validation for every reader)', async () => {
+    const {cleanup, dir} = await tempDir('settings')
+    try {
+      await mkdir(join(dir, 'config'))
+      await writeFile(join(dir, 'config/common.tfvars'), 'project = "zz"\n')
+      await writeFile(join(dir, 'terrace.json'), '{"mfa": "sometimes"}\n')
+      const error = await resolveContext(dir, {env: home.env}).catch((error_: unknown) => error_)
+      expect(error).to.be.instanceOf(TerraceError)
+      expect((error as TerraceError).exitCode).to.equal(ExitCode.Config)
+      expect((error as TerraceError).message).to.equal(
+        `${join(dir, 'terrace.json')}: "mfa" must be one of auto, on, off.`,
+      )
     } finally {
       await cleanup()
     }

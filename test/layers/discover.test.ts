@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {mkdir, symlink, writeFile} from 'node:fs/promises'
+import {mkdir, readdir, symlink, writeFile} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 
 import {isLayerDir, listLayers} from '../../src/layers/discover.js'
@@ -58,6 +58,32 @@ describe('listLayers', () => {
         ['parked --/inner', true],
       ])
       expect(await isLayerDir(join(dir, 'not-a-layer'))).to.equal(false)
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('reports a folder it cannot read (and skips it) instead of passing over it without a word', async () => {
+    const {cleanup, dir} = await tempDir('unreadable')
+    try {
+      for (const path of ['a', 'locked/inner', 'z']) {
+        await mkdir(join(dir, path), {recursive: true})
+        await writeFile(join(dir, path, 'main.tf'), '')
+      }
+
+      const unreadable: Array<[string, string | undefined]> = []
+      const layers = await listLayers(dir, {
+        onUnreadable: (path, error) => unreadable.push([relative(dir, path), error.code]),
+        async readdir(path) {
+          if (path === join(dir, 'locked')) {
+            throw Object.assign(new Error(`EACCES: permission denied, scandir '${path}'`), {code: 'EACCES'})
+          }
+
+          return readdir(path, {withFileTypes: true})
+        },
+      })
+      expect(layers.map((l) => relative(dir, l.path))).to.deep.equal(['a', 'z'])
+      expect(unreadable).to.deep.equal([['locked', 'EACCES']])
     } finally {
       await cleanup()
     }

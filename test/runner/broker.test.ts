@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {request} from 'node:http'
+import {connect} from 'node:net'
 
 import type {AwsCredentials, CredentialSource, RoleRef} from '../../src/auth/credentials/types.js'
 
@@ -64,6 +65,25 @@ function fetch(url: string, token?: string): Promise<{body: Record<string, strin
   })
 }
 
+/** One raw HTTP/1.0 request (unchunked answer) with exactly the Host line given (none when null): status and body. */
+function rawGet(url: string, token: string, host: null | string): Promise<{body: string; status: number}> {
+  const {pathname, port} = new URL(url)
+  const lines = [`GET ${pathname} HTTP/1.0`, ...(host === null ? [] : [`Host: ${host}`])]
+  lines.push(`Authorization: ${token}`, 'Connection: close', '', '')
+  return new Promise((resolve, reject) => {
+    let text = ''
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(lines.join('\r\n')))
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk
+    })
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0)
+      resolve({body: text.slice(text.indexOf('\r\n\r\n') + 4), status})
+    })
+  })
+}
+
 const sleep = (ms: number) =>
   new Promise((resolve) => {
     setTimeout(resolve, ms)
@@ -111,6 +131,34 @@ describe('runner/credentials/broker', () => {
     expect(broker.stats.denied).to.equal(3)
   })
 
+  it('answers only Host 127.0.0.1 or localhost (its own port or none): others get 403 and no credentials', async () => {
+    const fake = fakeSource()
+    broker = await start(fake)
+    const {port} = new URL(broker.url)
+    const other = String(Number(port) === 65_535 ? 1 : Number(port) + 1)
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1.evil.example:${port}`,
+      `127.0.0.1:${other}`,
+      'localhost.:' + port,
+      '[::1]',
+    ]) {
+      const {body, status} = await rawGet(broker.url, broker.token, host)
+      expect(status, host).to.equal(403)
+      expect(body, host).not.to.contain('AccessKeyId')
+    }
+
+    const missing = await rawGet(broker.url, broker.token, null)
+    expect(missing.status).to.equal(403)
+    expect(fake.calls).to.deep.equal([])
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'LOCALHOST', '127.0.0.1']) {
+      const {body, status} = await rawGet(broker.url, broker.token, host)
+      expect(status, host).to.equal(200)
+      expect(JSON.parse(body).AccessKeyId, host).to.match(/^AKIA555555555555/)
+    }
+  })
+
   it("serves the default role in the container-credentials shape, with the TTL's end as Expiration", async () => {
     broker = await start(fakeSource(3_600_000))
     const before = Date.now()
@@ -132,9 +180,13 @@ describe('runner/credentials/broker', () => {
     expect((await fetch(`${base}/elsewhere`, broker.token)).status).to.equal(404)
   })
 
-  it('no default role: the default path is 404, profiles still work', async () => {
+  it('no default role: the default path is 404 saying which --profile to pass, profiles still work', async () => {
     broker = await start(fakeSource(), {defaultRef: null})
-    expect((await fetch(broker.url, broker.token)).status).to.equal(404)
+    const {body, status} = await fetch(broker.url, broker.token)
+    expect(status).to.equal(404)
+    expect(body.message).to.equal(
+      'no default role here: pass --profile <one of bb-apps-devstg-devops, bb-shared-devops> to terrace (terrace aws --profile NAME …, terrace exec --profile NAME -- …), or run the command inside a layer',
+    )
     expect(await broker.defaultCredentials()).to.equal(null)
   })
 

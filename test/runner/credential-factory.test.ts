@@ -7,7 +7,7 @@ import type {CredentialSource} from '../../src/auth/credentials/types.js'
 import type {ChildTarget} from '../../src/runner/child-environment.js'
 
 import {resolveContext} from '../../src/layers/context.js'
-import {NotLoggedInError} from '../../src/lib/errors.js'
+import {NotLoggedInError, TerraceError} from '../../src/lib/errors.js'
 import {passThroughEnvironment} from '../../src/runner/child-environment.js'
 import {credentialEnvironmentFactory, type CredentialRoom, helperScript} from '../../src/runner/credentials/factory.js'
 import {REPO} from '../helpers/cli.js'
@@ -117,5 +117,36 @@ describe('runner/credentials/factory', () => {
     const error = await Promise.resolve(factory(await target())).catch((error_: Error) => error_)
     expect(error).to.be.instanceOf(NotLoggedInError)
     expect((error as Error).message).to.include('apps-devstg/us-east-1/base-network')
+  })
+
+  it('aws at the project root (no default role): exit 3 in terrace words, listing the profiles, before any child', async () => {
+    const root = resolve('templates/sample-project')
+    const factory = credentialEnvironmentFactory({env: {}, openRoom: async () => room()})
+    const atRoot = {context: await resolveContext(root, {env: {}}), cwd: root, kind: 'aws' as const}
+    const error = await Promise.resolve(factory(await target({...atRoot, args: ['s3', 'ls']}))).catch(
+      (error_: Error) => error_,
+    )
+    expect(error).to.be.instanceOf(TerraceError)
+    expect((error as TerraceError).exitCode).to.equal(3)
+    expect((error as TerraceError).message)
+      .to.contain('no default role here')
+      .and.contain('project root')
+    expect((error as TerraceError).suggestion)
+      .to.match(/^Pass --profile <one of bb-apps-devstg-devops, /)
+      .and.contain('or run the command inside a layer')
+    // the AWS CLI's own --profile names a role: no refusal
+    const named = await factory(await target({...atRoot, args: ['s3', 'ls', '--profile', 'bb-shared-devops']}))
+    expect(named).not.to.equal(passThroughEnvironment)
+  })
+
+  it('exec at the project root warns (its command may name a profile) and runs', async () => {
+    const root = resolve('templates/sample-project')
+    const warnings: string[] = []
+    const factory = credentialEnvironmentFactory({env: {}, openRoom: async () => room(), warn: (m) => warnings.push(m)})
+    const context = await resolveContext(root, {env: {}})
+    const environment = await factory(await target({args: ['env'], context, cwd: root, kind: 'exec'}))
+    expect(environment).not.to.equal(passThroughEnvironment)
+    expect(warnings).to.have.length(1)
+    expect(warnings[0]).to.match(/^terrace: warning: no default role in the project root .*pass --profile <one of bb-/)
   })
 })

@@ -16,6 +16,7 @@ const ACCOUNT = '/p/apps-devstg'
 function makeContext(dir: string, overrides: Partial<LayerContext> = {}): LayerContext {
   return {
     account: 'apps-devstg',
+    accountDir: ACCOUNT,
     accountId: '123456789012',
     backendConfig: `${ACCOUNT}/config/backend.tfvars`,
     backendProfile: 'bb-apps-devstg-devops',
@@ -67,7 +68,6 @@ function harness(options: {
       return passThroughEnvironment
     },
     isDirectory: (path) => path.startsWith(ACCOUNT),
-    isFile: () => false,
     listLayers: async () => [
       {disabled: false, path: `${ACCOUNT}/us-east-1/a`},
       {disabled: true, path: `${ACCOUNT}/us-east-1/off --`},
@@ -243,5 +243,63 @@ describe('runner/wrap-service', () => {
     expect(h.runs[0].command).to.equal(FAKE)
     expect(h.runs[0].args).to.deep.equal(['--layers', 'x'])
     expect((await runWrapped('exec', ['--'], h.deps).catch((error) => error)).exitCode).to.equal(2)
+  })
+
+  it('refuses (exit 3) a layer that belongs to no account, naming the folder and what is missing', async () => {
+    const stray = `${ROOT}/stray/layer`
+    const context = makeContext(stray, {account: null, accountDir: null, accountId: null, backendConfig: null})
+    for (const args of [['plan'], ['init']]) {
+      const h = harness({contexts: {[stray]: context}, cwd: stray})
+      const error = await runWrapped('terraform', args, h.deps).catch((error_) => error_)
+      expect(error.exitCode).to.equal(3)
+      expect(error.message).to.contain(stray).and.contain('belongs to no account').and.contain('config/account.tfvars')
+      expect(h.runs).to.have.length(0)
+    }
+  })
+
+  it('warns on stderr when init finds no backend.tfvars, naming the expected path, unless the user passes one', async () => {
+    const noBackend = {[layerA]: makeContext(layerA, {backendConfig: null})}
+    const expected = `terrace: warning: ${ACCOUNT}/config/backend.tfvars does not exist: terraform init runs without -backend-config\n`
+    const h = harness({contexts: noBackend, cwd: layerA})
+    expect(await runWrapped('terraform', ['init'], h.deps)).to.equal(0)
+    expect(h.stderr).to.deep.equal([expected])
+    expect(h.runs[0].args).to.deep.equal(['init'])
+    for (const args of [['plan'], ['init', '-backend-config=x.tfvars'], ['init', '-backend=false']]) {
+      const quiet = harness({contexts: noBackend, cwd: layerA})
+      await runWrapped('terraform', args, quiet.deps)
+      expect(quiet.stderr, args.join(' ')).to.deep.equal([])
+    }
+
+    const withBackend = harness({contexts: inLayers, cwd: layerA})
+    await runWrapped('terraform', ['init'], withBackend.deps)
+    expect(withBackend.stderr).to.deep.equal([])
+  })
+
+  it('warns on stderr when terraform, aws or exec runs inside a disabled layer, and still runs', async () => {
+    const off = `${ACCOUNT}/us-east-1/off --`
+    const h = harness({contexts: {[off]: makeContext(off, {disabled: true})}, cwd: off})
+    expect(await runWrapped('terraform', ['plan'], h.deps)).to.equal(0)
+    expect(h.stderr.join('')).to.equal(
+      'terrace: warning: apps-devstg/us-east-1/off -- is a disabled layer (a folder name in its path ends in " --")\n',
+    )
+    expect(h.runs).to.have.length(1)
+    for (const kind of ['aws', 'exec'] as const) {
+      const other = harness({contexts: {[off]: makeContext(off, {disabled: true})}, cwd: off})
+      other.deps.env = {PATH: resolve('test/fixtures/bin'), TERRACE_AWS_BIN: FAKE}
+      await runWrapped(kind, kind === 'aws' ? ['s3', 'ls'] : ['--', 'fake-terraform'], other.deps)
+      expect(other.stderr.join(''), kind).to.contain('is a disabled layer')
+    }
+  })
+
+  it('--layers all: a folder it cannot read is named in a warning, the other layers run', async () => {
+    const h = harness({contexts: inLayers, cwd: ACCOUNT})
+    h.deps.listLayers = async (dir, onUnreadable) => {
+      onUnreadable?.(`${dir}/us-east-1/locked`, Object.assign(new Error('EACCES: permission denied'), {code: 'EACCES'}))
+      return [{disabled: false, path: layerA}]
+    }
+
+    expect(await runWrapped('terraform', ['--layers', 'all', 'plan'], h.deps)).to.equal(0)
+    expect(h.stderr[0]).to.equal('terrace: warning: cannot read us-east-1/locked (EACCES): layers in it are skipped\n')
+    expect(h.runs.map((r) => r.cwd)).to.deep.equal([layerA])
   })
 })

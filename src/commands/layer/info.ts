@@ -7,7 +7,7 @@ import {formatLayerContext} from '../../layers/format-context.js'
 export default class LayerInfo extends TerraceCommand {
   static override description = `Show what terrace finds from the current folder: project root, account and id, layer, region, role, the AWS profiles the layer's code names (each mapped to account and role), var files and backend config.
 
-With --json, prints one object with the fields root, project, account, accountId, layer, location, disabled, region, role, backendProfile, profiles, varFiles, backendConfig and warnings; unknown values are null.`
+With --json, prints one object with the fields root, project, account, accountDir, accountId, layer, location, disabled, region, role, backendProfile, profiles, varFiles, backendConfig and warnings; unknown values are null.`
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -1,9 +1,10 @@
-import {readFile, stat} from 'node:fs/promises'
+import {open, readFile, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {ConfigError} from '../../lib/errors.js'
 import {homePaths} from '../../lib/paths.js'
 import {findSyntaxError} from './hcl-scanner.js'
+import {MAX_BYTES, MAX_TFVARS_VALUES, shapeProblem, sizeProblem} from './limits.js'
 import {readCached, writeCached} from './parse-cache.js'
 import {type HclParser, loadHclParser, type ParserLoader} from './parser-loader.js'
 
@@ -43,6 +44,11 @@ export async function parseTfvarsFile(path: string, options: ParseOptions): Prom
   const id = {mtimeMs: info.mtimeMs, path: cacheKey, size: info.size}
   const cached = await readCached(options.cacheDir, id)
   if (cached) return cached
+  if (info.size > MAX_BYTES[kind]) {
+    // only the part up to the limit is read, to name the line where it is crossed
+    const problem = sizeProblem(info.size, await readHead(absolute, MAX_BYTES[kind]), kind)!
+    throw syntaxError(absolute, problem.line, problem.message)
+  }
 
   const text = await readFile(absolute, 'utf8')
   const value = pickKeys(parseHclText(text, absolute, kind, options.loadParser ?? defaultLoader), options.pick)
@@ -50,22 +56,41 @@ export async function parseTfvarsFile(path: string, options: ParseOptions): Prom
   return value
 }
 
-/** Parses HCL text (no cache). Throws ConfigError `<file>:<line>: <what is wrong>` on a syntax error. */
+async function readHead(path: string, bytes: number): Promise<string> {
+  const handle = await open(path, 'r')
+  try {
+    const buffer = Buffer.alloc(bytes)
+    const {bytesRead} = await handle.read(buffer, 0, bytes, 0)
+    return buffer.subarray(0, bytesRead).toString('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+const syntaxError = (file: string, line: number, message: string) =>
+  new ConfigError(`${file}:${line}: ${message}`, {suggestion: `Fix the syntax in ${file} and run the command again.`})
+
+/**
+ * Parses HCL text (no cache). Throws ConfigError `<file>:<line>: <what is wrong>` on a syntax error, and on text
+ * over the size limit, nested too deeply or holding too many values (limits.ts), before anything recursive sees it.
+ */
 export function parseHclText(
   text: string,
   file: string,
   kind: 'tf' | 'tfvars',
   loadParser: ParserLoader = defaultLoader,
 ): Record<string, unknown> {
-  const fail = (line: number, message: string) =>
-    new ConfigError(`${file}:${line}: ${message}`, {suggestion: `Fix the syntax in ${file} and run the command again.`})
-
-  if (kind === 'tfvars') {
-    const problem = findSyntaxError(text, {blocks: false})
-    if (problem) throw fail(problem.line, problem.message)
-  }
-
-  const result = loadParser().parseToString(text)
+  const fail = (line: number, message: string) => syntaxError(file, line, message)
+  const limit =
+    sizeProblem(Buffer.byteLength(text), text, kind) ??
+    shapeProblem(text, kind === 'tfvars' ? MAX_TFVARS_VALUES : undefined) ??
+    (kind === 'tfvars' ? findSyntaxError(text, {blocks: false}) : null)
+  if (limit) throw fail(limit.line, limit.message)
+  const result = runParser(text, loadParser, () => {
+    // the parser ran out of stack (limits.ts keeps that from happening): say where the text is hard to read
+    const problem = findSyntaxError(text, {blocks: kind === 'tf'})
+    return fail(problem?.line ?? 1, problem?.message ?? 'too deeply nested for terrace to read')
+  })
   const json = Array.isArray(result) ? result[0] : result
   if (typeof json === 'string' && json !== '') {
     const parsed = JSON.parse(json) as unknown
@@ -76,6 +101,19 @@ export function parseHclText(
   const problem = findSyntaxError(text, {blocks: kind === 'tf'})
   if (problem) throw fail(problem.line, problem.message)
   throw fail(1, 'invalid HCL (the parser gave no position; check for duplicate or invalid keys)')
+}
+
+function runParser(
+  text: string,
+  loadParser: ParserLoader,
+  overflow: () => Error,
+): ReturnType<HclParser['parseToString']> {
+  try {
+    return loadParser().parseToString(text)
+  } catch (error) {
+    if (error instanceof RangeError) throw overflow()
+    throw error
+  }
 }
 
 function pickKeys(value: Record<string, unknown>, pick: readonly string[] | undefined): Record<string, unknown> {

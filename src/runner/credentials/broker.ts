@@ -3,7 +3,7 @@
  * ECS serves it): `GET <url>` with `Authorization: <token>` answers
  * `{"AccessKeyId","SecretAccessKey","Token","Expiration"}` for the default role, `GET /profiles/<name>` for every
  * other profile of the run (the credential helper asks there). 127.0.0.1 only, a random port, a random 256-bit
- * token; 401 without the token, 403 with a wrong one.
+ * token; 401 without the token, 403 with a wrong one, 403 for any Host but 127.0.0.1 or localhost (DNS rebinding).
  *
  * Credentials come from the CredentialSource on every request (it caches and refreshes single-flight); the
  * Expiration handed out is the end of their TTL, so SDKs ask again before they are older than that. While the
@@ -17,6 +17,7 @@ import {type AddressInfo} from 'node:net'
 import type {AwsCredentials, CredentialSource, RoleRef} from '../../auth/credentials/types.js'
 
 import {TerraceError} from '../../lib/errors.js'
+import {noDefaultRoleFix} from './no-default-role.js'
 
 export const DEFAULT_PATH = '/credentials'
 export const PROFILE_PATH = '/profiles/'
@@ -54,6 +55,15 @@ export function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
+/**
+ * True for a Host header naming this endpoint: 127.0.0.1 or localhost, with no port or the endpoint's own. Anything
+ * else (a page whose DNS name was rebound to 127.0.0.1, a missing Host) gets no credentials.
+ */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  const match = /^(127\.0\.0\.1|localhost)(?::(\d{1,5}))?$/i.exec(host ?? '')
+  return match !== null && (match[2] === undefined || Number(match[2]) === port)
+}
+
 /** The JSON a container-credentials client expects. */
 export function containerCredentialsBody(creds: AwsCredentials, expiration: number): string {
   return JSON.stringify({
@@ -86,6 +96,7 @@ export async function startCredentialBroker(options: BrokerOptions): Promise<Bro
   const inFlight = new Map<string, Promise<AwsCredentials>>()
   const timers = new Map<string, NodeJS.Timeout>()
   let closed = false
+  let port = 0
 
   const refFor = (name: null | string): RoleRef | undefined =>
     name === null ? (options.defaultRef ?? undefined) : options.profiles.get(name)
@@ -125,6 +136,12 @@ export async function startCredentialBroker(options: BrokerOptions): Promise<Bro
   }
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    if (!isLoopbackHost(request.headers.host, port)) {
+      stats.denied++
+      send(response, 403, {code: 'AccessDenied', message: 'this endpoint answers only Host 127.0.0.1 or localhost'})
+      return
+    }
+
     if (request.method !== 'GET') {
       send(response, 405, {code: 'MethodNotAllowed', message: 'GET only'})
       return
@@ -148,7 +165,10 @@ export async function startCredentialBroker(options: BrokerOptions): Promise<Bro
 
     const ref = refFor(name)
     if (!ref) {
-      const what = name === null ? 'no default role for this run' : `no profile named "${name}" in this run`
+      const what =
+        name === null
+          ? `no default role here: ${noDefaultRoleFix([...options.profiles.keys()])}`
+          : `no profile named "${name}" in this run`
       send(response, 404, {code: 'NotFound', message: what})
       return
     }
@@ -174,7 +194,7 @@ export async function startCredentialBroker(options: BrokerOptions): Promise<Bro
     server.listen(0, '127.0.0.1', () => resolve())
   })
   server.unref()
-  const {port} = server.address() as AddressInfo
+  port = (server.address() as AddressInfo).port
 
   return {
     async close() {

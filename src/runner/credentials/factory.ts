@@ -138,18 +138,12 @@ async function planFor(
   const {context} = target
   let project = null
   if (context) {
-    const [{loadProjectAt}, {loadProjectSettings}] = await Promise.all([
-      import('../../layers/project.js'),
-      import('../../layers/settings.js'),
-    ])
-    const [loaded, settings] = await Promise.all([
-      loadProjectAt(context.root, {env}),
-      loadProjectSettings(context.root),
-    ])
-    // terrace.json and build.env decide whether the project's roles come from SSO or from its IAM user (MFA)
-    const withSettings: ProjectWithSettings = {...loaded, settings}
-    project = withSettings
-    onSettings?.(settings)
+    const {loadProjectAt} = await import('../../layers/project.js')
+    // terrace.json and build.env (loaded with the project) decide whether the project's roles come from SSO or
+    // from its IAM user (MFA)
+    const loaded: ProjectWithSettings = await loadProjectAt(context.root, {env})
+    project = loaded
+    onSettings?.(loaded.settings)
   }
 
   const {mode, profile} = target.credentialOptions
@@ -161,6 +155,36 @@ async function planFor(
   const needsRegistry = profile !== null
   const managed = needsRegistry ? await registry.readProfileRegistry((await room()).configDir) : {}
   return planDelivery({context, mode, profile, project, registry: managed, ...chains})
+}
+
+/**
+ * aws/exec in a folder with no default role (the project root, an account without a role): `terrace aws` stops
+ * here (exit 3) unless the AWS CLI's own arguments name a profile; `terrace exec` warns and runs (its command may
+ * name the run's profiles itself).
+ */
+async function noDefaultRole(plan: DeliveryPlan, target: ChildTarget, deps: CredentialFactoryDeps): Promise<void> {
+  const {context} = target
+  if ((target.kind !== 'aws' && target.kind !== 'exec') || !context) return
+  const {namesProfile, noDefaultRoleFix} = await import('./no-default-role.js')
+  if (namesProfile(target.args ?? [])) return
+  const names = plan.bindings.map((binding) => binding.name)
+  const where =
+    context.location === 'root'
+      ? `the project root (${context.root})`
+      : context.location === 'account'
+        ? `account folder ${context.account}`
+        : `${target.cwd}, a ${context.location === 'layer' ? 'layer' : 'folder'} of no known account and role`
+  if (target.kind === 'exec') {
+    deps.warn?.(
+      `terrace: warning: no default role in ${where}: the command gets credentials only for the profiles it names; ${noDefaultRoleFix(names)}.`,
+    )
+    return
+  }
+
+  const {NotInProjectError} = await import('../../lib/errors.js')
+  throw new NotInProjectError(`no default role here: terrace aws runs in ${where}, which has no role of its own.`, {
+    suggestion: `${noDefaultRoleFix(names).replace(/^p/, 'P')}.`,
+  })
 }
 
 /** A login that cannot be renewed stops a --layers run: say which layer it stopped at. */
@@ -209,6 +233,7 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
       settingsSessionSeconds = settings.mfaSessionDurationSeconds
     })
     if (!plan) return passThroughEnvironment
+    if (plan.defaultBinding === null) await noDefaultRole(plan, target, deps)
     const [opened, {credentialDelivery}] = await Promise.all([room(), import('./delivery-environment.js')])
     const delivery = credentialDelivery(plan, {
       expirationOf: opened.expirationOf,

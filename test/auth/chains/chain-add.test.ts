@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import type {Project} from '../../../src/layers/project.js'
 
 import {addChain, chainFromFlags, formatChain, listChains, removeChain} from '../../../src/auth/chains/chain-add.js'
+import {DEFAULT_SETTINGS} from '../../../src/layers/settings.js'
 import {TerraceError} from '../../../src/lib/errors.js'
 
 const PROJECT = {
@@ -26,6 +27,7 @@ const PROJECT = {
   },
   commonFile: '/p/config/common.tfvars',
   root: '/p',
+  settings: DEFAULT_SETTINGS,
   values: {},
   warnings: [],
 } as Project
