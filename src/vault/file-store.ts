@@ -51,13 +51,13 @@ type DerivedKey = {check: Buffer; encryption: Buffer}
 type Parsed = {ciphertext: Buffer; header: Buffer; iv: Buffer; kdf: KdfParams; keyCheck: Buffer; tag: Buffer}
 
 export type FileStoreOptions = {
-  /** How long a write waits for another process's write before failing (exit 8). Default 30 s. */
-  lockTimeoutMs?: number
   /** node:fs/promises unless a test injects its own */
   fileSystem?: VaultFileSystem
+  /** How long a write waits for another process's write before failing (exit 8). Default 30 s. */
+  lockTimeoutMs?: number
   /** Asked once per store (memoised), again after a wrong one: TERRACE_VAULT_PASSPHRASE or a no-echo prompt. */
   passphrase: (request: PassphraseRequest) => Promise<string>
-  /** How many passphrases a wrong one may be followed by in all (1 unless typed at a prompt). */
+  /** How many passphrases may be tried in all before a wrong one is final (1 unless typed at a prompt). */
   passphraseAttempts?: number
   path: string
   /** scrypt cost for a newly created vault (existing vaults keep theirs). */

@@ -41,6 +41,38 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{code: null | numb
   })
 }
 
+/** node:fs/promises, except that writes to any file fail after writing half their bytes; records operations. */
+function failingHalfWay(log: string[]): VaultFileSystem {
+  return {
+    mkdir: fsp.mkdir,
+    async open(path, flags, mode) {
+      const handle = await fsp.open(path, flags, mode)
+      const name = String(path).includes('.tmp') ? 'temp' : String(path).endsWith('vault.enc') ? 'vault' : 'dir'
+      log.push(`open ${name}`)
+      return new Proxy(handle, {
+        get(target, property) {
+          if (property === 'writeFile' || property === 'write') {
+            return async (data: Buffer) => {
+              log.push(`write ${name}`)
+              await target.write(data.subarray(0, Math.floor(data.length / 2)))
+              throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'})
+            }
+          }
+
+          const value = Reflect.get(target, property, target)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+    },
+    readFile: fsp.readFile,
+    async rename(from, to) {
+      log.push(`rename ${String(from).includes('.tmp') ? 'temp' : 'other'}`)
+      return fsp.rename(from, to)
+    },
+    rm: fsp.rm,
+  } as VaultFileSystem
+}
+
 describe('vault/file-store', () => {
   after(async () => {
     await Promise.all(tmpDirs.map((d) => rm(d, {force: true, recursive: true})))
@@ -234,38 +266,6 @@ describe('vault/file-store', () => {
     })
 
     describe('a crash in the middle of a write', () => {
-      /** node:fs/promises, except that writes to any file fail after writing half their bytes; records operations. */
-      function failingHalfWay(log: string[]): VaultFileSystem {
-        return {
-          mkdir: fsp.mkdir,
-          async open(path, flags, mode) {
-            const handle = await fsp.open(path, flags, mode)
-            const name = String(path).includes('.tmp') ? 'temp' : String(path).endsWith('vault.enc') ? 'vault' : 'dir'
-            log.push(`open ${name}`)
-            return new Proxy(handle, {
-              get(target, property) {
-                if (property === 'writeFile' || property === 'write') {
-                  return async (data: Buffer) => {
-                    log.push(`write ${name}`)
-                    await target.write(data.subarray(0, Math.floor(data.length / 2)))
-                    throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'})
-                  }
-                }
-
-                const value = Reflect.get(target, property, target)
-                return typeof value === 'function' ? value.bind(target) : value
-              },
-            })
-          },
-          readFile: fsp.readFile,
-          async rename(from, to) {
-            log.push(`rename ${String(from).includes('.tmp') ? 'temp' : 'other'}`)
-            return fsp.rename(from, to)
-          },
-          rm: fsp.rm,
-        } as VaultFileSystem
-      }
-
       it('leaves the previous vault readable, renames no partial file in, and leaves no temp file', async () => {
         const home = await tempHome()
         const path = fileVaultPath(home)
