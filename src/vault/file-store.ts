@@ -23,6 +23,11 @@ export function fileVaultPath(home: string): string {
   return join(home, VAULT_FILE_NAME)
 }
 
+/** Beside the vault: remembers that terrace said once why it uses the file vault (no secret in it). */
+export function fileVaultNoticeMarker(home: string): string {
+  return join(home, `${VAULT_FILE_NAME}.notice-shown`)
+}
+
 const MAGIC = Buffer.from('TRCVAULT', 'ascii')
 const VERSION = 1
 const SALT_LEN = 16
