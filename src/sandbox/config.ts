@@ -84,6 +84,8 @@ export interface SandboxConfig {
   lifetimes: SsoLifetimes
   pollInterval: number
   region: string
+  /** true: each refresh token works once and CreateToken returns a new one; false: it stays, none is returned */
+  rotateRefreshTokens: boolean
   settings: RuntimeSettings
   ssoUser: string
   startUrl?: string
@@ -131,6 +133,7 @@ export interface SandboxConfigInput {
     pollInterval?: number
     refreshTokenLifetime?: number
     roleCredentialLifetime?: number
+    rotateRefreshTokens?: boolean
     startUrl?: string
     user?: string
   }
@@ -290,6 +293,8 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
   }
 
   const pollInterval = positiveInt(sso.pollInterval, 'sso.pollInterval', 1, 0)
+  if (sso.rotateRefreshTokens !== undefined && typeof sso.rotateRefreshTokens !== 'boolean')
+    throw new SandboxConfigError('sso.rotateRefreshTokens must be true or false')
   return {
     accounts,
     iamUsers,
@@ -303,6 +308,7 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
     },
     pollInterval,
     region: input.region ?? 'us-east-1',
+    rotateRefreshTokens: sso.rotateRefreshTokens !== false,
     settings: {
       autoApprove: input.autoApprove === true,
       faults: normaliseFaults(input.faults),
