@@ -157,6 +157,12 @@ function positiveInt(value: unknown, field: string, fallback: number, min = 1): 
   return value
 }
 
+function boolean(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new SandboxConfigError(`${field} must be true or false`)
+  return value
+}
+
 function stringList(value: unknown, field: string, fallback: string[]): string[] {
   if (value === undefined) return fallback
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === ''))
@@ -293,8 +299,6 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
   }
 
   const pollInterval = positiveInt(sso.pollInterval, 'sso.pollInterval', 1, 0)
-  if (sso.rotateRefreshTokens !== undefined && typeof sso.rotateRefreshTokens !== 'boolean')
-    throw new SandboxConfigError('sso.rotateRefreshTokens must be true or false')
   return {
     accounts,
     iamUsers,
@@ -308,7 +312,7 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
     },
     pollInterval,
     region: input.region ?? 'us-east-1',
-    rotateRefreshTokens: sso.rotateRefreshTokens !== false,
+    rotateRefreshTokens: boolean(sso.rotateRefreshTokens, 'sso.rotateRefreshTokens', true),
     settings: {
       autoApprove: input.autoApprove === true,
       faults: normaliseFaults(input.faults),

@@ -21,7 +21,13 @@ const START_URL = 'https://bb-sandbox.awsapps.com/start'
 const REGION = 'us-east-1'
 const noUi = {onCode() {}}
 /** Real time, no waiting between device-code polls (the sandbox approves at once and never asks to slow down). */
-const clock = {now: () => Date.now(), sleep: async () => {}}
+const clock = {
+  now: () => Date.now(),
+  async sleep() {},
+}
+
+const stored = async (store: MemoryStore): Promise<SsoToken> =>
+  JSON.parse((await store.get(ssoTokenEntry(START_URL)))!) as SsoToken
 
 describe('auth/sso SsoLogin against the sandbox', function () {
   this.timeout(60_000)
@@ -116,9 +122,6 @@ describe('auth/sso SsoLogin against the sandbox', function () {
   })
 
   describe('refresh', () => {
-    const stored = async (store: MemoryStore): Promise<SsoToken> =>
-      JSON.parse((await store.get(ssoTokenEntry(START_URL)))!) as SsoToken
-
     for (const rotate of [true, false]) {
       it(`works again and again when AWS ${rotate ? 'rotates' : 'does not rotate'} refresh tokens`, async () => {
         const {log, sb: sandbox, ssoLogin, store} = await start({rotateRefreshTokens: rotate})
