@@ -1,5 +1,6 @@
+import {lineOfKey} from '../../layers/config-values.js'
 import {loadProject} from '../../layers/project.js'
-import {ConfigError, NotInProjectError, UsageError} from '../../lib/errors.js'
+import {ConfigError, NotInProjectError, TerraceError, UsageError} from '../../lib/errors.js'
 
 export interface SsoTarget {
   region: string
@@ -18,6 +19,12 @@ export async function resolveSsoTarget(options: {
   region?: string
   startUrl?: string
 }): Promise<SsoTarget> {
+  const flagProblem = (flag: string, problem: null | string) =>
+    problem ? new UsageError(`--${flag}: ${problem}`, {suggestion: SUGGESTIONS[flag]}) : undefined
+  const badFlag =
+    (options.startUrl === undefined ? undefined : flagProblem('start-url', startUrlProblem(options.startUrl))) ??
+    (options.region === undefined ? undefined : flagProblem('region', regionProblem(options.region)))
+  if (badFlag) throw badFlag
   if (options.startUrl && options.region) return {region: options.region, source: 'flags', startUrl: options.startUrl}
   let project
   try {
@@ -53,5 +60,48 @@ export async function resolveSsoTarget(options: {
     })
   }
 
+  const fileProblem = async (key: string, problem: null | string): Promise<TerraceError | undefined> =>
+    problem
+      ? new ConfigError(`${commonFile}:${await lineOfKey(commonFile, key)}: \`${key}\`: ${problem}`, {
+          suggestion: `Fix ${key} in ${commonFile}, or override it with --${key === 'sso_start_url' ? 'start-url' : 'region'}.`,
+        })
+      : undefined
+  if (!options.startUrl) {
+    const bad = await fileProblem('sso_start_url', startUrlProblem(startUrl))
+    if (bad) throw bad
+  }
+
+  if (!options.region) {
+    const key = common.ssoRegion ? 'sso_region' : common.regionPrimary ? 'region_primary' : 'region'
+    const bad = await fileProblem(key, regionProblem(region))
+    if (bad) throw bad
+  }
+
   return {region, source: commonFile, startUrl}
+}
+
+const SUGGESTIONS: Record<string, string> = {
+  region: 'Pass the region of your IAM Identity Center, e.g. --region eu-west-1.',
+  'start-url': 'Pass your AWS access portal URL, e.g. --start-url https://my-org.awsapps.com/start.',
+}
+
+/** Why `value` cannot be an AWS access portal URL (an https URL with a host), or null when it can. */
+export function startUrlProblem(value: string): null | string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return `${JSON.stringify(value)} is not a URL; the AWS access portal URL looks like https://<your-org>.awsapps.com/start`
+  }
+
+  if (url.protocol !== 'https:') return `${JSON.stringify(value)} must be an https:// URL`
+  if (url.username || url.password) return `${JSON.stringify(value)} must not carry a user name or password`
+  return null
+}
+
+/** Why `value` is not shaped like an AWS region name (us-east-1, eu-central-2, us-gov-west-1), or null. */
+export function regionProblem(value: string): null | string {
+  return /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(value)
+    ? null
+    : `${JSON.stringify(value)} is not an AWS region name (like us-east-1 or eu-west-1)`
 }
