@@ -1,6 +1,6 @@
 import {lineOfKey} from '../../layers/config-values.js'
 import {loadProject} from '../../layers/project.js'
-import {ConfigError, NotInProjectError, TerraceError, UsageError} from '../../lib/errors.js'
+import {ConfigError, NotInProjectError, UsageError} from '../../lib/errors.js'
 
 export interface SsoTarget {
   region: string
@@ -19,12 +19,7 @@ export async function resolveSsoTarget(options: {
   region?: string
   startUrl?: string
 }): Promise<SsoTarget> {
-  const flagProblem = (flag: string, problem: null | string) =>
-    problem ? new UsageError(`--${flag}: ${problem}`, {suggestion: SUGGESTIONS[flag]}) : undefined
-  const badFlag =
-    (options.startUrl === undefined ? undefined : flagProblem('start-url', startUrlProblem(options.startUrl))) ??
-    (options.region === undefined ? undefined : flagProblem('region', regionProblem(options.region)))
-  if (badFlag) throw badFlag
+  checkFlags(options)
   if (options.startUrl && options.region) return {region: options.region, source: 'flags', startUrl: options.startUrl}
   let project
   try {
@@ -60,24 +55,39 @@ export async function resolveSsoTarget(options: {
     })
   }
 
-  const fileProblem = async (key: string, problem: null | string): Promise<TerraceError | undefined> =>
-    problem
-      ? new ConfigError(`${commonFile}:${await lineOfKey(commonFile, key)}: \`${key}\`: ${problem}`, {
-          suggestion: `Fix ${key} in ${commonFile}, or override it with --${key === 'sso_start_url' ? 'start-url' : 'region'}.`,
-        })
-      : undefined
-  if (!options.startUrl) {
-    const bad = await fileProblem('sso_start_url', startUrlProblem(startUrl))
-    if (bad) throw bad
-  }
-
-  if (!options.region) {
-    const key = common.ssoRegion ? 'sso_region' : common.regionPrimary ? 'region_primary' : 'region'
-    const bad = await fileProblem(key, regionProblem(region))
-    if (bad) throw bad
-  }
-
+  await checkTfvars(commonFile, {
+    region: options.region ? undefined : region,
+    regionKey: common.ssoRegion ? 'sso_region' : common.regionPrimary ? 'region_primary' : 'region',
+    startUrl: options.startUrl ? undefined : startUrl,
+  })
   return {region, source: commonFile, startUrl}
+}
+
+/** A malformed --start-url / --region: exit 2, before anything else happens. */
+function checkFlags(options: {region?: string; startUrl?: string}): void {
+  const problems: Array<[string, null | string]> = [
+    ['start-url', options.startUrl === undefined ? null : startUrlProblem(options.startUrl)],
+    ['region', options.region === undefined ? null : regionProblem(options.region)],
+  ]
+  for (const [flag, problem] of problems)
+    if (problem) throw new UsageError(`--${flag}: ${problem}`, {suggestion: SUGGESTIONS[flag]})
+}
+
+/** A malformed value taken from common.tfvars: exit 4 naming the file and the line. */
+async function checkTfvars(
+  file: string,
+  values: {region?: string; regionKey: string; startUrl?: string},
+): Promise<void> {
+  const problems: Array<[string, null | string, string]> = [
+    ['sso_start_url', values.startUrl === undefined ? null : startUrlProblem(values.startUrl), 'start-url'],
+    [values.regionKey, values.region === undefined ? null : regionProblem(values.region), 'region'],
+  ]
+  for (const [key, problem, flag] of problems) {
+    if (!problem) continue
+    throw new ConfigError(`${file}:${await lineOfKey(file, key)}: \`${key}\`: ${problem}`, {
+      suggestion: `Fix ${key} in ${file}, or override it with --${flag}.`,
+    })
+  }
 }
 
 const SUGGESTIONS: Record<string, string> = {
