@@ -3,6 +3,7 @@ import {AwsRefusedError, AwsUnreachableError, NotLoggedInError, TerraceError} fr
 /** The shape of an AWS SDK v3 error that matters here (no SDK import needed to inspect it). */
 interface SdkError {
   $metadata?: {httpStatusCode?: number}
+  cause?: unknown
   code?: string
   message?: string
   name?: string
@@ -26,13 +27,46 @@ export function awsErrorName(error: unknown): string {
   return String(err?.name ?? err?.code ?? '')
 }
 
+/** Node's codes and messages for a TLS handshake that failed (wrong protocol, untrusted or expired certificate). */
+const TLS_CODE = /^(?:EPROTO|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_)/
+const TLS_MESSAGE = /SSL routines|wrong version number|certificate|TLS/i
+
 /** True when the failure means the endpoint could not be reached or kept failing server-side. */
 export function isUnreachable(error: unknown): boolean {
   const err = error as SdkError
   const status = err?.$metadata?.httpStatusCode
   if (status !== undefined && status >= 500) return true
   if (NETWORK_CODES.has(String(err?.code)) || NETWORK_CODES.has(String(err?.name))) return true
+  if (TLS_CODE.test(String(err?.code ?? ''))) return true
   return /socket hang up|ECONNREFUSED|ECONNRESET|timed out|TimeoutError/i.test(String(err?.message ?? ''))
+}
+
+/**
+ * What went wrong on the way to AWS, in words (connection refused, DNS lookup failed, timed out, TLS handshake
+ * failed…), or undefined when the failure is not a network one. The SDK passes Node's errors through, whose
+ * name is just "Error": the code and message say more.
+ */
+export function networkCause(error: unknown): string | undefined {
+  const err = error as SdkError
+  const code = String(err?.code ?? '')
+  const name = String(err?.name ?? '')
+  const message = String(err?.message ?? '')
+  const status = err?.$metadata?.httpStatusCode
+  const detail = (what: string) => `${what}: ${message || code}`
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) return 'connection refused'
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(message))
+    return detail('DNS lookup failed')
+  if (TLS_CODE.test(code) || (name === 'Error' && code === '' && TLS_MESSAGE.test(message)))
+    return detail('TLS handshake failed')
+  // the SDK names a dropped connection TimeoutError too: the code tells them apart
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|ECONNRESET/.test(message))
+    return 'connection reset before an answer'
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return detail('network unreachable')
+  if (code === 'ETIMEDOUT' || name === 'TimeoutError' || code === 'RequestTimeout' || /timed? ?out/i.test(message))
+    return 'timed out'
+  if (status !== undefined && status >= 500) return `HTTP ${status}${name && name !== 'Error' ? ` ${name}` : ''}`
+  if (err?.cause && err.cause !== error) return networkCause(err.cause)
+  return undefined
 }
 
 /** Where a service is reached: the SDK's standard endpoint variables, else AWS's public endpoint. */
@@ -65,7 +99,7 @@ export function toTerraceError(error: unknown, context: {endpoint: string; what:
   const message = (error as SdkError)?.message ?? String(error)
   if (isUnreachable(error)) {
     return new AwsUnreachableError(
-      `AWS did not answer while ${context.what}: ${context.endpoint} (${name || message}).`,
+      `AWS did not answer while ${context.what}: ${context.endpoint} (${networkCause(error) ?? (name || message)}).`,
       {
         cause: error,
         suggestion: 'Check your network or proxy, then try again.',
