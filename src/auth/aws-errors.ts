@@ -41,6 +41,31 @@ export function isUnreachable(error: unknown): boolean {
   return /socket hang up|ECONNREFUSED|ECONNRESET|timed out|TimeoutError/i.test(String(err?.message ?? ''))
 }
 
+type Failure = {code: string; message: string; name: string}
+
+/** First match wins: the SDK names a dropped connection TimeoutError too, so the codes come before the names. */
+const CAUSES: Array<[(f: Failure) => boolean, (f: Failure) => string]> = [
+  [(f) => f.code === 'ECONNREFUSED' || f.message.includes('ECONNREFUSED'), () => 'connection refused'],
+  [
+    (f) => ['EAI_AGAIN', 'ENOTFOUND'].includes(f.code) || /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(f.message),
+    (f) => `DNS lookup failed: ${f.message || f.code}`,
+  ],
+  [
+    (f) => TLS_CODE.test(f.code) || (f.name === 'Error' && f.code === '' && TLS_MESSAGE.test(f.message)),
+    (f) => `TLS handshake failed: ${f.message || f.code}`,
+  ],
+  [
+    (f) => ['ECONNRESET', 'EPIPE'].includes(f.code) || /socket hang up|ECONNRESET/.test(f.message),
+    () => 'connection reset before an answer',
+  ],
+  [(f) => ['EHOSTUNREACH', 'ENETUNREACH'].includes(f.code), (f) => `network unreachable: ${f.message || f.code}`],
+  [
+    (f) =>
+      ['ETIMEDOUT', 'RequestTimeout'].includes(f.code) || f.name === 'TimeoutError' || /timed? ?out/i.test(f.message),
+    () => 'timed out',
+  ],
+]
+
 /**
  * What went wrong on the way to AWS, in words (connection refused, DNS lookup failed, timed out, TLS handshake
  * failed…), or undefined when the failure is not a network one. The SDK passes Node's errors through, whose
@@ -48,23 +73,12 @@ export function isUnreachable(error: unknown): boolean {
  */
 export function networkCause(error: unknown): string | undefined {
   const err = error as SdkError
-  const code = String(err?.code ?? '')
-  const name = String(err?.name ?? '')
-  const message = String(err?.message ?? '')
+  const failure = {code: String(err?.code ?? ''), message: String(err?.message ?? ''), name: String(err?.name ?? '')}
+  const cause = CAUSES.find(([matches]) => matches(failure))
+  if (cause) return cause[1](failure)
   const status = err?.$metadata?.httpStatusCode
-  const detail = (what: string) => `${what}: ${message || code}`
-  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) return 'connection refused'
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(message))
-    return detail('DNS lookup failed')
-  if (TLS_CODE.test(code) || (name === 'Error' && code === '' && TLS_MESSAGE.test(message)))
-    return detail('TLS handshake failed')
-  // the SDK names a dropped connection TimeoutError too: the code tells them apart
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|ECONNRESET/.test(message))
-    return 'connection reset before an answer'
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return detail('network unreachable')
-  if (code === 'ETIMEDOUT' || name === 'TimeoutError' || code === 'RequestTimeout' || /timed? ?out/i.test(message))
-    return 'timed out'
-  if (status !== undefined && status >= 500) return `HTTP ${status}${name && name !== 'Error' ? ` ${name}` : ''}`
+  if (status !== undefined && status >= 500)
+    return `HTTP ${status}${failure.name && failure.name !== 'Error' ? ` ${failure.name}` : ''}`
   if (err?.cause && err.cause !== error) return networkCause(err.cause)
   return undefined
 }

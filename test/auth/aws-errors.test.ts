@@ -11,7 +11,7 @@ import {createOidcClient} from '../../src/auth/aws-clients.js'
 import {isUnreachable, networkCause, toTerraceError} from '../../src/auth/aws-errors.js'
 import {ExitCode, formatError} from '../../src/lib/errors.js'
 
-const listen = (server: Server | ReturnType<typeof createHttpServer>): Promise<number> =>
+const listen = (server: ReturnType<typeof createHttpServer> | Server): Promise<number> =>
   new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port))
   })
@@ -33,6 +33,16 @@ async function failureAt(endpoint: string, requestTimeoutMs = 2000): Promise<unk
   throw new Error(`expected the call to ${endpoint} to fail`)
 }
 
+const expectNamed = (error: unknown, endpoint: string, cause: RegExp) => {
+  expect(isUnreachable(error), String(error)).to.equal(true)
+  expect(networkCause(error)).to.match(cause)
+  const typed = toTerraceError(error, {endpoint, what: 'registering terrace with IAM Identity Center'})
+  expect(typed.exitCode).to.equal(ExitCode.AwsUnreachable)
+  const text = formatError(typed)
+  expect(text).to.include(endpoint).and.not.include('(Error)')
+  expect(typed.message).to.match(cause)
+}
+
 describe('auth/aws-errors: network failures in words', function () {
   this.timeout(30_000)
   const servers: Array<{close(): unknown}> = []
@@ -42,16 +52,6 @@ describe('auth/aws-errors: network failures in words', function () {
     for (const socket of sockets) socket.destroy()
     for (const server of servers) server.close()
   })
-
-  const expectNamed = (error: unknown, endpoint: string, cause: RegExp) => {
-    expect(isUnreachable(error), String(error)).to.equal(true)
-    expect(networkCause(error)).to.match(cause)
-    const typed = toTerraceError(error, {endpoint, what: 'registering terrace with IAM Identity Center'})
-    expect(typed.exitCode).to.equal(ExitCode.AwsUnreachable)
-    const text = formatError(typed)
-    expect(text).to.include(endpoint).and.not.include('(Error)')
-    expect(typed.message).to.match(cause)
-  }
 
   it('connection refused', async () => {
     const server = createServer()
