@@ -48,7 +48,7 @@ async function endSession(
 ): Promise<Pick<LogoutReport, 'failure' | 'note' | 'revoked'>> {
   const endpoint = endpointFor('sso', token.region, deps.env)
   const cannotEnd = (error: unknown, what: string) => ({
-    failure: sessionStillValid(startUrl, token, endpoint, error, what),
+    failure: sessionStillValid({endpoint, error, startUrl, token, what}),
     note: `the sign-in session could not be ended: ${what}`,
     revoked: false,
   })
@@ -92,13 +92,14 @@ function describeTyped(error: unknown): string {
 }
 
 /** The failure the command ends with: names what remains valid at AWS and until when it may be used. */
-function sessionStillValid(
-  startUrl: string,
-  token: SsoToken,
-  endpoint: string,
-  error: unknown,
-  what: string,
-): {exitCode: number; message: string} {
+function sessionStillValid(context: {
+  endpoint: string
+  error: unknown
+  startUrl: string
+  token: SsoToken
+  what: string
+}): {exitCode: number; message: string} {
+  const {endpoint, error, startUrl, token, what} = context
   const unreachable = (error as TerraceError)?.exitCode === ExitCode.AwsUnreachable || isUnreachable(error)
   const remains = token.refreshToken
     ? 'its refresh token stays valid at AWS until it expires (up to 90 days), and the access token until ' +
