@@ -22,7 +22,8 @@ function baseConfig(options: ClientOptions) {
     // No ambient credentials are needed for the OIDC/portal APIs (bearer token or unsigned).
     maxAttempts: options.maxAttempts ?? 5,
     region: options.region,
-    requestHandler: {connectionTimeout: timeout, requestTimeout: timeout * 2},
+    // without throwOnRequestTimeout the SDK only logs a warning and a server that never answers hangs terrace
+    requestHandler: {connectionTimeout: timeout, requestTimeout: timeout * 2, throwOnRequestTimeout: true},
     retryMode: options.retryMode ?? 'standard',
   }
 }

@@ -3,6 +3,7 @@ import {AwsRefusedError, AwsUnreachableError, NotLoggedInError, TerraceError} fr
 /** The shape of an AWS SDK v3 error that matters here (no SDK import needed to inspect it). */
 interface SdkError {
   $metadata?: {httpStatusCode?: number}
+  cause?: unknown
   code?: string
   message?: string
   name?: string
@@ -26,13 +27,60 @@ export function awsErrorName(error: unknown): string {
   return String(err?.name ?? err?.code ?? '')
 }
 
+/** Node's codes and messages for a TLS handshake that failed (wrong protocol, untrusted or expired certificate). */
+const TLS_CODE = /^(?:EPROTO|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_)/
+const TLS_MESSAGE = /SSL routines|wrong version number|certificate|TLS/i
+
 /** True when the failure means the endpoint could not be reached or kept failing server-side. */
 export function isUnreachable(error: unknown): boolean {
   const err = error as SdkError
   const status = err?.$metadata?.httpStatusCode
   if (status !== undefined && status >= 500) return true
   if (NETWORK_CODES.has(String(err?.code)) || NETWORK_CODES.has(String(err?.name))) return true
+  if (TLS_CODE.test(String(err?.code ?? ''))) return true
   return /socket hang up|ECONNREFUSED|ECONNRESET|timed out|TimeoutError/i.test(String(err?.message ?? ''))
+}
+
+type Failure = {code: string; message: string; name: string}
+
+/** First match wins: the SDK names a dropped connection TimeoutError too, so the codes come before the names. */
+const CAUSES: Array<[(f: Failure) => boolean, (f: Failure) => string]> = [
+  [(f) => f.code === 'ECONNREFUSED' || f.message.includes('ECONNREFUSED'), () => 'connection refused'],
+  [
+    (f) => ['EAI_AGAIN', 'ENOTFOUND'].includes(f.code) || /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(f.message),
+    (f) => `DNS lookup failed: ${f.message || f.code}`,
+  ],
+  [
+    (f) => TLS_CODE.test(f.code) || (f.name === 'Error' && f.code === '' && TLS_MESSAGE.test(f.message)),
+    (f) => `TLS handshake failed: ${f.message || f.code}`,
+  ],
+  [
+    (f) => ['ECONNRESET', 'EPIPE'].includes(f.code) || /socket hang up|ECONNRESET/.test(f.message),
+    () => 'connection reset before an answer',
+  ],
+  [(f) => ['EHOSTUNREACH', 'ENETUNREACH'].includes(f.code), (f) => `network unreachable: ${f.message || f.code}`],
+  [
+    (f) =>
+      ['ETIMEDOUT', 'RequestTimeout'].includes(f.code) || f.name === 'TimeoutError' || /timed? ?out/i.test(f.message),
+    () => 'timed out',
+  ],
+]
+
+/**
+ * What went wrong on the way to AWS, in words (connection refused, DNS lookup failed, timed out, TLS handshake
+ * failed…), or undefined when the failure is not a network one. The SDK passes Node's errors through, whose
+ * name is just "Error": the code and message say more.
+ */
+export function networkCause(error: unknown): string | undefined {
+  const err = error as SdkError
+  const failure = {code: String(err?.code ?? ''), message: String(err?.message ?? ''), name: String(err?.name ?? '')}
+  const cause = CAUSES.find(([matches]) => matches(failure))
+  if (cause) return cause[1](failure)
+  const status = err?.$metadata?.httpStatusCode
+  if (status !== undefined && status >= 500)
+    return `HTTP ${status}${failure.name && failure.name !== 'Error' ? ` ${failure.name}` : ''}`
+  if (err?.cause && err.cause !== error) return networkCause(err.cause)
+  return undefined
 }
 
 /** Where a service is reached: the SDK's standard endpoint variables, else AWS's public endpoint. */
@@ -65,7 +113,7 @@ export function toTerraceError(error: unknown, context: {endpoint: string; what:
   const message = (error as SdkError)?.message ?? String(error)
   if (isUnreachable(error)) {
     return new AwsUnreachableError(
-      `AWS did not answer while ${context.what}: ${context.endpoint} (${name || message}).`,
+      `AWS did not answer while ${context.what}: ${context.endpoint} (${networkCause(error) ?? (name || message)}).`,
       {
         cause: error,
         suggestion: 'Check your network or proxy, then try again.',

@@ -2,9 +2,9 @@ import {join} from 'node:path'
 
 import {systemClock} from '../lib/clock.js'
 import {homePaths} from '../lib/paths.js'
-import {isInteractive, promptSecret} from '../lib/prompt.js'
+import {isInteractive} from '../lib/prompt.js'
 import {SecretStore} from '../vault/secret-store.js'
-import {openVault} from '../vault/select.js'
+import {openVault, terminalPassphrasePrompt} from '../vault/select.js'
 import {sdkOidc, sdkPortal} from './sso/sdk-ports.js'
 import {SsoLogin} from './sso/sso-login.js'
 
@@ -21,7 +21,7 @@ export async function createAuthServices(options: {env?: NodeJS.ProcessEnv; noti
     home: paths.root,
     interactive,
     notice: options.notice ?? ((msg) => process.stderr.write(`${msg}\n`)),
-    promptPassphrase: () => promptSecret('Vault passphrase: ', {input: process.stdin, output: process.stderr}),
+    promptPassphrase: terminalPassphrasePrompt({env, input: process.stdin, output: process.stderr}),
   })
   const lockDir = join(paths.cache, 'locks')
   const clock = systemClock

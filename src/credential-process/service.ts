@@ -12,7 +12,7 @@ import type {SecretStore} from '../vault/secret-store.js'
 import {readCachedCredentials} from '../auth/credentials/credential-cache.js'
 import {type ManagedProfile, readProfileRegistry} from '../auth/credentials/profile-registry.js'
 import {credentialTtlMs, isFresh} from '../auth/credentials/ttl.js'
-import {ConfigError, NotLoggedInError} from '../lib/errors.js'
+import {ConfigError, VaultError} from '../lib/errors.js'
 import {homePaths} from '../lib/paths.js'
 import {credentialProcessJson} from './output.js'
 
@@ -56,19 +56,16 @@ async function managedProfile(configDir: string, name: string): Promise<ManagedP
   return profile
 }
 
-/** The vault, without ever prompting: a file vault lacking TERRACE_VAULT_PASSPHRASE ends with exit 5. */
+/** The vault, without ever prompting: a file vault lacking TERRACE_VAULT_PASSPHRASE ends with exit 8 (vault). */
 async function openNonInteractiveVault(
   env: NodeJS.ProcessEnv,
   home: string,
   notice: (message: string) => void,
 ): Promise<SecretStore> {
   if (env.TERRACE_VAULT?.trim().toLowerCase() === 'file' && !env.TERRACE_VAULT_PASSPHRASE) {
-    throw new NotLoggedInError(
+    throw new VaultError(
       'terrace credential-process cannot unlock the file vault: TERRACE_VAULT_PASSPHRASE is not set and it never prompts.',
-      {
-        suggestion:
-          'Set TERRACE_VAULT_PASSPHRASE for the tool that runs credential_process, then run `terrace aws sso login` if you are not logged in.',
-      },
+      {suggestion: 'Set TERRACE_VAULT_PASSPHRASE in the environment of the tool that runs credential_process.'},
     )
   }
 

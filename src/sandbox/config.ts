@@ -84,6 +84,8 @@ export interface SandboxConfig {
   lifetimes: SsoLifetimes
   pollInterval: number
   region: string
+  /** true: each refresh token works once and CreateToken returns a new one; false: it stays, none is returned */
+  rotateRefreshTokens: boolean
   settings: RuntimeSettings
   ssoUser: string
   startUrl?: string
@@ -131,6 +133,7 @@ export interface SandboxConfigInput {
     pollInterval?: number
     refreshTokenLifetime?: number
     roleCredentialLifetime?: number
+    rotateRefreshTokens?: boolean
     startUrl?: string
     user?: string
   }
@@ -151,6 +154,12 @@ function positiveInt(value: unknown, field: string, fallback: number, min = 1): 
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
     throw new SandboxConfigError(`${field} must be an integer >= ${min}`)
+  return value
+}
+
+function boolean(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new SandboxConfigError(`${field} must be true or false`)
   return value
 }
 
@@ -303,6 +312,7 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
     },
     pollInterval,
     region: input.region ?? 'us-east-1',
+    rotateRefreshTokens: boolean(sso.rotateRefreshTokens, 'sso.rotateRefreshTokens', true),
     settings: {
       autoApprove: input.autoApprove === true,
       faults: normaliseFaults(input.faults),

@@ -93,7 +93,12 @@ export function startDeviceAuthorization(state: SandboxState, body: Json, baseUr
   }
 }
 
-function issueTokens(state: SandboxState, client: ClientRecord, user: string, family: string, scopes: string[]) {
+function issueTokens(
+  state: SandboxState,
+  client: ClientRecord,
+  grant: {family: string; refresh: boolean; scopes: string[]; user: string},
+) {
+  const {family, scopes, user} = grant
   const now = state.now()
   const access: TokenRecord = {
     clientId: client.clientId,
@@ -110,7 +115,7 @@ function issueTokens(state: SandboxState, client: ClientRecord, user: string, fa
     expiresIn: state.config.lifetimes.accessToken,
     tokenType: 'Bearer',
   }
-  if (client.grantTypes.includes(REFRESH_GRANT)) {
+  if (grant.refresh && client.grantTypes.includes(REFRESH_GRANT)) {
     const refresh: TokenRecord = {
       ...access,
       expiresAt: now + state.config.lifetimes.refreshToken * 1000,
@@ -144,7 +149,12 @@ function deviceCodeGrant(state: SandboxState, client: ClientRecord, body: Json) 
 
   if (device.status === 'pending') throw OidcErrors.authorizationPending('Authorization is still pending')
   device.status = 'consumed'
-  return issueTokens(state, client, state.config.ssoUser, newId.clientId(), client.scopes)
+  return issueTokens(state, client, {
+    family: newId.clientId(),
+    refresh: true,
+    scopes: client.scopes,
+    user: state.config.ssoUser,
+  })
 }
 
 function refreshTokenGrant(state: SandboxState, client: ClientRecord, body: Json) {
@@ -154,9 +164,11 @@ function refreshTokenGrant(state: SandboxState, client: ClientRecord, body: Json
   const record = state.refreshTokens.get(token)
   if (!record || record.clientId !== client.clientId || record.revoked || state.now() >= record.expiresAt)
     throw OidcErrors.invalidGrant('Invalid refresh token provided')
-  // Rotation: a refresh token works once.
-  record.revoked = true
-  return issueTokens(state, client, record.user, record.family, record.scopes)
+  // Rotation (the default): a refresh token works once and the answer carries the next one. Without rotation (AWS
+  // may answer so) the refresh token stays valid and the answer carries none.
+  const rotate = state.config.rotateRefreshTokens
+  if (rotate) record.revoked = true
+  return issueTokens(state, client, {family: record.family, refresh: rotate, scopes: record.scopes, user: record.user})
 }
 
 export function createToken(state: SandboxState, body: Json) {

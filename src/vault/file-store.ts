@@ -1,5 +1,5 @@
 import {createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual} from 'node:crypto'
-import {mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import * as fs from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
 import type {SecretStore} from './secret-store.js'
@@ -23,6 +23,11 @@ export function fileVaultPath(home: string): string {
   return join(home, VAULT_FILE_NAME)
 }
 
+/** Beside the vault: remembers that terrace said once why it uses the file vault (no secret in it). */
+export function fileVaultNoticeMarker(home: string): string {
+  return join(home, `${VAULT_FILE_NAME}.notice-shown`)
+}
+
 const MAGIC = Buffer.from('TRCVAULT', 'ascii')
 const VERSION = 1
 const SALT_LEN = 16
@@ -37,14 +42,28 @@ const SCRYPT_R = 8
 const SCRYPT_P = 1
 
 type KdfParams = {logN: number; p: number; r: number; salt: Buffer}
+
+/** What the passphrase source is asked for: `create` for a vault about to be written the first time (confirm it). */
+export type PassphraseRequest = {
+  /** 1 for the first ask; 2, 3… after a wrong passphrase */
+  attempt: number
+  create: boolean
+}
+
+/** The file operations the vault writes through (node:fs/promises by default; tests inject failures). */
+export type VaultFileSystem = Pick<typeof fs, 'mkdir' | 'open' | 'readFile' | 'rename' | 'rm'>
 type DerivedKey = {check: Buffer; encryption: Buffer}
 type Parsed = {ciphertext: Buffer; header: Buffer; iv: Buffer; kdf: KdfParams; keyCheck: Buffer; tag: Buffer}
 
 export type FileStoreOptions = {
+  /** node:fs/promises unless a test injects its own */
+  fileSystem?: VaultFileSystem
   /** How long a write waits for another process's write before failing (exit 8). Default 30 s. */
   lockTimeoutMs?: number
-  /** Asked at most once per store (memoised): TERRACE_VAULT_PASSPHRASE or a no-echo prompt. */
-  passphrase: () => Promise<string>
+  /** Asked once per store (memoised), again after a wrong one: TERRACE_VAULT_PASSPHRASE or a no-echo prompt. */
+  passphrase: (request: PassphraseRequest) => Promise<string>
+  /** How many passphrases may be tried in all before a wrong one is final (1 unless typed at a prompt). */
+  passphraseAttempts?: number
   path: string
   /** scrypt cost for a newly created vault (existing vaults keep theirs). */
   scryptLogN?: number
@@ -54,13 +73,16 @@ export class FileStore implements SecretStore {
   readonly description: string
   readonly kind = 'file' as const
   readonly path: string
+  private readonly fs: VaultFileSystem
   private readonly keys = new Map<string, Promise<DerivedKey>>()
   private readonly options: FileStoreOptions
   private passphrasePromise?: Promise<string>
+  private wrongPassphrases = 0
 
   constructor(options: FileStoreOptions) {
     this.options = options
     this.path = options.path
+    this.fs = options.fileSystem ?? fs
     this.description = `encrypted file ${options.path}`
   }
 
@@ -100,13 +122,7 @@ export class FileStore implements SecretStore {
 
   private async decrypt(raw: Buffer): Promise<{entries: Record<string, string>; kdf: KdfParams}> {
     const parsed = this.parse(raw)
-    const key = await this.key(parsed.kdf)
-    if (!timingSafeEqual(key.check, parsed.keyCheck)) {
-      throw new VaultError(`Wrong passphrase for the file vault ${this.path}`, {
-        suggestion:
-          'Set TERRACE_VAULT_PASSPHRASE to the passphrase this vault was created with (the file was left untouched).',
-      })
-    }
+    const key = await this.unlock(parsed.kdf, parsed.keyCheck)
 
     let plaintext: Buffer
     try {
@@ -136,8 +152,8 @@ export class FileStore implements SecretStore {
     return {entries: Object.assign(Object.create(null), entries) as Record<string, string>, kdf: parsed.kdf}
   }
 
-  private async encrypt(entries: Record<string, string>, kdf: KdfParams): Promise<Buffer> {
-    const key = await this.key(kdf)
+  private async encrypt(entries: Record<string, string>, kdf: KdfParams, create: boolean): Promise<Buffer> {
+    const key = await this.key(kdf, create)
     const iv = randomBytes(IV_LEN)
     const header = Buffer.concat([MAGIC, Buffer.from([VERSION, kdf.logN, kdf.r, kdf.p]), kdf.salt, key.check, iv])
     const cipher = createCipheriv('aes-256-gcm', key.encryption, iv)
@@ -149,11 +165,11 @@ export class FileStore implements SecretStore {
   }
 
   /** One scrypt derivation per (salt, cost) for the life of this store. */
-  private key(kdf: KdfParams): Promise<DerivedKey> {
-    const id = `${kdf.logN}:${kdf.r}:${kdf.p}:${kdf.salt.toString('hex')}`
+  private key(kdf: KdfParams, create = false): Promise<DerivedKey> {
+    const id = kdfId(kdf)
     let derived = this.keys.get(id)
     if (!derived) {
-      derived = this.passphrase().then((passphrase) => deriveKey(passphrase, kdf))
+      derived = this.passphrase(create).then((passphrase) => deriveKey(passphrase, kdf))
       derived.catch(() => this.keys.delete(id))
       this.keys.set(id, derived)
     }
@@ -164,7 +180,7 @@ export class FileStore implements SecretStore {
   private async load(): Promise<{entries: Record<string, string>; kdf?: KdfParams}> {
     let raw: Buffer
     try {
-      raw = await readFile(this.path)
+      raw = await this.fs.readFile(this.path)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {entries: Object.create(null)}
       throw new VaultError(`Cannot read the file vault ${this.path}: ${(error as Error).message}`, {cause: error})
@@ -182,7 +198,11 @@ export class FileStore implements SecretStore {
     const [version, logN, r, p] = raw.subarray(at, at + 4)
     at += 4
     if (version !== VERSION) throw this.corrupt(`unknown format version ${version}`)
-    if (logN < 10 || logN > 20 || r < 1 || r > 32 || p < 1 || p > 16) throw this.corrupt('implausible scrypt cost')
+    // The cost is read before the header is authenticated: only the parameters terrace writes are accepted, so a
+    // doctored header cannot make every command spend seconds (or gigabytes) in scrypt.
+    const logNs = new Set([DEFAULT_SCRYPT_LOG_N, this.options.scryptLogN ?? DEFAULT_SCRYPT_LOG_N])
+    if (!logNs.has(logN) || r !== SCRYPT_R || p !== SCRYPT_P)
+      throw this.corrupt(`scrypt parameters N=2^${logN}, r=${r}, p=${p} are not the ones terrace writes`)
     const salt = raw.subarray(at, (at += SALT_LEN))
     const keyCheck = raw.subarray(at, (at += CHECK_LEN))
     const iv = raw.subarray(at, (at += IV_LEN))
@@ -197,9 +217,10 @@ export class FileStore implements SecretStore {
     }
   }
 
-  private passphrase(): Promise<string> {
+  private passphrase(create: boolean): Promise<string> {
     if (!this.passphrasePromise) {
-      this.passphrasePromise = this.options.passphrase().then((passphrase) => {
+      const request = {attempt: this.wrongPassphrases + 1, create}
+      this.passphrasePromise = this.options.passphrase(request).then((passphrase) => {
         if (!passphrase) {
           throw new VaultError('The file vault passphrase is empty', {
             suggestion: 'Set TERRACE_VAULT_PASSPHRASE to a non-empty passphrase.',
@@ -217,9 +238,28 @@ export class FileStore implements SecretStore {
     return this.passphrasePromise
   }
 
+  /**
+   * The key for this vault's header, asking for the passphrase again after a wrong one while attempts remain.
+   * Concurrent callers share one prompt: only the caller whose key was the current one counts the failure.
+   */
+  private async unlock(kdf: KdfParams, keyCheck: Buffer): Promise<DerivedKey> {
+    const attempts = Math.max(1, this.options.passphraseAttempts ?? 1)
+    for (;;) {
+      if (this.wrongPassphrases >= attempts) throw this.wrongPassphrase(attempts)
+      const pending = this.key(kdf)
+      const key = await pending
+      if (timingSafeEqual(key.check, keyCheck)) return key
+      if (this.keys.get(kdfId(kdf)) === pending) {
+        this.keys.delete(kdfId(kdf))
+        this.passphrasePromise = undefined
+        this.wrongPassphrases++
+      }
+    }
+  }
+
   /** Read-modify-write under the vault's lock; writes only when change() reports a change. */
   private async update(change: (entries: Record<string, string>) => boolean): Promise<boolean> {
-    await mkdir(dirname(this.path), {mode: 0o700, recursive: true})
+    await this.fs.mkdir(dirname(this.path), {mode: 0o700, recursive: true})
     try {
       return await withLock(
         `${this.path}.lock`,
@@ -232,7 +272,7 @@ export class FileStore implements SecretStore {
             r: SCRYPT_R,
             salt: randomBytes(SALT_LEN),
           }
-          await writeAtomically(this.path, await this.encrypt(entries, params))
+          await writeAtomically(this.fs, this.path, await this.encrypt(entries, params, kdf === undefined))
           return true
         },
         {timeoutMs: this.options.lockTimeoutMs ?? 30_000},
@@ -248,6 +288,21 @@ export class FileStore implements SecretStore {
       throw error
     }
   }
+
+  private wrongPassphrase(attempts: number): TerraceError {
+    return new VaultError(
+      `Wrong passphrase for the file vault ${this.path}${attempts > 1 ? ` (${attempts} attempts)` : ''}; the file was left untouched.`,
+      {
+        suggestion:
+          'Set TERRACE_VAULT_PASSPHRASE (or type at the prompt) the passphrase this vault was created with. ' +
+          'Forgot it? `terrace vault reset` deletes the file vault; then log in again.',
+      },
+    )
+  }
+}
+
+function kdfId(kdf: KdfParams): string {
+  return `${kdf.logN}:${kdf.r}:${kdf.p}:${kdf.salt.toString('hex')}`
 }
 
 async function deriveKey(passphrase: string, kdf: KdfParams): Promise<DerivedKey> {
@@ -268,9 +323,9 @@ async function deriveKey(passphrase: string, kdf: KdfParams): Promise<DerivedKey
 }
 
 /** Write a temp file (0600) beside the target, fsync it, rename it over the target, fsync the directory. */
-async function writeAtomically(path: string, data: Buffer): Promise<void> {
+async function writeAtomically(files: VaultFileSystem, path: string, data: Buffer): Promise<void> {
   const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  const handle = await open(temporary, 'wx', 0o600)
+  const handle = await files.open(temporary, 'wx', 0o600)
   try {
     try {
       await handle.writeFile(data)
@@ -280,14 +335,14 @@ async function writeAtomically(path: string, data: Buffer): Promise<void> {
       await handle.close()
     }
 
-    await rename(temporary, path)
+    await files.rename(temporary, path)
   } catch (error) {
-    await rm(temporary, {force: true})
+    await files.rm(temporary, {force: true})
     throw error
   }
 
   try {
-    const dir = await open(dirname(path), 'r')
+    const dir = await files.open(dirname(path), 'r')
     try {
       await dir.sync()
     } finally {

@@ -1,8 +1,11 @@
+import {existsSync} from 'node:fs'
+import {mkdir, writeFile} from 'node:fs/promises'
+
 import type {SecretStore} from './secret-store.js'
 
 import {ConfigError, VaultError} from '../lib/errors.js'
 import {type PromptInput, promptSecret} from '../lib/prompt.js'
-import {FileStore, fileVaultPath} from './file-store.js'
+import {FileStore, fileVaultNoticeMarker, fileVaultPath, type PassphraseRequest} from './file-store.js'
 import {probeKeychain, type ProbeOptions} from './keychain-probe.js'
 
 /** The probe's options (keychain service, keytar loader, timeout) and the vault's own. */
@@ -12,10 +15,13 @@ export type OpenVaultOptions = ProbeOptions & {
   home: string
   /** May the passphrase be asked for (see lib/prompt isInteractive)? */
   interactive: boolean
-  /** Told once which vault is used and why, when terrace falls back to the file vault. */
+  /**
+   * Told which vault is used and why when terrace falls back to the file vault: once per vault (a marker file
+   * beside it remembers that it was said).
+   */
   notice?: (message: string) => void
   /** Asks for the file vault passphrase; only called when interactive, only when the file vault is first used. */
-  promptPassphrase?: () => Promise<string>
+  promptPassphrase?: (request: PassphraseRequest) => Promise<string>
   /** scrypt cost for a new file vault (tests lower it). */
   scryptLogN?: number
 }
@@ -35,7 +41,8 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
   }
 
   const vaultPath = fileVaultPath(options.home)
-  const passphrase = passphraseSource(options)
+  const source = passphraseSource(options)
+  const passphrase = source?.ask
 
   if (mode === 'file') {
     if (!passphrase) {
@@ -49,7 +56,7 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
       )
     }
 
-    return fileStore(options, passphrase)
+    return fileStore(options, source)
   }
 
   const probe = await probeKeychain(options)
@@ -75,32 +82,62 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
     )
   }
 
-  options.notice?.(
+  await noticeOnce(
+    options,
     `Using the encrypted file vault ${vaultPath}: the OS keychain is unusable (${probe.reason}). ` +
       'Set TERRACE_VAULT=file to skip the keychain check.',
   )
-  return fileStore(options, passphrase)
+  return fileStore(options, source!)
 }
 
-function passphraseSource(options: OpenVaultOptions): (() => Promise<string>) | undefined {
+/** The fallback notice, unless the marker beside this vault says it was shown; then the marker is written. */
+async function noticeOnce(options: OpenVaultOptions, message: string): Promise<void> {
+  if (!options.notice) return
+  const marker = fileVaultNoticeMarker(options.home)
+  if (existsSync(marker)) return
+  options.notice(message)
+  try {
+    await mkdir(options.home, {mode: 0o700, recursive: true})
+    await writeFile(marker, 'the file vault notice was shown\n', {mode: 0o600})
+  } catch {
+    // an unwritable TERRACE_HOME is reported by the vault itself when it writes
+  }
+}
+
+/** A typed passphrase may be retried (PASSPHRASE_ATTEMPTS in all); one from the environment may not. */
+export const PASSPHRASE_ATTEMPTS = 3
+
+type PassphraseSource = {ask: (request: PassphraseRequest) => Promise<string>; attempts: number}
+
+function passphraseSource(options: OpenVaultOptions): PassphraseSource | undefined {
   const fromEnv = options.env.TERRACE_VAULT_PASSPHRASE
-  if (fromEnv) return async () => fromEnv
-  if (options.interactive && options.promptPassphrase) return options.promptPassphrase
+  if (fromEnv) return {ask: async () => fromEnv, attempts: 1}
+  if (options.interactive && options.promptPassphrase)
+    return {ask: options.promptPassphrase, attempts: PASSPHRASE_ATTEMPTS}
   return undefined
 }
 
-function fileStore(options: OpenVaultOptions, passphrase: () => Promise<string>): FileStore {
-  return new FileStore({passphrase, path: fileVaultPath(options.home), scryptLogN: options.scryptLogN})
+function fileStore(options: OpenVaultOptions, source: PassphraseSource): FileStore {
+  return new FileStore({
+    passphrase: source.ask,
+    passphraseAttempts: source.attempts,
+    path: fileVaultPath(options.home),
+    scryptLogN: options.scryptLogN,
+  })
 }
 
-/** The usual promptPassphrase: a no-echo prompt on the terminal (stderr, so stdout stays clean for --json). */
+/**
+ * The usual promptPassphrase: a no-echo prompt on the terminal (stderr, so stdout stays clean for --json). A new
+ * vault's passphrase is typed twice (asked again when the two differ); after a wrong one it says which attempt
+ * this is.
+ */
 export function terminalPassphrasePrompt(io: {
   env: NodeJS.ProcessEnv
   input: PromptInput
   output: NodeJS.WritableStream
-}): () => Promise<string> {
-  return () =>
-    promptSecret('terrace vault passphrase: ', {
+}): (request: PassphraseRequest) => Promise<string> {
+  const ask = (question: string) =>
+    promptSecret(question, {
       env: io.env,
       input: io.input,
       nonInteractiveError: () =>
@@ -109,4 +146,23 @@ export function terminalPassphrasePrompt(io: {
         }),
       output: io.output,
     })
+  return async (request) => {
+    if (!request.create) {
+      if (request.attempt > 1)
+        io.output.write(`Wrong passphrase; try again (attempt ${request.attempt} of ${PASSPHRASE_ATTEMPTS}).\n`)
+      return ask('terrace vault passphrase: ')
+    }
+
+    for (let attempt = 1; attempt <= PASSPHRASE_ATTEMPTS; attempt++) {
+      const first = await ask('New passphrase for the terrace file vault: ')
+      if (!first) return first // refused by the vault (empty), with its own message
+      const second = await ask('Type it again: ')
+      if (first === second) return first
+      io.output.write('The two passphrases differ; try again.\n')
+    }
+
+    throw new VaultError(`The passphrases typed for the new file vault differed ${PASSPHRASE_ATTEMPTS} times.`, {
+      suggestion: 'Run the command again and type the same passphrase twice; nothing was written.',
+    })
+  }
 }

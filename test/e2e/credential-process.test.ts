@@ -105,12 +105,12 @@ describe('e2e: terrace credential-process and aws sso refresh', function () {
     expect(await count(s, 'GetRoleCredentials')).to.equal(0)
   })
 
-  it('a file vault without TERRACE_VAULT_PASSPHRASE: exit 5 instead of a prompt', async () => {
+  it('a file vault without TERRACE_VAULT_PASSPHRASE: exit 8 (vault) instead of a prompt, like every command', async () => {
     const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'], {
       env: {TERRACE_VAULT_PASSPHRASE: ''},
     })
-    expect(result.code, result.stderr).to.equal(5)
-    expect(result.stderr).to.include('TERRACE_VAULT_PASSPHRASE').and.include('terrace aws sso login')
+    expect(result.code, result.stderr).to.equal(8)
+    expect(result.stderr).to.include('TERRACE_VAULT_PASSPHRASE').and.include('never prompts')
   })
 
   it('aws sso refresh while logged out: exit 5', async () => {

@@ -43,6 +43,8 @@ describe('sandbox configuration', () => {
     })
     expect(config.settings.faults.rate).to.equal(0)
     expect(config.settings.portalRateLimit).to.equal(null)
+    expect(config.rotateRefreshTokens).to.equal(true)
+    expect(normaliseConfig({sso: {rotateRefreshTokens: false}}).rotateRefreshTokens).to.equal(false)
   })
 
   it('generates accounts with distinct 12-digit ids', () => {
@@ -73,6 +75,7 @@ describe('sandbox configuration', () => {
       'base32',
     ],
     ['a fault rate above 1', {faults: {rate: 1.5}}, 'faults.rate'],
+    ['a rotateRefreshTokens that is not a boolean', {sso: {rotateRefreshTokens: 'no'}}, 'sso.rotateRefreshTokens'],
     ['an unknown fault kind', {faults: {kinds: ['explode']}}, 'unknown fault kind'],
     ['a zero rate limit', {rateLimit: {portal: {requestsPerSecond: 0}}}, 'requestsPerSecond'],
     [

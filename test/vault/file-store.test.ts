@@ -1,13 +1,20 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
+import * as fsp from 'node:fs/promises'
 import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {hostname, tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {ExitCode, formatError, TerraceError, VaultError} from '../../src/lib/errors.js'
 import {withLock} from '../../src/lib/lock.js'
-import {DEFAULT_SCRYPT_LOG_N, FileStore, fileVaultPath} from '../../src/vault/file-store.js'
+import {
+  DEFAULT_SCRYPT_LOG_N,
+  FileStore,
+  fileVaultPath,
+  type PassphraseRequest,
+  type VaultFileSystem,
+} from '../../src/vault/file-store.js'
 import {rejection} from '../helpers/errors.js'
 import {describeStoreContract} from './helpers/store-contract.js'
 
@@ -32,6 +39,38 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{code: null | numb
     child.on('error', reject)
     child.on('close', (code) => resolvePromise({code, stderr}))
   })
+}
+
+/** node:fs/promises, except that writes to any file fail after writing half their bytes; records operations. */
+function failingHalfWay(log: string[]): VaultFileSystem {
+  return {
+    mkdir: fsp.mkdir,
+    async open(path, flags, mode) {
+      const handle = await fsp.open(path, flags, mode)
+      const name = String(path).includes('.tmp') ? 'temp' : String(path).endsWith('vault.enc') ? 'vault' : 'dir'
+      log.push(`open ${name}`)
+      return new Proxy(handle, {
+        get(target, property) {
+          if (property === 'writeFile' || property === 'write') {
+            return async (data: Buffer) => {
+              log.push(`write ${name}`)
+              await target.write(data.subarray(0, Math.floor(data.length / 2)))
+              throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'})
+            }
+          }
+
+          const value = Reflect.get(target, property, target)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+    },
+    readFile: fsp.readFile,
+    async rename(from, to) {
+      log.push(`rename ${String(from).includes('.tmp') ? 'temp' : 'other'}`)
+      return fsp.rename(from, to)
+    },
+    rm: fsp.rm,
+  } as VaultFileSystem
 }
 
 describe('vault/file-store', () => {
@@ -191,6 +230,181 @@ describe('vault/file-store', () => {
         expect(await readFile(path)).to.deep.equal(broken)
       })
     }
+
+    it('a header asking for another scrypt cost is refused before any derivation (exit 8 naming the file)', async () => {
+      const path = fileVaultPath(await tempHome())
+      await new FileStore({passphrase: async () => 'pw', path}).set('a', 'secret')
+      const genuine = await readFile(path)
+      const doctored: Array<[string, number, number]> = [
+        ['N = 2^20', 9, 20],
+        ['N = 2^16', 9, 16],
+        ['N = 2^14', 9, 14],
+        ['r = 32', 10, 32],
+        ['p = 16', 11, 16],
+      ]
+      for (const [title, at, value] of doctored) {
+        const copy = Buffer.from(genuine)
+        copy[at] = value
+        await writeFile(path, copy)
+        let asked = 0
+        const store = new FileStore({
+          async passphrase() {
+            asked++
+            return 'pw'
+          },
+          path,
+        })
+        const error = await rejection<TerraceError>(store.get('a'))
+        expect(error, title).to.be.instanceOf(VaultError)
+        expect(error.exitCode, title).to.equal(ExitCode.VaultUnavailable)
+        expect(error.message, title).to.include(path).and.include('scrypt')
+        expect(asked, `${title}: no passphrase asked, so no key derived`).to.equal(0)
+      }
+
+      await writeFile(path, genuine)
+      expect(await new FileStore({passphrase: async () => 'pw', path}).get('a')).to.equal('secret')
+    })
+
+    describe('a crash in the middle of a write', () => {
+      it('leaves the previous vault readable, renames no partial file in, and leaves no temp file', async () => {
+        const home = await tempHome()
+        const path = fileVaultPath(home)
+        await fast(path).set('kept', 'old secret')
+        const before = await readFile(path)
+        const log: string[] = []
+        const crashing = new FileStore({
+          fileSystem: failingHalfWay(log),
+          passphrase: async () => 'correct horse',
+          path,
+          scryptLogN: 10,
+        })
+        const error = await rejection<Error>(crashing.set('new', 'x'.repeat(100_000)))
+        expect(error.message).to.include('ENOSPC')
+        expect(
+          log.filter((op) => op.startsWith('write')),
+          'the bytes go to a temp file',
+        ).to.deep.equal(['write temp'])
+        expect(
+          log.filter((op) => op.startsWith('rename')),
+          'nothing renamed in',
+        ).to.deep.equal([])
+        expect(await readFile(path)).to.deep.equal(before)
+        expect(await fast(path).get('kept')).to.equal('old secret')
+        expect(await fast(path).list()).to.deep.equal(['kept'])
+        expect(await readdir(home)).to.deep.equal(['vault.enc'])
+      })
+
+      it('syncs the temp file before renaming it over the vault', async () => {
+        const home = await tempHome()
+        const path = fileVaultPath(home)
+        const log: string[] = []
+        const recording: VaultFileSystem = {
+          ...fsp,
+          async open(file, flags, mode) {
+            const handle = await fsp.open(file, flags, mode)
+            const name = String(file).includes('.tmp') ? 'temp' : 'other'
+            return new Proxy(handle, {
+              get(target, property) {
+                const value = Reflect.get(target, property, target)
+                if (typeof value !== 'function') return value
+                return (...args: unknown[]) => {
+                  if (property === 'sync' || property === 'writeFile' || property === 'write' || property === 'close')
+                    log.push(`${String(property)} ${name}`)
+                  return value.apply(target, args)
+                }
+              },
+            })
+          },
+          async rename(from, to) {
+            log.push('rename')
+            return fsp.rename(from, to)
+          },
+        }
+        await new FileStore({fileSystem: recording, passphrase: async () => 'pw', path, scryptLogN: 10}).set('a', '1')
+        const rename = log.indexOf('rename')
+        expect(rename, log.join(', ')).to.be.greaterThan(0)
+        expect(log.slice(0, rename)).to.include.members(['sync temp', 'close temp'])
+        expect(log.indexOf('sync temp')).to.be.greaterThan(log.findIndex((op) => op.startsWith('write')))
+        expect(await fast(path, 'pw').get('a')).to.equal('1')
+      })
+    })
+
+    describe('passphrase attempts', () => {
+      it('a new vault asks with create: true; an existing one with create: false', async () => {
+        const path = fileVaultPath(await tempHome())
+        const requests: PassphraseRequest[] = []
+        const source = async (request: PassphraseRequest) => {
+          requests.push(request)
+          return 'pw'
+        }
+
+        await new FileStore({passphrase: source, path, scryptLogN: 10}).set('a', '1')
+        await new FileStore({passphrase: source, path, scryptLogN: 10}).get('a')
+        expect(requests).to.deep.equal([
+          {attempt: 1, create: true},
+          {attempt: 1, create: false},
+        ])
+      })
+
+      it('a wrong passphrase is asked again while attempts remain; the right one then works', async () => {
+        const path = fileVaultPath(await tempHome())
+        await fast(path, 'right').set('a', 'secret')
+        const answers = ['wrong', 'also wrong', 'right']
+        const requests: PassphraseRequest[] = []
+        const store = new FileStore({
+          async passphrase(request) {
+            requests.push(request)
+            return answers[requests.length - 1]
+          },
+          passphraseAttempts: 3,
+          path,
+          scryptLogN: 10,
+        })
+        const [first, second] = await Promise.all([store.get('a'), store.get('a')])
+        expect([first, second]).to.deep.equal(['secret', 'secret'])
+        expect(requests.map((r) => r.attempt)).to.deep.equal([1, 2, 3])
+        await store.set('b', '2')
+        expect(requests).to.have.length(3)
+      })
+
+      it('three wrong passphrases: exit 8 naming `terrace vault reset`, file untouched', async () => {
+        const path = fileVaultPath(await tempHome())
+        await fast(path, 'right').set('a', 'secret')
+        const before = await readFile(path)
+        let asked = 0
+        const store = new FileStore({
+          async passphrase() {
+            asked++
+            return `wrong ${asked}`
+          },
+          passphraseAttempts: 3,
+          path,
+          scryptLogN: 10,
+        })
+        const error = await rejection<TerraceError>(store.set('b', 'x'))
+        expect(error.exitCode).to.equal(ExitCode.VaultUnavailable)
+        expect(error.message.toLowerCase()).to.include('wrong passphrase')
+        expect(formatError(error)).to.include('terrace vault reset')
+        expect(asked).to.equal(3)
+        expect(await readFile(path)).to.deep.equal(before)
+      })
+
+      it('a passphrase from the environment (one attempt) is not asked again', async () => {
+        const path = fileVaultPath(await tempHome())
+        await fast(path, 'right').set('a', 'secret')
+        let asked = 0
+        const store = new FileStore({
+          async passphrase() {
+            asked++
+            return 'wrong'
+          },
+          path,
+          scryptLogN: 10,
+        })
+        expect(await rejection<TerraceError>(store.get('a'))).to.be.instanceOf(VaultError)
+        expect(asked).to.equal(1)
+      })
+    })
 
     it('breaks a stale lock left by a dead process', async () => {
       const path = fileVaultPath(await tempHome())

@@ -218,6 +218,22 @@ describe('vault/select openVault', () => {
       expect(notices[0]).to.include(fileVaultPath(home)).and.include('did not answer within 100 ms')
     })
 
+    it('the fallback notice is shown once per vault, not on every command', async () => {
+      const open = () =>
+        openVault({...base, env: {TERRACE_VAULT_PASSPHRASE: 'pw'}, loadKeytar: async () => failingKeytar('no bus')})
+      for (let run = 0; run < 3; run++) expect((await open()).kind).to.equal('file')
+      expect(notices).to.have.length(1)
+      const other = join(await mkdtemp(join(tmpdir(), 'terrace-select-')), 'home')
+      await openVault({
+        ...base,
+        env: {TERRACE_VAULT_PASSPHRASE: 'pw'},
+        home: other,
+        loadKeytar: async () => failingKeytar('no bus'),
+      })
+      expect(notices, 'another vault gets its own notice').to.have.length(2)
+      await rm(join(other, '..'), {force: true, recursive: true})
+    })
+
     it('no keychain and no passphrase: exit 8 explaining both fixes, nothing written', async () => {
       const error = await rejection<TerraceError>(
         openVault({...base, loadKeytar: async () => failingKeytar('Could not connect')}),

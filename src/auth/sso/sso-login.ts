@@ -22,7 +22,8 @@ import {
 /** A token with less than this left is renewed before use. */
 export const TOKEN_RENEW_MARGIN_MS = 5 * 60 * 1000
 /** A client registration with less than this left is replaced. */
-const REGISTRATION_MARGIN_MS = 24 * 60 * 60 * 1000
+export const REGISTRATION_MARGIN_MS = 24 * 60 * 60 * 1000
+const STARTING = 'starting the device authorization'
 
 export interface SsoLoginDeps {
   clock: Clock
@@ -63,17 +64,20 @@ export class SsoLogin {
    */
   async login(startUrl: string, region: string, options: {signal?: AbortSignal; ui: LoginUi}): Promise<SsoToken> {
     const oidc = await this.deps.oidc(region)
-    const registration = await this.registration(startUrl, region, oidc)
     const endpoint = endpointFor('sso_oidc', region, this.deps.env)
+    let registration = await this.registration(startUrl, region, oidc)
     let authorization: DeviceAuthorization
     try {
-      authorization = await oidc.startDeviceAuthorization({
-        clientId: registration.clientId,
-        clientSecret: registration.clientSecret,
-        startUrl,
-      })
+      authorization = await this.startDeviceAuthorization(oidc, registration, startUrl)
     } catch (error) {
-      throw toTerraceError(error, {endpoint, what: 'starting the device authorization'})
+      // The identity center forgot the registration (revoked, or a restarted sandbox): register again, once.
+      if (awsErrorName(error) !== 'InvalidClientException') throw toTerraceError(error, {endpoint, what: STARTING})
+      registration = await this.registration(startUrl, region, oidc, {replace: true})
+      try {
+        authorization = await this.startDeviceAuthorization(oidc, registration, startUrl)
+      } catch (retryError) {
+        throw toTerraceError(retryError, {endpoint, what: STARTING})
+      }
     }
 
     options.ui.onCode(authorization)
@@ -113,10 +117,18 @@ export class SsoLogin {
     return token.expiresAt - marginMs > this.deps.clock.now()
   }
 
-  /** The stored client registration for this start URL, or a new one when missing or about to expire. */
-  private async registration(startUrl: string, region: string, oidc: OidcPort): Promise<ClientRegistration> {
+  /**
+   * The stored client registration for this start URL, or a new one when missing, about to expire, or `replace`d
+   * (AWS no longer knows the stored one).
+   */
+  private async registration(
+    startUrl: string,
+    region: string,
+    oidc: OidcPort,
+    options: {replace?: boolean} = {},
+  ): Promise<ClientRegistration> {
     const entry = ssoClientEntry(startUrl, region)
-    const raw = await this.deps.store.get(entry)
+    const raw = options.replace ? undefined : await this.deps.store.get(entry)
     if (raw) {
       const stored = JSON.parse(raw) as ClientRegistration
       if (stored.expiresAt - REGISTRATION_MARGIN_MS > this.deps.clock.now()) return stored
@@ -174,14 +186,17 @@ export class SsoLogin {
         })
       } catch (error) {
         const name = awsErrorName(error)
-        if (
-          [
-            'ExpiredTokenException',
-            'InvalidClientException',
-            'InvalidGrantException',
-            'UnauthorizedClientException',
-          ].includes(name)
-        ) {
+        if (name === 'InvalidClientException') {
+          // The refresh token belongs to a registration AWS forgot: no refresh can work any more. Drop the stale
+          // registration so the next login registers anew.
+          await this.deps.store.delete(ssoClientEntry(startUrl, token.region))
+          throw new NotLoggedInError(
+            `Your SSO login for ${startUrl} can no longer be renewed: IAM Identity Center no longer knows terrace's client registration (InvalidClientException).`,
+            {suggestion: 'Run `terrace aws sso login` to log in again; terrace registers itself anew.'},
+          )
+        }
+
+        if (['ExpiredTokenException', 'InvalidGrantException', 'UnauthorizedClientException'].includes(name)) {
           throw notLoggedIn(startUrl, 'expired')
         }
 
@@ -194,6 +209,18 @@ export class SsoLogin {
       const renewed = this.tokenFrom(grant, startUrl, token.region, token.refreshToken)
       await this.deps.store.set(ssoTokenEntry(startUrl), JSON.stringify(renewed))
       return renewed
+    })
+  }
+
+  private async startDeviceAuthorization(
+    oidc: OidcPort,
+    registration: ClientRegistration,
+    startUrl: string,
+  ): Promise<DeviceAuthorization> {
+    return oidc.startDeviceAuthorization({
+      clientId: registration.clientId,
+      clientSecret: registration.clientSecret,
+      startUrl,
     })
   }
 

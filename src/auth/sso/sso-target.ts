@@ -1,3 +1,4 @@
+import {lineOfKey} from '../../layers/config-values.js'
 import {loadProject} from '../../layers/project.js'
 import {ConfigError, NotInProjectError, UsageError} from '../../lib/errors.js'
 
@@ -18,6 +19,7 @@ export async function resolveSsoTarget(options: {
   region?: string
   startUrl?: string
 }): Promise<SsoTarget> {
+  checkFlags(options)
   if (options.startUrl && options.region) return {region: options.region, source: 'flags', startUrl: options.startUrl}
   let project
   try {
@@ -53,5 +55,63 @@ export async function resolveSsoTarget(options: {
     })
   }
 
+  await checkTfvars(commonFile, {
+    region: options.region ? undefined : region,
+    regionKey: common.ssoRegion ? 'sso_region' : common.regionPrimary ? 'region_primary' : 'region',
+    startUrl: options.startUrl ? undefined : startUrl,
+  })
   return {region, source: commonFile, startUrl}
+}
+
+/** A malformed --start-url / --region: exit 2, before anything else happens. */
+function checkFlags(options: {region?: string; startUrl?: string}): void {
+  const problems: Array<[string, null | string]> = [
+    ['start-url', options.startUrl === undefined ? null : startUrlProblem(options.startUrl)],
+    ['region', options.region === undefined ? null : regionProblem(options.region)],
+  ]
+  for (const [flag, problem] of problems)
+    if (problem) throw new UsageError(`--${flag}: ${problem}`, {suggestion: SUGGESTIONS[flag]})
+}
+
+/** A malformed value taken from common.tfvars: exit 4 naming the file and the line. */
+async function checkTfvars(
+  file: string,
+  values: {region?: string; regionKey: string; startUrl?: string},
+): Promise<void> {
+  const problems: Array<[string, null | string, string]> = [
+    ['sso_start_url', values.startUrl === undefined ? null : startUrlProblem(values.startUrl), 'start-url'],
+    [values.regionKey, values.region === undefined ? null : regionProblem(values.region), 'region'],
+  ]
+  for (const [key, problem, flag] of problems) {
+    if (!problem) continue
+    throw new ConfigError(`${file}:${await lineOfKey(file, key)}: \`${key}\`: ${problem}`, {
+      suggestion: `Fix ${key} in ${file}, or override it with --${flag}.`,
+    })
+  }
+}
+
+const SUGGESTIONS: Record<string, string> = {
+  region: 'Pass the region of your IAM Identity Center, e.g. --region eu-west-1.',
+  'start-url': 'Pass your AWS access portal URL, e.g. --start-url https://my-org.awsapps.com/start.',
+}
+
+/** Why `value` cannot be an AWS access portal URL (an https URL with a host), or null when it can. */
+export function startUrlProblem(value: string): null | string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return `${JSON.stringify(value)} is not a URL; the AWS access portal URL looks like https://<your-org>.awsapps.com/start`
+  }
+
+  if (url.protocol !== 'https:') return `${JSON.stringify(value)} must be an https:// URL`
+  if (url.username || url.password) return `${JSON.stringify(value)} must not carry a user name or password`
+  return null
+}
+
+/** Why `value` is not shaped like an AWS region name (us-east-1, eu-central-2, us-gov-west-1), or null. */
+export function regionProblem(value: string): null | string {
+  return /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(value)
+    ? null
+    : `${JSON.stringify(value)} is not an AWS region name (like us-east-1 or eu-west-1)`
 }

@@ -23,7 +23,7 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
   async run(): Promise<{awsProfiles: {configFile: string; removed: string[]}; logouts: LogoutReport[]}> {
     const {flags} = await this.parse(AwsSsoLogout)
     const services = await createAuthServices()
-    const deps = {portal: services.portal, ssoLogin: services.ssoLogin, store: services.store}
+    const deps = {env: services.env, portal: services.portal, ssoLogin: services.ssoLogin, store: services.store}
     let logouts: LogoutReport[]
     if (flags.all) {
       logouts = await logoutAll(deps)
@@ -48,6 +48,13 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
 
     if (awsProfiles.removed.length > 0) {
       this.logToStderr(`Removed ${awsProfiles.removed.length} terrace-managed profiles from ${awsProfiles.configFile}.`)
+    }
+
+    // the local wipe is done; a session AWS did not end is still a failure, said last and in the exit code
+    for (const {failure} of logouts) {
+      if (!failure) continue
+      process.stderr.write(`Error: ${failure.message}\n`)
+      process.exitCode = failure.exitCode
     }
 
     return {awsProfiles, logouts}
