@@ -164,7 +164,7 @@ describe('e2e: sso sessions (issue 10)', function () {
         expect(afterwards).to.have.length(rotate ? 2 : 1)
         expect(
           afterwards.every((outcome) => outcome === 'InvalidGrantException'),
-          afterwards.join(),
+          afterwards.join(', '),
         ).to.equal(true)
       })
     }
