@@ -10,10 +10,9 @@ import {resetFileVault} from '../../vault/reset.js'
 export default class VaultReset extends TerraceCommand {
   static override description = `Delete the encrypted file vault, for a forgotten passphrase.
 
-Every secret in it is lost: SSO logins, client registrations, IAM user keys and cached role credentials. Log in
-again afterwards (\`terrace aws sso login\`, \`terrace credentials configure\` for IAM users); the next command
-that stores a secret creates a new vault and asks for its new passphrase twice. Asks for confirmation unless
---yes is given. The OS keychain is not touched.`
+Every secret in it is lost: SSO logins, client registrations, IAM user keys and cached role credentials. Log in again afterwards (\`terrace aws sso login\`, \`terrace credentials configure\` for IAM users); the next command that stores a secret creates a new vault and asks for its new passphrase twice.
+
+Asks for confirmation unless --yes is given. The OS keychain is not touched.`
   static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> vault reset', '<%= config.bin %> vault reset --yes']
   static override flags = {
