@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
-import {exitCodeOf, formatError, isDebug} from '../lib/errors.js'
+import {exitCodeOf, fileSystemError, formatError, isDebug} from '../lib/errors.js'
 
 /**
  * Base of terrace's own commands: failures print their message and fix, without a stack trace unless --debug /
@@ -17,6 +17,7 @@ export abstract class TerraceCommand extends Command {
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: unknown}): Promise<unknown> {
     if (error.oclif !== undefined) return super.catch(error)
+    error = fileSystemError(error) ?? error
     const code = exitCodeOf(error)
     if (this.jsonEnabled()) {
       const suggestion = (error as {suggestion?: string}).suggestion ?? null

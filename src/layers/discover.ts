@@ -1,11 +1,11 @@
 import type {Dirent} from 'node:fs'
 
-import {readdir, stat} from 'node:fs/promises'
+import {lstat, readdir, stat} from 'node:fs/promises'
 import {basename, dirname, join, relative, resolve, sep} from 'node:path'
 
 import type {Location} from './types.js'
 
-import {NotInProjectError} from '../lib/errors.js'
+import {ConfigError, NotInProjectError} from '../lib/errors.js'
 
 export const COMMON_TFVARS = join('config', 'common.tfvars')
 export const ACCOUNT_TFVARS = join('config', 'account.tfvars')
@@ -30,6 +30,41 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+const NOT_A_FILE: Record<string, string> = {
+  EACCES: 'cannot be read (permission denied)',
+  EISDIR: 'is a directory',
+  ELOOP: 'is a symbolic link loop',
+  ENOTDIR: 'sits under something that is not a directory',
+  EPERM: 'cannot be read (operation not permitted)',
+}
+
+/**
+ * True for a regular file (a symlink to one counts), false when nothing is there. Something there that is not a
+ * readable file (a folder, a symlink loop, no permission) is a ConfigError (exit 4) naming it: it is the project's
+ * configuration gone wrong, not a folder outside any project.
+ */
+async function isConfigFile(path: string): Promise<boolean> {
+  try {
+    await lstat(path)
+  } catch {
+    return false
+  }
+
+  let problem: string
+  try {
+    const stats = await stat(path)
+    if (stats.isFile()) return true
+    problem = stats.isDirectory() ? NOT_A_FILE.EISDIR : 'is not a regular file'
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    problem = code === 'ENOENT' ? 'is a symbolic link to nothing' : (NOT_A_FILE[code] ?? `cannot be read (${code})`)
+  }
+
+  throw new ConfigError(`${path} ${problem}: terrace needs it to be a readable file`, {
+    suggestion: `Make ${path} a regular file (or a symbolic link to one) that you can read.`,
+  })
 }
 
 async function entries(dir: string): Promise<Dirent[]> {
@@ -63,12 +98,15 @@ export async function layerTfFiles(dir: string): Promise<string[]> {
   return files.sort()
 }
 
-/** Nearest ancestor of cwd (cwd included) holding config/common.tfvars. Throws NotInProjectError (exit 3). */
+/**
+ * Nearest ancestor of cwd (cwd included) holding config/common.tfvars. Throws NotInProjectError (exit 3), or
+ * ConfigError (exit 4) when config/common.tfvars is there but is not a readable file.
+ */
 export async function findRoot(cwd: string): Promise<string> {
   const start = resolve(cwd)
   let example: string | undefined
   for (let dir = start; ; dir = dirname(dir)) {
-    if (await isFile(join(dir, COMMON_TFVARS))) return dir
+    if (await isConfigFile(join(dir, COMMON_TFVARS))) return dir
     if (!example && (await isFile(join(dir, COMMON_TFVARS + '.example')))) example = join(dir, COMMON_TFVARS)
     if (dirname(dir) === dir) break
   }
@@ -91,7 +129,7 @@ export async function findAccountDir(root: string, cwd: string): Promise<null | 
   let dir = root
   for (const part of parts) {
     dir = join(dir, part)
-    if (await isFile(join(dir, ACCOUNT_TFVARS))) return dir
+    if (await isConfigFile(join(dir, ACCOUNT_TFVARS))) return dir
   }
 
   return null

@@ -68,8 +68,54 @@ export const AwsUnreachableError = kind('AwsUnreachableError', ExitCode.AwsUnrea
 export const BinaryNotFoundError = kind('BinaryNotFoundError', ExitCode.NotFound)
 export const InterruptedError = kind('InterruptedError', ExitCode.Interrupted)
 
+const FILE_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory where a file belongs',
+  ELOOP: 'a symbolic link loop',
+  ENOSPC: 'no space left on the device',
+  ENOTDIR: 'a file stands where a folder of this path belongs',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+}
+
+const SYSCALL_VERBS: Record<string, string> = {
+  access: 'reach',
+  copyfile: 'write',
+  lstat: 'reach',
+  mkdir: 'create the folder',
+  open: 'open',
+  read: 'read',
+  rename: 'write',
+  rmdir: 'remove',
+  scandir: 'list',
+  stat: 'reach',
+  unlink: 'remove',
+  write: 'write',
+}
+
+/**
+ * A file-system failure on one of terrace's or the user's files (TERRACE_HOME, ~/.aws, the project) as the typed
+ * error the exit-code table gives it: VaultError (8) for the vault's files, ConfigError (4) for any other, naming
+ * the path and what is wrong. Undefined for any other error.
+ */
+export function fileSystemError(error: unknown): TerraceError | undefined {
+  if (error instanceof TerraceError || !(error instanceof Error)) return undefined
+  const {code, path, syscall} = error as NodeJS.ErrnoException
+  const problem = code === undefined ? undefined : FILE_PROBLEMS[code]
+  if (!problem || typeof path !== 'string') return undefined
+  const isVault = /(^|[/\\])vault[^/\\]*$/.test(path)
+  const Kind = isVault ? VaultError : ConfigError
+  return new Kind(`cannot ${SYSCALL_VERBS[syscall ?? ''] ?? 'use'} ${path}: ${problem}`, {
+    cause: error,
+    suggestion: `Fix ${path} or the folders above it (terrace needs to read and write there), or point ${
+      isVault ? 'TERRACE_HOME' : 'TERRACE_HOME or AWS_CONFIG_FILE'
+    } somewhere writable.`,
+  })
+}
+
 /** The text printed for a failure: the message, then the fix on its own line. */
 export function formatError(error: unknown, debug = false): string {
+  error = fileSystemError(error) ?? error
   if (error instanceof TerraceError) {
     const lines = [`Error: ${error.message}`]
     if (error.suggestion) lines.push(`  ${error.suggestion}`)
@@ -82,6 +128,7 @@ export function formatError(error: unknown, debug = false): string {
 }
 
 export function exitCodeOf(error: unknown): number {
+  error = fileSystemError(error) ?? error
   if (error instanceof TerraceError) return error.exitCode
   const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
   return typeof oclifExit === 'number' ? oclifExit : ExitCode.Unexpected
