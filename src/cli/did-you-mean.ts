@@ -56,6 +56,23 @@ export function unknownCommandError(
 ): Error {
   const words = typed.filter((word) => !word.startsWith('-'))
   const closest = closestCommand(words, commands, topics)
+  const exact = closest !== undefined && closest.split(':').every((part, i) => words[i] === part)
+  if (exact && commands.includes(closest)) {
+    const command = closest.replaceAll(':', ' ')
+    const suggestion = `terrace ${command} --help lists its options and arguments.`
+    if (typed[0]?.startsWith('-')) {
+      return new UsageError(
+        `unknown option ${typed[0]} before "${command}": terrace's options come after the command`,
+        {
+          suggestion,
+        },
+      )
+    }
+
+    const extra = words.slice(closest.split(':').length)
+    if (extra.length > 0) return new UsageError(`unexpected argument "${extra[0]}" for "${command}"`, {suggestion})
+  }
+
   const shown = words.slice(0, Math.max(1, closest?.split(':').length ?? 1)).join(' ')
   const guess = closest ? ` Did you mean "terrace ${closest.replaceAll(':', ' ')}"?` : ''
   return new UsageError(`"${shown}" is not a terrace command.${guess}`, {

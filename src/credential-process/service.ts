@@ -12,8 +12,9 @@ import type {SecretStore} from '../vault/secret-store.js'
 import {readCachedCredentials} from '../auth/credentials/credential-cache.js'
 import {type ManagedProfile, readProfileRegistry} from '../auth/credentials/profile-registry.js'
 import {credentialTtlMs, isFresh} from '../auth/credentials/ttl.js'
-import {ConfigError, VaultError} from '../lib/errors.js'
+import {ConfigError} from '../lib/errors.js'
 import {homePaths} from '../lib/paths.js'
+import {missingPassphraseError} from '../vault/missing-passphrase.js'
 import {credentialProcessJson} from './output.js'
 
 export interface CredentialProcessOptions {
@@ -63,9 +64,9 @@ async function openNonInteractiveVault(
   notice: (message: string) => void,
 ): Promise<SecretStore> {
   if (env.TERRACE_VAULT?.trim().toLowerCase() === 'file' && !env.TERRACE_VAULT_PASSPHRASE) {
-    throw new VaultError(
-      'terrace credential-process cannot unlock the file vault: TERRACE_VAULT_PASSPHRASE is not set and it never prompts.',
-      {suggestion: 'Set TERRACE_VAULT_PASSPHRASE in the environment of the tool that runs credential_process.'},
+    throw missingPassphraseError(
+      home,
+      'terrace credential-process never prompts: set TERRACE_VAULT_PASSPHRASE in the environment of the tool that runs credential_process.',
     )
   }
 

@@ -6,6 +6,7 @@ import type {SecretStore} from './secret-store.js'
 
 import {TerraceError, VaultError} from '../lib/errors.js'
 import {LockTimeoutError, withLock} from '../lib/lock.js'
+import {VAULT_FILE_NAME} from './missing-passphrase.js'
 
 /**
  * The encrypted file vault: one file, `<TERRACE_HOME>/vault.enc`, holding a JSON object account -> secret,
@@ -17,11 +18,6 @@ import {LockTimeoutError, withLock} from '../lib/lock.js'
  *
  * The key check (HMAC of the salt under a second derived key) tells a wrong passphrase from a damaged file.
  */
-export const VAULT_FILE_NAME = 'vault.enc'
-
-export function fileVaultPath(home: string): string {
-  return join(home, VAULT_FILE_NAME)
-}
 
 /** Beside the vault: remembers that terrace said once why it uses the file vault (no secret in it). */
 export function fileVaultNoticeMarker(home: string): string {
@@ -352,3 +348,5 @@ async function writeAtomically(files: VaultFileSystem, path: string, data: Buffe
     // directories cannot be fsynced on every platform; the rename is still atomic
   }
 }
+
+export {fileVaultPath, VAULT_FILE_NAME} from './missing-passphrase.js'

@@ -7,6 +7,7 @@ import {ConfigError, VaultError} from '../lib/errors.js'
 import {type PromptInput, promptSecret} from '../lib/prompt.js'
 import {FileStore, fileVaultNoticeMarker, fileVaultPath, type PassphraseRequest} from './file-store.js'
 import {probeKeychain, type ProbeOptions} from './keychain-probe.js'
+import {missingPassphraseError} from './missing-passphrase.js'
 
 /** The probe's options (keychain service, keytar loader, timeout) and the vault's own. */
 export type OpenVaultOptions = ProbeOptions & {
@@ -46,13 +47,10 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
 
   if (mode === 'file') {
     if (!passphrase) {
-      throw new VaultError(
-        `TERRACE_VAULT=file needs a passphrase for ${vaultPath}, and this run cannot prompt for one (not interactive).`,
-        {
-          suggestion:
-            'Set TERRACE_VAULT_PASSPHRASE, or run terrace from a terminal to be asked for it; ' +
-            'or unset TERRACE_VAULT (or set TERRACE_VAULT=keychain) to use the OS keychain.',
-        },
+      throw missingPassphraseError(
+        options.home,
+        'Set TERRACE_VAULT_PASSPHRASE, or run terrace from a terminal to be asked for it; ' +
+          'or unset TERRACE_VAULT (or set TERRACE_VAULT=keychain) to use the OS keychain.',
       )
     }
 

@@ -29,4 +29,23 @@ describe('cli/did-you-mean', () => {
       message: '"lyer info" is not a terrace command. Did you mean "terrace layer info"?',
     })
   })
+
+  it('names an unknown option typed before a real command instead of calling the command unknown', () => {
+    const error = unknownCommandError(['--bogus', 'tf', 'plan'], IDS, TOPICS)
+    expect(error).to.include({
+      exitCode: 2,
+      message: 'unknown option --bogus before "tf": terrace\'s options come after the command',
+    })
+    expect(unknownCommandError(['--bogus', 'chain', 'list'], IDS, TOPICS).message).to.contain('before "chain list"')
+    expect(unknownCommandError(['--bogus', 'chian'], IDS, TOPICS).message).to.contain(
+      '"chian" is not a terrace command',
+    )
+  })
+
+  it('names an argument a command does not take instead of calling the command unknown', () => {
+    expect(unknownCommandError(['layer', 'info', 'extra'], IDS, TOPICS)).to.include({
+      exitCode: 2,
+      message: 'unexpected argument "extra" for "layer info"',
+    })
+  })
 })

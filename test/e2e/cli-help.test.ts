@@ -70,9 +70,9 @@ describe("e2e: terrace's own help, version and unknown commands", function () {
     })
   }
 
-  it('terrace status runs the status command (outside a project: says what is missing, exit 2)', async () => {
+  it('terrace status runs the status command (outside a project: says what is missing, exit 3 like every command that needs a project)', async () => {
     const {code, stderr} = await cli(['status'])
-    expect(code).to.equal(2)
+    expect(code).to.equal(3)
     expect(stderr).to.contain('--start-url')
   })
 
@@ -141,7 +141,7 @@ describe("e2e: terrace's own help, version and unknown commands", function () {
 
   it('--debug on an oclif command shows the stack trace of a failure; without it, none', async () => {
     const plain = await cli(['aws', 'sso', 'status'])
-    expect(plain.code).to.equal(2)
+    expect(plain.code).to.equal(3) // not inside a project, like every other command there
     expect(plain.stderr)
       .to.match(/^Error: /)
       .and.not.match(/\n\s+at /)
@@ -150,6 +150,8 @@ describe("e2e: terrace's own help, version and unknown commands", function () {
       ['sso', 'logout', '--debug'],
       ['chain', 'add', 'x', '--source', 'security', '--role', 'arn:aws:iam::111111111111:role/R', '--debug'],
       ['credentials', 'configure', '--type', 'security', '--debug'],
+      ['--debug', 'layer', 'info'],
+      ['--debug', 'tf', 'plan'],
     ]) {
       const debug = await cli(args)
       expect(debug.code, args.join(' ')).to.be.greaterThan(1)

@@ -228,10 +228,10 @@ describe('e2e: device flow endings', function () {
       .and.match(/terrace aws sso login/)
   })
 
-  it('outside a project without --start-url: exit 2 with the flags to pass', async () => {
+  it('outside a project without --start-url: exit 3 (not inside a project, as everywhere) with the flags to pass', async () => {
     s = await setUp('file')
     const result = await runCli(['aws', 'sso', 'login'], {cwd: s.dir, env: s.env})
-    expect(result.code).to.equal(2)
+    expect(result.code).to.equal(3)
     expect(result.stderr).to.match(/--start-url/)
   })
 })

@@ -26,7 +26,7 @@ export async function resolveSsoTarget(options: {
     project = await loadProject(options.cwd, {env: options.env})
   } catch (error) {
     if (!(error instanceof NotInProjectError)) throw error
-    throw new UsageError(`${error.message}\nOutside a project, terrace needs the portal to log in to.`, {
+    throw new NotInProjectError(`${error.message}\nOutside a project, terrace needs the portal to log in to.`, {
       suggestion:
         'Pass --start-url https://<your-org>.awsapps.com/start --region <sso region>, or run this inside a project.',
     })
