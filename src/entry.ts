@@ -1,7 +1,7 @@
 /**
  * The front door. `terrace tf …`, `terrace tofu …`, `terrace exec …` and `terrace aws …` (other than terrace's
  * own `aws sso login|logout|status|refresh` and `aws configure sso`) go straight to the runner without loading
- * oclif, which costs 90-170 ms to import: these commands run many times a day and the user waits for every one.
+ * oclif, which is slow to import: these commands run many times a day and the user waits for every one.
  * Everything else, and `--help`/`-h` among terrace's own options (`terrace tf --help`), goes to oclif. Both
  * paths call the same service (runner/wrap-service.ts). `terrace credential-process` (run by AWS tools, often many
  * at once) goes to src/credential-process/ the same way: no oclif, and no AWS SDK when the cache answers.
@@ -17,13 +17,13 @@ export interface EntryOptions {
 export async function main(argv: string[], options: EntryOptions): Promise<void> {
   // Every process that creates an AWS SDK client on Node < 22 would print a NodeVersionSupportWarning.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  // credential-process first, before even the router is loaded: every module costs it ~1 ms of a ~25 ms budget
   // `terrace --debug <command> …`: the global option typed before the command counts like TERRACE_DEBUG=1
   if (argv[0] === '--debug') {
     argv = argv.slice(1)
     process.env.TERRACE_DEBUG = '1'
   }
 
+  // credential-process first, before even the router is loaded: it is the most latency-sensitive command
   const credentialProcessArgs = credentialProcessInvocation(argv)
   if (credentialProcessArgs) {
     await runCredentialProcess(credentialProcessArgs)

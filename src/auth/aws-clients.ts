@@ -1,5 +1,5 @@
 /**
- * Factories for the AWS SDK clients terrace uses. Each SDK package is imported lazily: a client costs ~90 ms
+ * Factories for the AWS SDK clients terrace uses. Each SDK package is imported lazily: a client is slow
  * to load, and hot commands answered from the cache must not pay it. Endpoints come only from the SDK's own
  * standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS).
  * Retries: the SDK's standard mode with a bounded number of attempts and per-attempt timeouts, so an

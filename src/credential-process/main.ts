@@ -10,7 +10,7 @@ type Writer = {write(text: string): unknown}
 /**
  * The entry point's fast path for `terrace credential-process …` (no oclif). Returns the exit code. Without
  * streams it writes to file descriptors 1 and 2 directly: creating process.stdout/stderr loads node's net and
- * stream modules (~5 ms), a tenth of this command's budget.
+ * stream modules, a measurable share of this command's budget (bench/overhead.js).
  */
 export async function credentialProcessMain(
   args: readonly string[],
@@ -21,7 +21,7 @@ export async function credentialProcessMain(
   try {
     const {profile} = parseCredentialProcessArgs(args)
     // What openVault does for TERRACE_VAULT=keychain or unset, without loading the file vault and prompt modules.
-    // Connecting takes a few ms (directly over D-Bus) to 30-55 ms (keytar): the service reads the profile registry
+    // Connecting (directly over D-Bus, or through keytar) takes a while: the service reads the profile registry
     // meanwhile. A keychain that does not answer gives undefined, and the service then opens the vault through
     // openVault, which reports what is wrong (or falls back to the file vault when TERRACE_VAULT is unset).
     const store =

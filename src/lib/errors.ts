@@ -1,5 +1,5 @@
 /**
- * Typed failures. Every expected failure is a TerraceError carrying the exit code DESIGN.md assigns and,
+ * Typed failures. Every expected failure is a TerraceError carrying its exit code (the table in the README) and,
  * where there is one, the fix the user should apply. Commands throw them; the entry point prints the message
  * (no stack trace unless --debug / TERRACE_DEBUG) and exits with the code.
  */

@@ -2,10 +2,10 @@
  * Running one child process the way a user expects of a wrapper: the terminal (stdio inherited), the signals
  * and the exit code behave as if they had called the tool themselves.
  *
- * node:child_process rather than execa: execa 9 costs 120-170 ms to import and this is the hot path of every
- * `terrace tf …` run (DESIGN.md still names execa; this is deliberate).
+ * node:child_process rather than execa: importing execa costs more than the rest of this hot path of every
+ * `terrace tf …` run (bench/overhead.js measures the path).
  *
- * Signals (DESIGN.md "Signals"): Ctrl-C at a terminal reaches the whole foreground process group, so the child
+ * Signals: Ctrl-C at a terminal reaches the whole foreground process group, so the child
  * already has it; forwarding would make terraform see two interrupts and abandon its graceful shutdown. So while
  * the child runs, terrace ignores SIGINT for itself and forwards it only when stdin is not a terminal (then it
  * came from `kill -INT` or a CI runner, not a terminal). SIGTERM and SIGHUP are always forwarded. Terrace waits

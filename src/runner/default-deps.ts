@@ -1,6 +1,6 @@
 /**
- * The real-world dependencies of the wrap service: this process, the file system, the layers room (imported
- * lazily so projectless runs never load it) and the credential broker (which loads the auth room only for a child
+ * The real-world dependencies of the wrap service: this process, the file system, the layers code (imported
+ * lazily so projectless runs never load it) and the credential broker (which loads the auth code only for a child
  * that needs credentials).
  */
 import {statSync} from 'node:fs'

@@ -1,6 +1,6 @@
 /**
  * Terraform/OpenTofu argument handling (pure): where the subcommand is, which files terrace injects for it,
- * and the final argument list. Rules from the Leverage wrapper (REFERENCE.md): injected arguments go right
+ * and the final argument list. Rules as in the Leverage wrapper: injected arguments go right
  * after the subcommand so the user's own `-var-file` wins; a file the user already passed is not injected
  * again; a global `-chdir=DIR` makes DIR the layer.
  */

@@ -5,7 +5,7 @@ import type {SecretStore} from './secret-store.js'
  *   sso-token:<startUrl>                                   SSO access + refresh token, expiry
  *   sso-client:<region>:<startUrl>                         SSO-OIDC client registration
  *   role-credentials:<accountId>/<role>@<startUrl>         cached role credentials
- * Start URLs are normalised first (whitespace, trailing "/", "#/" removed) so every room agrees on the name.
+ * Start URLs are normalised first (whitespace, trailing "/", "#/" removed) so every caller agrees on the name.
  */
 export const EntryPrefix = {
   roleCredentials: 'role-credentials:',

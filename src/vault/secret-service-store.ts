@@ -2,7 +2,7 @@
  * The OS keychain on Linux, read without keytar: reads go straight to the Secret Service over D-Bus
  * (secret-service/secret-service-reader.ts), everything else (writes, deletes, listing) and any read the reader
  * cannot answer (a locked item, a D-Bus failure) goes to keytar, loaded on first need. The entries are keytar's
- * own, so both clients see the same keychain. This keeps keytar (11-18 ms to import, 18-40 ms for its first
+ * own, so both clients see the same keychain. This keeps keytar (slow to import and slower on its first
  * call) off the warm paths of `terrace exec` and `terrace credential-process`.
  */
 import type {SecretStore} from './secret-store.js'
@@ -67,8 +67,8 @@ export class SecretServiceStore implements SecretStore {
  * How secrets cross the session bus: plain (the default) or, with TERRACE_KEYCHAIN_TRANSFER=encrypted,
  * Diffie-Hellman + AES-128 as libsecret does. Plain is what go-keyring (the GitHub CLI's keychain client) uses: the
  * bus is the user's own, and any process that could watch it could ask the Secret Service for the item anyway.
- * Encryption costs ~7 ms (node:crypto, two 1024-bit exponentiations, the service's own), a quarter of
- * credential_process's whole overhead.
+ * Encryption adds node:crypto and two 1024-bit exponentiations (plus the service's own) to every
+ * credential_process call.
  */
 export function transferEncrypted(env: NodeJS.ProcessEnv): boolean {
   return env.TERRACE_KEYCHAIN_TRANSFER?.trim().toLowerCase() === 'encrypted'

@@ -21,7 +21,7 @@ import {type LoggedIn, loggedIn} from '../helpers/login.js'
 
 const FIXTURE = resolve(REPO, 'test', 'fixtures', 'projects', 'bb')
 
-describe('e2e: signals reach the wrapped command as DESIGN.md says', function () {
+describe('e2e: signals reach the wrapped command as a shell would deliver them', function () {
   this.timeout(30_000)
   let tmp: string
   let login: LoggedIn

@@ -9,7 +9,11 @@ import type {ChildTarget} from '../../src/runner/child-environment.js'
 import {resolveContext} from '../../src/layers/context.js'
 import {NotLoggedInError, TerraceError} from '../../src/lib/errors.js'
 import {passThroughEnvironment} from '../../src/runner/child-environment.js'
-import {credentialEnvironmentFactory, type CredentialRoom, helperScript} from '../../src/runner/credentials/factory.js'
+import {
+  credentialEnvironmentFactory,
+  type CredentialServices,
+  helperScript,
+} from '../../src/runner/credentials/factory.js'
 import {REPO} from '../helpers/cli.js'
 
 const LAYER = resolve('templates/sample-project/apps-devstg/us-east-1/base-network')
@@ -26,7 +30,7 @@ const source: CredentialSource = {
   },
 }
 
-function room(loggedIn = true): CredentialRoom & {opened: number; tokenChecks: string[]} {
+function services(loggedIn = true): CredentialServices & {opened: number; tokenChecks: string[]} {
   const state = {
     configDir: '/nonexistent',
     expirationOf: (c: {expiration: number}) => c.expiration,
@@ -71,12 +75,12 @@ describe('runner/credentials/factory', () => {
     )
   })
 
-  it('a command that needs no credentials never opens the auth room', async () => {
-    const r = room()
+  it('a command that needs no credentials never opens the auth services', async () => {
+    const r = services()
     let opened = 0
     const factory = credentialEnvironmentFactory({
       env: {},
-      async openRoom() {
+      async openServices() {
         opened++
         return r
       },
@@ -87,18 +91,18 @@ describe('runner/credentials/factory', () => {
   })
 
   it('checks the login, then delivers through a broker; dispose removes it all', async () => {
-    const r = room()
+    const r = services()
     let opened = 0
     const factory = credentialEnvironmentFactory({
       env: {},
-      async openRoom() {
+      async openServices() {
         opened++
         return r
       },
     })
     const environment = await factory(await target())
     await factory(await target())
-    expect(opened, 'the room opens once per process').to.equal(1)
+    expect(opened, 'the services opens once per process').to.equal(1)
     expect(r.tokenChecks).to.deep.equal([
       'https://bb-sandbox.awsapps.com/start',
       'https://bb-sandbox.awsapps.com/start',
@@ -113,7 +117,7 @@ describe('runner/credentials/factory', () => {
   })
 
   it('logged out: exit 5 naming the login command and the layer, before any broker starts', async () => {
-    const factory = credentialEnvironmentFactory({env: {}, openRoom: async () => room(false)})
+    const factory = credentialEnvironmentFactory({env: {}, openServices: async () => services(false)})
     const error = await Promise.resolve(factory(await target())).catch((error_: Error) => error_)
     expect(error).to.be.instanceOf(NotLoggedInError)
     expect((error as Error).message).to.include('apps-devstg/us-east-1/base-network')
@@ -121,7 +125,7 @@ describe('runner/credentials/factory', () => {
 
   it('aws at the project root (no default role): exit 3 in terrace words, listing the profiles, before any child', async () => {
     const root = resolve('templates/sample-project')
-    const factory = credentialEnvironmentFactory({env: {}, openRoom: async () => room()})
+    const factory = credentialEnvironmentFactory({env: {}, openServices: async () => services()})
     const atRoot = {context: await resolveContext(root, {env: {}}), cwd: root, kind: 'aws' as const}
     const error = await Promise.resolve(factory(await target({...atRoot, args: ['s3', 'ls']}))).catch(
       (error_: Error) => error_,
@@ -142,7 +146,11 @@ describe('runner/credentials/factory', () => {
   it('exec at the project root warns (its command may name a profile) and runs', async () => {
     const root = resolve('templates/sample-project')
     const warnings: string[] = []
-    const factory = credentialEnvironmentFactory({env: {}, openRoom: async () => room(), warn: (m) => warnings.push(m)})
+    const factory = credentialEnvironmentFactory({
+      env: {},
+      openServices: async () => services(),
+      warn: (m) => warnings.push(m),
+    })
     const context = await resolveContext(root, {env: {}})
     const environment = await factory(await target({args: ['env'], context, cwd: root, kind: 'exec'}))
     expect(environment).not.to.equal(passThroughEnvironment)

@@ -53,7 +53,7 @@ describe('hot path: terrace tf|exec|aws never loads oclif or execa', () => {
     expect(heavy, JSON.stringify(Object.fromEntries(packages))).to.deep.equal([])
   })
 
-  it('statically, a wrapped command loads neither the AWS SDK, the vault nor the auth room', () => {
+  it('statically, a wrapped command loads neither the AWS SDK, the vault nor the auth services', () => {
     const {files, packages} = reach(
       [join(SRC, 'runner', 'route.ts'), join(SRC, 'runner', 'wrap-service.ts'), join(SRC, 'runner', 'default-deps.ts')],
       true,
@@ -61,7 +61,7 @@ describe('hot path: terrace tf|exec|aws never loads oclif or execa', () => {
     expect(files).to.include(join(SRC, 'runner', 'credentials', 'factory.ts'))
     const heavy = [...packages.keys()].filter((name) => /^(@oclif\/|execa$|@aws-sdk\/|keytar$)/.test(name))
     expect(heavy, JSON.stringify(Object.fromEntries(packages))).to.deep.equal([])
-    const rooms = [...files].filter((f) => /[/\\]src[/\\](auth|vault)[/\\](?!credentials[/\\](types|ttl)\.ts)/.test(f))
-    expect(rooms).to.deep.equal([])
+    const loaded = [...files].filter((f) => /[/\\]src[/\\](auth|vault)[/\\](?!credentials[/\\](types|ttl)\.ts)/.test(f))
+    expect(loaded).to.deep.equal([])
   })
 })

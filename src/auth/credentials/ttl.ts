@@ -2,7 +2,7 @@ import type {AwsCredentials} from './types.js'
 
 import {ConfigError} from '../../lib/errors.js'
 
-/** Handed-out credentials are never older than this (DESIGN.md: at most 30 minutes). */
+/** Handed-out credentials are never older than this (at most 30 minutes). */
 export const MAX_CREDENTIAL_TTL_SECONDS = 1800
 /** Credentials are replaced this long before their TTL or AWS expiry ends (less for short test TTLs). */
 export const MAX_RENEW_MARGIN_MS = 2 * 60 * 1000

@@ -1,5 +1,5 @@
 /**
- * The STS and IAM calls the IAM-user rooms make, as a port (tests pass a fake; production uses sdkSts, which loads
+ * The STS and IAM calls the IAM-user sources make, as a port (tests pass a fake; production uses sdkSts, which loads
  * the SDK lazily). Every call is signed with exactly the credentials passed in: never the environment, never ~/.aws.
  */
 import type {StaticClientCredentials} from '../aws-clients.js'

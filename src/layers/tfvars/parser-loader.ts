@@ -8,7 +8,7 @@ export interface HclParser {
 export type ParserLoader = () => HclParser
 
 /**
- * Loads hcl2-parser (a GopherJS build: 280-600 ms to require). Only called on a parse-cache miss, so a warm run
+ * Loads hcl2-parser (a GopherJS build, slow to require). Only called on a parse-cache miss, so a warm run
  * never pays for it.
  */
 export const loadHclParser: ParserLoader = () => createRequire(import.meta.url)('hcl2-parser') as HclParser

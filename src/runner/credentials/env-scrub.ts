@@ -1,6 +1,6 @@
 /**
  * The child's environment under credential delivery (pure): what terrace removes from its own environment before
- * a child sees it, and what it adds. DESIGN.md "How credentials reach a child process".
+ * a child sees it, and what it adds.
  */
 
 import {isTerraceSecret} from '../child-environment.js'

@@ -1,6 +1,6 @@
 /**
  * The credential broker as the runner's ChildEnvironmentFactory. Light to import: a command that needs no
- * credentials (`terrace tf version`, `terrace exec` outside a project) never loads the auth room, the vault or
+ * credentials (`terrace tf version`, `terrace exec` outside a project) never loads the auth services, the vault or
  * the AWS SDK; they are imported on the first child that needs credentials, once per terrace process.
  *
  * Before each such child: the login is checked (renewed through the refresh grant when close to its end; exit 5
@@ -31,8 +31,8 @@ export function helperScript(from = dirname(fileURLToPath(import.meta.url))): st
   }
 }
 
-/** What the factory needs from the auth room (createAuthServices + createSsoCredentialSource in production). */
-export interface CredentialRoom {
+/** What the factory needs from the auth services (createAuthServices + createSsoCredentialSource in production). */
+export interface CredentialServices {
   configDir: string
   expirationOf(creds: AwsCredentials): number
   renewLeadMs: number
@@ -46,21 +46,24 @@ export interface CredentialFactoryDeps {
   env: NodeJS.ProcessEnv
   helper?: HelperCommand
   now?(): number
-  /** opens the auth room (the vault); called at most once */
-  openRoom?(env: NodeJS.ProcessEnv, iam?: IamRoomOptions): Promise<CredentialRoom>
+  /** opens the auth services (the vault); called at most once */
+  openServices?(env: NodeJS.ProcessEnv, iam?: IamSourceOptions): Promise<CredentialServices>
   /** a background renewal failed: say so (the next request retries) */
   warn?(message: string): void
 }
 
 /** What the IAM-user source needs from this invocation (MFA projects), read when first needed. */
-export interface IamRoomOptions {
+export interface IamSourceOptions {
   /** `--mfa-code` */
   mfaCode(): null | string
   /** terrace.json's mfaSessionDurationSeconds */
   settingsSessionSeconds(): null | number
 }
 
-export async function openAuthRoom(env: NodeJS.ProcessEnv, iam?: IamRoomOptions): Promise<CredentialRoom> {
+export async function openCredentialServices(
+  env: NodeJS.ProcessEnv,
+  iam?: IamSourceOptions,
+): Promise<CredentialServices> {
   const [{createAuthServices}, {createSsoCredentialSource}, ttl, {dispatchingSource, lazySource}] = await Promise.all([
     import('../../auth/services.js'),
     import('../../auth/credentials/sso-source.js'),
@@ -128,7 +131,7 @@ export async function openAuthRoom(env: NodeJS.ProcessEnv, iam?: IamRoomOptions)
 async function planFor(
   target: ChildTarget,
   env: NodeJS.ProcessEnv,
-  room: () => Promise<CredentialRoom>,
+  services: () => Promise<CredentialServices>,
   onSettings?: (settings: ProjectSettings) => void,
 ) {
   const [{planDelivery}, registry] = await Promise.all([
@@ -153,7 +156,7 @@ async function planFor(
   const chains = await chainPlanInput({chain: chainName, env, project})
   // The registry is read only for a --profile the project does not name (or outside a project).
   const needsRegistry = profile !== null
-  const managed = needsRegistry ? await registry.readProfileRegistry((await room()).configDir) : {}
+  const managed = needsRegistry ? await registry.readProfileRegistry((await services()).configDir) : {}
   return planDelivery({context, mode, profile, project, registry: managed, ...chains})
 }
 
@@ -197,7 +200,7 @@ function namingLayer(error: unknown, target: ChildTarget): unknown {
   return error
 }
 
-async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: CredentialRoom): Promise<void> {
+async function checkLogin(plan: DeliveryPlan, target: ChildTarget, services: CredentialServices): Promise<void> {
   const urls = new Set<string>()
   // a --chain run needs only its chain (walked before the child starts); the project's SSO profiles are extras
   if (plan.defaultBinding?.ref.kind === 'chain' && plan.defaultBinding.ref.source === '--chain') return
@@ -205,7 +208,7 @@ async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: Credent
     if (binding?.ref.kind === 'sso') urls.add(binding.ref.startUrl)
   for (const url of urls) {
     try {
-      await room.ssoLogin.accessToken(url)
+      await services.ssoLogin.accessToken(url)
     } catch (error) {
       throw namingLayer(error, target)
     }
@@ -213,28 +216,28 @@ async function checkLogin(plan: DeliveryPlan, target: ChildTarget, room: Credent
 }
 
 export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): ChildEnvironmentFactory {
-  let opening: Promise<CredentialRoom> | undefined
+  let opening: Promise<CredentialServices> | undefined
   // this invocation's `--mfa-code` and terrace.json's MFA session lifetime, for the IAM-user source
   let mfaCode: null | string = null
   let settingsSessionSeconds: null | number = null
-  const iam: IamRoomOptions = {mfaCode: () => mfaCode, settingsSessionSeconds: () => settingsSessionSeconds}
-  const room = () => {
-    opening ??= (deps.openRoom ?? openAuthRoom)(deps.env, iam)
+  const iam: IamSourceOptions = {mfaCode: () => mfaCode, settingsSessionSeconds: () => settingsSessionSeconds}
+  const services = () => {
+    opening ??= (deps.openServices ?? openCredentialServices)(deps.env, iam)
     return opening
   }
 
   return async (target: ChildTarget): Promise<ChildEnvironment> => {
     if (!target.needsCredentials) return passThroughEnvironment
     // In a project the vault and the delivery code are needed: load them while the plan is worked out.
-    const early = target.context ? [room(), import('./delivery-environment.js')] : []
+    const early = target.context ? [services(), import('./delivery-environment.js')] : []
     for (const loading of early) loading.catch(() => {})
     mfaCode = target.credentialOptions.mfaCode ?? mfaCode
-    const plan = await planFor(target, deps.env, room, (settings) => {
+    const plan = await planFor(target, deps.env, services, (settings) => {
       settingsSessionSeconds = settings.mfaSessionDurationSeconds
     })
     if (!plan) return passThroughEnvironment
     if (plan.defaultBinding === null) await noDefaultRole(plan, target, deps)
-    const [opened, {credentialDelivery}] = await Promise.all([room(), import('./delivery-environment.js')])
+    const [opened, {credentialDelivery}] = await Promise.all([services(), import('./delivery-environment.js')])
     const delivery = credentialDelivery(plan, {
       expirationOf: opened.expirationOf,
       helper: deps.helper ?? {helper: helperScript(), node: process.execPath},

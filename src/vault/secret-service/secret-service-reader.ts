@@ -1,7 +1,7 @@
 /**
  * Reads keytar's entries straight from the Secret Service over D-Bus, without loading keytar (a native module
- * whose first call sets up a GLib D-Bus connection and session: 30-55 ms of a credential_process call that should
- * take ~100). Read-only on purpose: writes and deletes stay with keytar/libsecret. keytar stores a password as an
+ * whose first call sets up a GLib D-Bus connection and session, a large share of a credential_process call).
+ * Read-only on purpose: writes and deletes stay with keytar/libsecret. keytar stores a password as an
  * item with the attributes {service, account} (plus libsecret's xdg:schema), value = the UTF-8 text.
  *
  * The transfer is a "plain" session, or encrypted (dh-ietf1024-sha256-aes128-cbc-pkcs7) as libsecret does it when
@@ -110,7 +110,7 @@ async function openSession(connection: BusConnection, encrypted: boolean): Promi
     }) as Promise<[Variant, string]>
   const plain = async () => ({path: (await open('plain', {signature: 's', value: ''}))[1]})
   if (!encrypted) return plain()
-  // loaded only here: node:crypto and the key exchange cost ~5 ms that a plain session does not spend
+  // loaded only here: node:crypto and the key exchange cost time that a plain session does not spend
   const {decryptSecret, DH_ALGORITHM, SessionKeyExchange} = await import('./session-crypto.js')
   const exchange = new SessionKeyExchange()
   try {

@@ -5,7 +5,7 @@
  * parameters.
  *
  * Keys are KeyObjects (generateKeyPairSync + diffieHellman), not a DiffieHellman group object: creating one of
- * those checks the prime and costs ~30 ms, a third of a credential_process call. The service's public key arrives
+ * those checks the prime, which costs a large share of a credential_process call. The service's public key arrives
  * as raw big-endian bytes, so it is wrapped in a SubjectPublicKeyInfo carrying our own key's group parameters.
  */
 /* eslint-disable no-bitwise -- byte-level protocol code: lengths, alignment and DER bytes */
