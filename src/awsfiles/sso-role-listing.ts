@@ -1,4 +1,5 @@
-import {createPacer, mapPool} from './paced-pool.js'
+import {mapPool} from '../lib/worker-pool.js'
+import {createPacer} from './pacer.js'
 
 /** The two portal listings `--all` needs (a structural slice of auth's PortalPort: awsfiles imports no auth code). */
 export interface RoleListingPort {

@@ -1,5 +1,7 @@
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
+import {mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
+
+import {writeFileAtomic} from './atomic-write.js'
 
 /**
  * terrace's own small state files under TERRACE_HOME/config (profiles.json, chains.json): names and ids only,
@@ -28,9 +30,7 @@ export async function updateTextFile<T>(
   const {withLock} = await import('./lock.js') // not on the read-only paths (credential-process)
   return withLock(`${path}.lock`, async () => {
     const {result, text} = await change(await readTextIfExists(path))
-    const temporary = `${path}.${process.pid}.tmp`
-    await writeFile(temporary, text, {mode: 0o600})
-    await rename(temporary, path)
+    await writeFileAtomic(path, text)
     return result
   })
 }

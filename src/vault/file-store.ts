@@ -4,6 +4,7 @@ import {dirname, join} from 'node:path'
 
 import type {SecretStore} from './secret-store.js'
 
+import {writeFileAtomic} from '../lib/atomic-write.js'
 import {TerraceError, VaultError} from '../lib/errors.js'
 import {LockTimeoutError, withLock} from '../lib/lock.js'
 import {VAULT_FILE_NAME} from './missing-passphrase.js'
@@ -268,7 +269,9 @@ export class FileStore implements SecretStore {
             r: SCRYPT_R,
             salt: randomBytes(SALT_LEN),
           }
-          await writeAtomically(this.fs, this.path, await this.encrypt(entries, params, kdf === undefined))
+          await writeFileAtomic(this.path, await this.encrypt(entries, params, kdf === undefined), {
+            fileSystem: this.fs,
+          })
           return true
         },
         {timeoutMs: this.options.lockTimeoutMs ?? 30_000},
@@ -316,37 +319,6 @@ async function deriveKey(passphrase: string, kdf: KdfParams): Promise<DerivedKey
   const check = createHmac('sha256', material.subarray(32)).update(kdf.salt).digest().subarray(0, CHECK_LEN)
   material.fill(0)
   return {check, encryption}
-}
-
-/** Write a temp file (0600) beside the target, fsync it, rename it over the target, fsync the directory. */
-async function writeAtomically(files: VaultFileSystem, path: string, data: Buffer): Promise<void> {
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  const handle = await files.open(temporary, 'wx', 0o600)
-  try {
-    try {
-      await handle.writeFile(data)
-      await handle.chmod(0o600)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-
-    await files.rename(temporary, path)
-  } catch (error) {
-    await files.rm(temporary, {force: true})
-    throw error
-  }
-
-  try {
-    const dir = await files.open(dirname(path), 'r')
-    try {
-      await dir.sync()
-    } finally {
-      await dir.close()
-    }
-  } catch {
-    // directories cannot be fsynced on every platform; the rename is still atomic
-  }
 }
 
 export {fileVaultPath, VAULT_FILE_NAME} from './missing-passphrase.js'

@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 
-import {createPacer, mapPool} from '../../src/awsfiles/paced-pool.js'
+import {createPacer} from '../../src/awsfiles/pacer.js'
 import {listReachableRoles, RoleListingPort} from '../../src/awsfiles/sso-role-listing.js'
+import {mapPool} from '../../src/lib/worker-pool.js'
 
 const sleep = (ms: number) =>
   new Promise((resolve) => {

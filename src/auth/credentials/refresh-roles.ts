@@ -1,6 +1,7 @@
 import type {AwsCredentials, CredentialSource, ProfileBinding} from './types.js'
 
 import {exitCodeOf} from '../../lib/errors.js'
+import {mapPool} from '../../lib/worker-pool.js'
 
 /** What `terrace aws sso refresh` reports per role (never the keys). */
 export interface RoleRefreshResult {
@@ -37,38 +38,27 @@ export interface RefreshRolesOptions {
  */
 export async function refreshRoles(options: RefreshRolesOptions): Promise<RoleRefreshResult[]> {
   const {bindings} = options
-  const results: RoleRefreshResult[] = Array.from({length: bindings.length})
-  let next = 0
-  let done = 0
-  const worker = async () => {
-    while (next < bindings.length) {
-      const index = next++
-      const {name, ref} = bindings[index]
-      const base = {account: ref.account, accountId: ref.accountId, profile: name, role: ref.role}
-      const started = options.now()
-      try {
-        const creds = await options.source.get(ref, {forceRefresh: options.force})
-        results[index] = {
-          ...base,
-          expiresAt: new Date(options.expiresAt(creds)).toISOString(),
-          obtainedAt: new Date(creds.obtainedAt).toISOString(),
-          renewed: creds.obtainedAt >= started,
-        }
-      } catch (error) {
-        results[index] = {
-          ...base,
-          error: {code: exitCodeOf(error), message: (error as Error).message},
-          expiresAt: null,
-          obtainedAt: null,
-          renewed: false,
-        }
+  const task = async ({name, ref}: ProfileBinding): Promise<RoleRefreshResult> => {
+    const base = {account: ref.account, accountId: ref.accountId, profile: name, role: ref.role}
+    const started = options.now()
+    try {
+      const creds = await options.source.get(ref, {forceRefresh: options.force})
+      return {
+        ...base,
+        expiresAt: new Date(options.expiresAt(creds)).toISOString(),
+        obtainedAt: new Date(creds.obtainedAt).toISOString(),
+        renewed: creds.obtainedAt >= started,
       }
-
-      options.onProgress?.(++done, bindings.length)
+    } catch (error) {
+      return {
+        ...base,
+        error: {code: exitCodeOf(error), message: (error as Error).message},
+        expiresAt: null,
+        obtainedAt: null,
+        renewed: false,
+      }
     }
   }
 
-  const width = Math.max(1, Math.min(options.concurrency ?? 4, bindings.length))
-  await Promise.all(Array.from({length: width}, worker))
-  return results
+  return mapPool(bindings, options.concurrency ?? 4, task, options.onProgress)
 }

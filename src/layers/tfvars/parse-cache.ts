@@ -1,6 +1,8 @@
-import {createHash, randomBytes} from 'node:crypto'
-import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {mkdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
+
+import {writeFileAtomic} from '../../lib/atomic-write.js'
 
 /** Bump when the shape of cached values changes, so old entries are ignored. */
 const FORMAT = 1
@@ -34,16 +36,14 @@ export async function readCached(cacheDir: string, id: FileIdentity): Promise<Re
   return fresh && entry.value && typeof entry.value === 'object' ? entry.value : undefined
 }
 
-/** Atomic (temp file + rename) so concurrent terrace processes never read half an entry. Failures are ignored: the cache is an optimisation. */
+/** Atomic (lib/atomic-write.ts) so concurrent terrace processes never read half an entry. Failures are ignored: the cache is an optimisation. */
 export async function writeCached(cacheDir: string, id: FileIdentity, value: Record<string, unknown>): Promise<void> {
   const target = cacheFileFor(cacheDir, id.path)
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   const entry: Entry = {format: FORMAT, mtimeMs: id.mtimeMs, path: id.path, size: id.size, value}
   try {
     await mkdir(cacheDir, {mode: 0o700, recursive: true})
-    await writeFile(temp, JSON.stringify(entry), {mode: 0o600})
-    await rename(temp, target)
+    await writeFileAtomic(target, JSON.stringify(entry), {durable: false})
   } catch {
-    await rm(temp, {force: true}).catch(() => {})
+    // the cache is an optimisation: a failed write leaves the previous entry (or none)
   }
 }
