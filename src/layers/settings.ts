@@ -4,9 +4,9 @@
  * `MFA_ENABLED=true` in <root>/build.env. Parsing and validation are pure; a bad file is a ConfigError (exit 4)
  * naming the file and the key.
  */
-import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {readTextIfExists} from '../lib/config-file.js'
 import {ConfigError} from '../lib/errors.js'
 
 export const SETTINGS_FILE = 'terrace.json'
@@ -154,9 +154,8 @@ export function buildEnvMfa(vars: Record<string, string>): boolean | null {
 
 async function readOptional(path: string): Promise<null | string> {
   try {
-    return await readFile(path, 'utf8')
+    return (await readTextIfExists(path)) ?? null
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`)
   }
 }

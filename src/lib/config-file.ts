@@ -1,10 +1,9 @@
 import {mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
-import {writeFileAtomic} from './atomic-write.js'
-
 /**
- * terrace's own small state files under TERRACE_HOME/config (profiles.json, chains.json): names and ids only,
+ * Small config files: terrace.json and build.env (read only) and terrace's own state files under
+ * TERRACE_HOME/config (profiles.json, chains.json): names and ids only,
  * never a secret. Read without a lock (writes are atomic renames); changed under a cross-process lock.
  */
 
@@ -27,7 +26,8 @@ export async function updateTextFile<T>(
   change: (current: string | undefined) => Promise<{result: T; text: string}> | {result: T; text: string},
 ): Promise<T> {
   await mkdir(dirname(path), {mode: 0o700, recursive: true})
-  const {withLock} = await import('./lock.js') // not on the read-only paths (credential-process)
+  // not on the read-only paths (credential-process, every wrapped command reading terrace.json)
+  const [{withLock}, {writeFileAtomic}] = await Promise.all([import('./lock.js'), import('./atomic-write.js')])
   return withLock(`${path}.lock`, async () => {
     const {result, text} = await change(await readTextIfExists(path))
     await writeFileAtomic(path, text)
