@@ -20,7 +20,8 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
   // `terrace --debug <command> …`: the global option typed before the command counts like TERRACE_DEBUG=1
   if (argv[0] === '--debug') {
     argv = argv.slice(1)
-    process.env.TERRACE_DEBUG = '1'
+    const {enableDebug} = await import('./lib/terrace-env.js')
+    enableDebug()
   }
 
   // credential-process first, before even the router is loaded: it is the most latency-sensitive command
@@ -30,9 +31,10 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
     return
   }
 
-  const [{routeArgv}, {exitCodeOf, formatError, isDebug}] = await Promise.all([
+  const [{routeArgv}, {exitCodeOf, formatError}, {isDebug}] = await Promise.all([
     import('./runner/route.js'),
     import('./lib/errors.js'),
+    import('./lib/terrace-env.js'),
   ])
   const route = routeArgv(argv)
   if (route.to === 'oclif') {

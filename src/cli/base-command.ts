@@ -1,6 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 
-import {exitCodeOf, fileSystemError, formatError, isDebug} from '../lib/errors.js'
+import {exitCodeOf, fileSystemError, formatError} from '../lib/errors.js'
+import {isDebug} from '../lib/terrace-env.js'
 
 /**
  * Base of terrace's own commands: failures print their message and fix, without a stack trace unless --debug /

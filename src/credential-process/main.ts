@@ -1,6 +1,7 @@
 import {writeSync} from 'node:fs'
 
-import {exitCodeOf, formatError, isDebug} from '../lib/errors.js'
+import {exitCodeOf, formatError} from '../lib/errors.js'
+import {isDebug, terraceEnv} from '../lib/terrace-env.js'
 import {probeKeychain} from '../vault/keychain-probe.js'
 import {parseCredentialProcessArgs} from './args.js'
 import {credentialProcess} from './service.js'
@@ -25,7 +26,7 @@ export async function credentialProcessMain(
     // meanwhile. A keychain that does not answer gives undefined, and the service then opens the vault through
     // openVault, which reports what is wrong (or falls back to the file vault when TERRACE_VAULT is unset).
     const store =
-      io.env.TERRACE_VAULT?.trim().toLowerCase() === 'file'
+      terraceEnv(io.env).vault() === 'file'
         ? undefined
         : probeKeychain({env: io.env}).then((probe) => ('store' in probe ? probe.store : undefined))
     const notice = (message: string) => stderr.write(`${message}\n`)

@@ -14,6 +14,7 @@ import {type ManagedProfile, readProfileRegistry} from '../auth/credentials/prof
 import {credentialTtlMs, isFresh} from '../auth/credentials/ttl.js'
 import {ConfigError} from '../lib/errors.js'
 import {homePaths} from '../lib/paths.js'
+import {terraceEnv} from '../lib/terrace-env.js'
 import {missingPassphraseError} from '../vault/missing-passphrase.js'
 import {credentialProcessJson} from './output.js'
 
@@ -63,7 +64,8 @@ async function openNonInteractiveVault(
   home: string,
   notice: (message: string) => void,
 ): Promise<SecretStore> {
-  if (env.TERRACE_VAULT?.trim().toLowerCase() === 'file' && !env.TERRACE_VAULT_PASSPHRASE) {
+  const settings = terraceEnv(env)
+  if (settings.vault() === 'file' && !settings.vaultPassphrase) {
     throw missingPassphraseError(
       home,
       'terrace credential-process never prompts: set TERRACE_VAULT_PASSPHRASE in the environment of the tool that runs credential_process.',

@@ -133,7 +133,3 @@ export function exitCodeOf(error: unknown): number {
   const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
   return typeof oclifExit === 'number' ? oclifExit : ExitCode.Unexpected
 }
-
-export function isDebug(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): boolean {
-  return argv.includes('--debug') || Boolean(env.TERRACE_DEBUG && env.TERRACE_DEBUG !== '0')
-}

@@ -1,6 +1,8 @@
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
+import {terraceEnv} from './terrace-env.js'
+
 /**
  * Where terrace keeps its state: TERRACE_HOME, else the platform's config dir.
  * Inside: config/ (settings, profile mappings, chains), cache/ (parse cache, credential locks), logs/.
@@ -9,7 +11,8 @@ export function terraceHome(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  if (env.TERRACE_HOME) return env.TERRACE_HOME
+  const fromEnv = terraceEnv(env).home
+  if (fromEnv) return fromEnv
   const home = env.HOME || homedir()
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'terrace')
   if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'terrace')

@@ -1,6 +1,7 @@
 import {createInterface} from 'node:readline'
 
 import {InterruptedError, TerraceError} from './errors.js'
+import {isSet, terraceEnv} from './terrace-env.js'
 
 /** The input side of a prompt: process.stdin, or anything shaped like it (a tty.ReadStream in tests). */
 export type PromptInput = NodeJS.ReadableStream & {isTTY?: boolean; setRawMode?: (mode: boolean) => unknown}
@@ -18,14 +19,8 @@ export type PromptOptions = {
 export function isInteractive(env: NodeJS.ProcessEnv, stdin: {isTTY?: boolean}): boolean {
   if (!stdin.isTTY) return false
   if (isSet(env.CI)) return false
-  if (isSet(env.TERRACE_NO_INPUT)) return false
+  if (terraceEnv(env).noInput) return false
   return true
-}
-
-function isSet(value: string | undefined): boolean {
-  if (value === undefined) return false
-  const v = value.trim().toLowerCase()
-  return v !== '' && v !== '0' && v !== 'false'
 }
 
 function refuse(options: PromptOptions): never {

@@ -7,6 +7,7 @@ import {access} from 'node:fs/promises'
 import {delimiter, isAbsolute, join, resolve} from 'node:path'
 
 import {BinaryNotFoundError} from '../lib/errors.js'
+import {terraceEnv} from '../lib/terrace-env.js'
 
 async function isExecutableFile(path: string): Promise<boolean> {
   try {
@@ -60,7 +61,8 @@ export function terraformBinary(
 ): BinaryRequest {
   const howToSet = 'install it, or set TERRACE_TF_BIN (or pass --bin PATH) to the terraform/tofu binary'
   if (bin) return {from: '--bin', howToSet, name: bin}
-  if (env.TERRACE_TF_BIN) return {from: 'TERRACE_TF_BIN', howToSet, name: env.TERRACE_TF_BIN}
+  const fromEnv = terraceEnv(env).tfBin
+  if (fromEnv) return {from: 'TERRACE_TF_BIN', howToSet, name: fromEnv}
   if (configured) return {from: `"binaries" in ${configured.file}`, howToSet, name: configured.path}
   return {from: 'PATH', howToSet, name: tool}
 }
@@ -68,7 +70,8 @@ export function terraformBinary(
 /** Precedence: TERRACE_AWS_BIN, then terrace.json `binaries.aws`, then `aws` on PATH. */
 export function awsBinary(env: NodeJS.ProcessEnv, configured: ConfiguredBinary | null = null): BinaryRequest {
   const howToSet = 'install the AWS CLI v2, or set TERRACE_AWS_BIN to its path'
-  if (env.TERRACE_AWS_BIN) return {from: 'TERRACE_AWS_BIN', howToSet, name: env.TERRACE_AWS_BIN}
+  const fromEnv = terraceEnv(env).awsBin
+  if (fromEnv) return {from: 'TERRACE_AWS_BIN', howToSet, name: fromEnv}
   if (configured) return {from: `"binaries" in ${configured.file}`, howToSet, name: configured.path}
   return {from: 'PATH', howToSet, name: 'aws'}
 }

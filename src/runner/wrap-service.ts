@@ -8,7 +8,8 @@ import type {LayerContext} from '../layers/types.js'
 import type {ChildEnvironmentFactory, ChildTarget} from './child-environment.js'
 import type {ChildResult, ChildSpec, SignalSource} from './child.js'
 
-import {ExitCode, exitCodeOf, formatError, isDebug, NotInProjectError, UsageError} from '../lib/errors.js'
+import {ExitCode, exitCodeOf, formatError, NotInProjectError, UsageError} from '../lib/errors.js'
+import {terraceEnv} from '../lib/terrace-env.js'
 import {awsBinary, type ConfiguredBinary, execBinary, resolveBinary, terraformBinary} from './binary.js'
 import {formatSummaryJson, formatSummaryTable, type LayerOutcome} from './layers-summary.js'
 import {isReservedAwsCommand} from './route.js'
@@ -108,7 +109,7 @@ async function runAws(args: string[], credentials: CredentialOptions, deps: Wrap
     )
   }
 
-  const configured = deps.env.TERRACE_AWS_BIN ? null : await deps.projectBinary('aws', deps.cwd)
+  const configured = terraceEnv(deps.env).awsBin ? null : await deps.projectBinary('aws', deps.cwd)
   const command = await resolveBinary(awsBinary(deps.env, configured), deps.env, deps.cwd)
   const needsCredentials = awsNeedsCredentials(args)
   const context = needsCredentials ? await optionalContext(deps) : null
@@ -188,11 +189,11 @@ async function runTerraform(
   }
 
   const bin = typeof options.bin === 'string' ? options.bin : undefined
-  const configured = bin || deps.env.TERRACE_TF_BIN ? null : await deps.projectBinary(kind, deps.cwd)
+  const configured = bin || terraceEnv(deps.env).tfBin ? null : await deps.projectBinary(kind, deps.cwd)
   const command = await resolveBinary(terraformBinary(kind, bin, deps.env, configured), deps.env, deps.cwd)
   if (typeof options.layers === 'string') {
     if (split.chdir !== null) throw new UsageError('-chdir and --layers cannot be combined')
-    const flags = {debug: Boolean(options.debug) || isDebug([], deps.env), json: Boolean(options.json)}
+    const flags = {debug: Boolean(options.debug) || terraceEnv(deps.env).debug, json: Boolean(options.json)}
     return runLayers({command, credentials, kind, needsCredentials, spec: options.layers, split, ...flags}, deps)
   }
 

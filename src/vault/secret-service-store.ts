@@ -7,6 +7,7 @@
  */
 import type {SecretStore} from './secret-store.js'
 
+import {terraceEnv} from '../lib/terrace-env.js'
 import {KEYCHAIN_SERVICE, keychainDescription, KeychainStore, loadKeytar} from './keychain-store.js'
 import {type LookupResult, SecretServiceReader} from './secret-service/secret-service-reader.js'
 
@@ -71,13 +72,13 @@ export class SecretServiceStore implements SecretStore {
  * credential_process call.
  */
 export function transferEncrypted(env: NodeJS.ProcessEnv): boolean {
-  return env.TERRACE_KEYCHAIN_TRANSFER?.trim().toLowerCase() === 'encrypted'
+  return terraceEnv(env).keychainTransfer === 'encrypted'
 }
 
 /** Is the direct reader to be tried here? Linux (and other Secret Service systems), unless TERRACE_KEYCHAIN_DIRECT=0. */
 export function directReadsEnabled(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
   if (platform === 'darwin' || platform === 'win32') return false
-  return env.TERRACE_KEYCHAIN_DIRECT?.trim() !== '0'
+  return terraceEnv(env).keychainDirect
 }
 
 /**

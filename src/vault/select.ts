@@ -3,8 +3,9 @@ import {mkdir, writeFile} from 'node:fs/promises'
 
 import type {SecretStore} from './secret-store.js'
 
-import {ConfigError, VaultError} from '../lib/errors.js'
+import {VaultError} from '../lib/errors.js'
 import {type PromptInput, promptSecret} from '../lib/prompt.js'
+import {terraceEnv} from '../lib/terrace-env.js'
 import {FileStore, fileVaultNoticeMarker, fileVaultPath, type PassphraseRequest} from './file-store.js'
 import {probeKeychain, type ProbeOptions} from './keychain-probe.js'
 import {missingPassphraseError} from './missing-passphrase.js'
@@ -34,12 +35,7 @@ const PLAIN_TEXT_NOTE = 'terrace never falls back to storing secrets in plain te
  * else the encrypted file vault when a passphrase is available, else VaultError (exit 8) naming both fixes.
  */
 export async function openVault(options: OpenVaultOptions): Promise<SecretStore> {
-  const mode = options.env.TERRACE_VAULT?.trim().toLowerCase() || undefined
-  if (mode !== undefined && mode !== 'keychain' && mode !== 'file') {
-    throw new ConfigError(`TERRACE_VAULT must be "keychain" or "file", not "${options.env.TERRACE_VAULT}"`, {
-      suggestion: 'Unset TERRACE_VAULT to let terrace choose, or set it to keychain or file.',
-    })
-  }
+  const mode = terraceEnv(options.env).vault()
 
   const vaultPath = fileVaultPath(options.home)
   const source = passphraseSource(options)
@@ -108,7 +104,7 @@ export const PASSPHRASE_ATTEMPTS = 3
 type PassphraseSource = {ask: (request: PassphraseRequest) => Promise<string>; attempts: number}
 
 function passphraseSource(options: OpenVaultOptions): PassphraseSource | undefined {
-  const fromEnv = options.env.TERRACE_VAULT_PASSPHRASE
+  const fromEnv = terraceEnv(options.env).vaultPassphrase
   if (fromEnv) return {ask: async () => fromEnv, attempts: 1}
   if (options.interactive && options.promptPassphrase)
     return {ask: options.promptPassphrase, attempts: PASSPHRASE_ATTEMPTS}

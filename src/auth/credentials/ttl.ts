@@ -1,9 +1,9 @@
 import type {AwsCredentials} from './types.js'
 
-import {ConfigError} from '../../lib/errors.js'
+import {terraceEnv} from '../../lib/terrace-env.js'
 
-/** Handed-out credentials are never older than this (at most 30 minutes). */
-export const MAX_CREDENTIAL_TTL_SECONDS = 1800
+export {MAX_CREDENTIAL_TTL_SECONDS} from '../../lib/terrace-env.js'
+
 /** Credentials are replaced this long before their TTL or AWS expiry ends (less for short test TTLs). */
 export const MAX_RENEW_MARGIN_MS = 2 * 60 * 1000
 
@@ -12,18 +12,7 @@ export const MAX_RENEW_MARGIN_MS = 2 * 60 * 1000
  * Unset or empty: 1800 s. Anything but a positive whole number of seconds is a ConfigError (exit 4).
  */
 export function credentialTtlMs(env: NodeJS.ProcessEnv): number {
-  const raw = env.TERRACE_CREDENTIAL_TTL?.trim()
-  if (!raw) return MAX_CREDENTIAL_TTL_SECONDS * 1000
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0) {
-    throw new ConfigError(
-      `TERRACE_CREDENTIAL_TTL must be a whole number of seconds above 0, not "${env.TERRACE_CREDENTIAL_TTL}".`,
-      {
-        suggestion: `Unset it (default ${MAX_CREDENTIAL_TTL_SECONDS} s) or set it to a number of seconds up to ${MAX_CREDENTIAL_TTL_SECONDS}.`,
-      },
-    )
-  }
-
-  return Math.min(Number(raw), MAX_CREDENTIAL_TTL_SECONDS) * 1000
+  return terraceEnv(env).credentialTtlSeconds() * 1000
 }
 
 /** How long before the end of their life credentials count as stale: 2 minutes, or 10 % of a short TTL. */

@@ -4,6 +4,7 @@
  * variable is used once: when AWS refuses it there is nobody to ask again, so the next attempt is exit 7.
  */
 import {MfaError} from '../../lib/errors.js'
+import {terraceEnv} from '../../lib/terrace-env.js'
 
 export interface MfaCodeSource {
   /** attempt counts from 1; attempt > 1 follows a code AWS refused */
@@ -23,10 +24,11 @@ export interface MfaCodeSourceOptions {
 const ADVICE = 'Pass the current code with --mfa-code CODE or the TERRACE_MFA_CODE variable, or run from a terminal.'
 
 export function createMfaCodeSource(options: MfaCodeSourceOptions): MfaCodeSource {
+  const fromEnv = terraceEnv(options.env).mfaCode
   const given = nonEmpty(options.flagCode)
     ? {from: '--mfa-code', value: options.flagCode!.trim()}
-    : nonEmpty(options.env.TERRACE_MFA_CODE)
-      ? {from: 'TERRACE_MFA_CODE', value: options.env.TERRACE_MFA_CODE!.trim()}
+    : fromEnv
+      ? {from: 'TERRACE_MFA_CODE', value: fromEnv}
       : null
   let givenUsed = false
   return {

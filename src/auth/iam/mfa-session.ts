@@ -15,18 +15,16 @@ import type {IamUserKeys} from './iam-user-store.js'
 import type {MfaCodeSource} from './mfa-code.js'
 import type {StsPort} from './sts-port.js'
 
-import {AwsRefusedError, ConfigError, MfaError} from '../../lib/errors.js'
+import {AwsRefusedError, MfaError} from '../../lib/errors.js'
 import {withLock} from '../../lib/lock.js'
+import {DEFAULT_MFA_SESSION_SECONDS, terraceEnv} from '../../lib/terrace-env.js'
 import {mfaSessionEntry} from '../../vault/entries.js'
 import {awsErrorName, endpointFor, toTerraceError} from '../aws-errors.js'
 import {parseCachedCredentials} from '../credentials/credential-cache.js'
 import {configureCommand, requireIamUser} from './iam-user-store.js'
 import {stsRegion} from './sts-port.js'
 
-export const DEFAULT_MFA_SESSION_SECONDS = 10 * 3600
-/** GetSessionToken's limits for IAM users */
-export const MIN_MFA_SESSION_SECONDS = 900
-export const MAX_MFA_SESSION_SECONDS = 129_600
+export {DEFAULT_MFA_SESSION_SECONDS, MAX_MFA_SESSION_SECONDS, MIN_MFA_SESSION_SECONDS} from '../../lib/terrace-env.js'
 export const MFA_ATTEMPTS = 3
 /** A session closer than this to its end is renewed (an AssumeRole made with it must still succeed). */
 export const SESSION_MARGIN_MS = 5 * 60 * 1000
@@ -38,20 +36,7 @@ const PROMPT_LOCK_TIMEOUT_MS = 10 * 60 * 1000
  * 10 h. Outside 900..129600 → ConfigError (exit 4).
  */
 export function mfaSessionDurationSeconds(env: NodeJS.ProcessEnv, fromSettings: null | number | undefined): number {
-  const raw = env.TERRACE_MFA_SESSION_DURATION?.trim()
-  if (raw) {
-    const n = Number(raw)
-    if (!/^\d+$/.test(raw) || n < MIN_MFA_SESSION_SECONDS || n > MAX_MFA_SESSION_SECONDS) {
-      throw new ConfigError(
-        `TERRACE_MFA_SESSION_DURATION must be a whole number of seconds from ${MIN_MFA_SESSION_SECONDS} to ${MAX_MFA_SESSION_SECONDS}, not "${raw}".`,
-        {suggestion: `Unset it (default ${DEFAULT_MFA_SESSION_SECONDS} s, 10 hours) or fix the value.`},
-      )
-    }
-
-    return n
-  }
-
-  return fromSettings ?? DEFAULT_MFA_SESSION_SECONDS
+  return terraceEnv(env).mfaSessionSeconds() ?? fromSettings ?? DEFAULT_MFA_SESSION_SECONDS
 }
 
 export interface MfaSessionDeps {

@@ -1,0 +1,114 @@
+/**
+ * terrace's own environment variables (TERRACE_*), parsed and validated here and nowhere else: every other module
+ * asks this one. Values that can be wrong are methods, so a bad TERRACE_CREDENTIAL_TTL fails only the commands that
+ * hand out credentials, with exit 4 naming the variable and the fix; `terrace --help` still works.
+ */
+import {ConfigError} from './errors.js'
+
+/** Handed-out credentials are never older than this (at most 30 minutes). */
+export const MAX_CREDENTIAL_TTL_SECONDS = 1800
+export const DEFAULT_MFA_SESSION_SECONDS = 10 * 3600
+/** GetSessionToken's limits for IAM users */
+export const MIN_MFA_SESSION_SECONDS = 900
+export const MAX_MFA_SESSION_SECONDS = 129_600
+
+export type VaultMode = 'file' | 'keychain'
+
+export interface TerraceEnvironment {
+  /** TERRACE_AWS_BIN: the AWS CLI to run, null for terrace.json or PATH */
+  readonly awsBin: null | string
+  /** TERRACE_CREDENTIAL_TTL: how old handed-out credentials may be, at most 1800 s (default); exit 4 when malformed */
+  credentialTtlSeconds(): number
+  /** TERRACE_DEBUG: set and not 0 adds stack traces to terrace's own failures */
+  readonly debug: boolean
+  /** TERRACE_HOME: where terrace keeps its state, null for the platform's default */
+  readonly home: null | string
+  /** TERRACE_KEYCHAIN_DIRECT=0 turns the direct Secret Service reader off */
+  readonly keychainDirect: boolean
+  /** TERRACE_KEYCHAIN_TRANSFER=encrypted: secrets cross the session bus encrypted */
+  readonly keychainTransfer: 'encrypted' | 'plain'
+  /** TERRACE_MFA_CODE: a one-time code for an MFA project's IAM user, null when unset or blank */
+  readonly mfaCode: null | string
+  /** TERRACE_MFA_SESSION_DURATION: seconds, 900 to 129600, null when unset; exit 4 when out of range */
+  mfaSessionSeconds(): null | number
+  /** TERRACE_NO_INPUT (--no-input): never prompt */
+  readonly noInput: boolean
+  /** TERRACE_TF_BIN: the terraform/tofu binary, null for --bin, terrace.json or PATH */
+  readonly tfBin: null | string
+  /** TERRACE_VAULT: keychain or file, null to let terrace choose; exit 4 for anything else */
+  vault(): null | VaultMode
+  /** TERRACE_VAULT_PASSPHRASE: the file vault's passphrase, null when unset or empty */
+  readonly vaultPassphrase: null | string
+}
+
+/** A variable that counts as on: set, and not empty, 0 or false. */
+export function isSet(value: string | undefined): boolean {
+  if (value === undefined) return false
+  const v = value.trim().toLowerCase()
+  return v !== '' && v !== '0' && v !== 'false'
+}
+
+const text = (value: string | undefined): null | string => value || null
+const trimmed = (value: string | undefined): null | string => value?.trim() || null
+
+export function terraceEnv(env: NodeJS.ProcessEnv = process.env): TerraceEnvironment {
+  return {
+    awsBin: text(env.TERRACE_AWS_BIN),
+    credentialTtlSeconds: () => credentialTtlSeconds(env.TERRACE_CREDENTIAL_TTL),
+    debug: Boolean(env.TERRACE_DEBUG && env.TERRACE_DEBUG !== '0'),
+    home: text(env.TERRACE_HOME),
+    keychainDirect: env.TERRACE_KEYCHAIN_DIRECT?.trim() !== '0',
+    keychainTransfer: env.TERRACE_KEYCHAIN_TRANSFER?.trim().toLowerCase() === 'encrypted' ? 'encrypted' : 'plain',
+    mfaCode: trimmed(env.TERRACE_MFA_CODE),
+    mfaSessionSeconds: () => mfaSessionSeconds(env.TERRACE_MFA_SESSION_DURATION),
+    noInput: isSet(env.TERRACE_NO_INPUT),
+    tfBin: text(env.TERRACE_TF_BIN),
+    vault: () => vaultMode(env.TERRACE_VAULT),
+    vaultPassphrase: text(env.TERRACE_VAULT_PASSPHRASE),
+  }
+}
+
+/** `terrace --debug <command>`: the option typed before the command counts like TERRACE_DEBUG=1, for this process and its children. */
+export function enableDebug(env: NodeJS.ProcessEnv = process.env): void {
+  env.TERRACE_DEBUG = '1'
+}
+
+/** `--debug` among the arguments, or TERRACE_DEBUG. */
+export function isDebug(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): boolean {
+  return argv.includes('--debug') || terraceEnv(env).debug
+}
+
+function credentialTtlSeconds(value: string | undefined): number {
+  const raw = value?.trim()
+  if (!raw) return MAX_CREDENTIAL_TTL_SECONDS
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0) {
+    throw new ConfigError(`TERRACE_CREDENTIAL_TTL must be a whole number of seconds above 0, not "${value}".`, {
+      suggestion: `Unset it (default ${MAX_CREDENTIAL_TTL_SECONDS} s) or set it to a number of seconds up to ${MAX_CREDENTIAL_TTL_SECONDS}.`,
+    })
+  }
+
+  return Math.min(Number(raw), MAX_CREDENTIAL_TTL_SECONDS)
+}
+
+function mfaSessionSeconds(value: string | undefined): null | number {
+  const raw = value?.trim()
+  if (!raw) return null
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw) || n < MIN_MFA_SESSION_SECONDS || n > MAX_MFA_SESSION_SECONDS) {
+    throw new ConfigError(
+      `TERRACE_MFA_SESSION_DURATION must be a whole number of seconds from ${MIN_MFA_SESSION_SECONDS} to ${MAX_MFA_SESSION_SECONDS}, not "${raw}".`,
+      {suggestion: `Unset it (default ${DEFAULT_MFA_SESSION_SECONDS} s, 10 hours) or fix the value.`},
+    )
+  }
+
+  return n
+}
+
+function vaultMode(value: string | undefined): null | VaultMode {
+  const mode = value?.trim().toLowerCase()
+  if (!mode) return null
+  if (mode === 'keychain' || mode === 'file') return mode
+  throw new ConfigError(`TERRACE_VAULT must be "keychain" or "file", not "${value}"`, {
+    suggestion: 'Unset TERRACE_VAULT to let terrace choose, or set it to keychain or file.',
+  })
+}
