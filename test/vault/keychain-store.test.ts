@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import {ExitCode, formatError, TerraceError, VaultError} from '../../src/lib/errors.js'
 import {probeKeychain} from '../../src/vault/keychain-probe.js'
 import {KeychainStore, type KeytarApi, loadKeytar} from '../../src/vault/keychain-store.js'
+import {rejection} from '../helpers/errors.js'
 import {describeStoreContract} from './helpers/store-contract.js'
 
 /** A service of its own, so these tests never see (or wipe) real terrace entries. */
@@ -81,12 +82,10 @@ describe('vault/keychain-store', () => {
 
     it('never puts the secret in the error', async () => {
       const store = new KeychainStore(failing('boom'), {service: SERVICE})
-      try {
-        await store.set('acct', 'the-secret-value')
-        expect.fail('expected a rejection')
-      } catch (error) {
-        expect(formatError(error, true)).not.to.include('the-secret-value')
-      }
+      const error = await rejection(store.set('acct', 'the-secret-value'))
+      expect(error).to.be.instanceOf(VaultError)
+      expect(formatError(error, true)).to.include('boom')
+      expect(formatError(error, true)).not.to.include('the-secret-value')
     })
   })
 
