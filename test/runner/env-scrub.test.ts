@@ -6,26 +6,7 @@ import {
   REMOVED_VARIABLES,
   scrubEnvironment,
 } from '../../src/runner/credentials/env-scrub.js'
-
-/** The variables DESIGN.md "How credentials reach a child process" removes from the child, spelled out. */
-const DOCUMENTED_REMOVED = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CREDENTIAL_EXPIRATION',
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-  'AWS_ROLE_SESSION_NAME',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-]
+import {DOCUMENTED_REMOVED} from '../helpers/removed-variables.js'
 
 describe('runner/credentials/env-scrub', () => {
   const table: Array<[string, boolean]> = [
