@@ -4,6 +4,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {BB, BB_ORG, FIXTURES, tempDir, tempHome} from './helpers.js'
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url))
@@ -299,7 +300,7 @@ describe('terrace layer info', function () {
 
   describe('built CLI: node bin/run.js layer info --json', () => {
     before(function () {
-      if (!BUILT) this.skip() // dist/ not built: `npm run build` (part of npm test / .ci/run) first
+      requireOrSkip(this, BUILT, 'dist/ is not built: `npm run build` (part of npm test / .ci/run) first')
     })
 
     for (const [name, cwd] of locations) {
