@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import {BLOCK_BEGIN, BLOCK_END} from '../../src/awsfiles/managed-block.js'
 import {assertBuilt, type CliResult, REPO, runCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const AWS_V2 = '/usr/bin/aws'
@@ -168,7 +169,7 @@ describe('e2e: aws configure sso', () => {
     })
 
     it('the real AWS CLI v2 uses a generated profile from an unrelated folder', async function () {
-      if (!existsSync(AWS_V2)) this.skip()
+      requireOrSkip(this, existsSync(AWS_V2), `the real AWS CLI v2 is not at ${AWS_V2}`)
       const login = await cli(s, ['aws', 'sso', 'login', '--no-browser'])
       expect(login.code, login.stderr).to.equal(0)
       const elsewhere = mkdtempSync(join(tmpdir(), 'terrace-unrelated-'))

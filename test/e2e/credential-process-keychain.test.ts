@@ -15,6 +15,7 @@ import {loadProject} from '../../src/layers/project.js'
 import {assertBuilt, type CliResult, keyringEnv, REPO, runCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
 import {runRecordingModules} from '../helpers/module-record.js'
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const PROFILE = 'bb-apps-devstg-devops'
@@ -39,10 +40,11 @@ describe('e2e: credential-process with the keychain vault (direct Secret Service
 
   before(async function () {
     assertBuilt()
-    if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
-      if (process.env.CI) throw new Error('no D-Bus session: run the suite through scripts/with-keyring.sh')
-      this.skip()
-    }
+    requireOrSkip(
+      this,
+      Boolean(process.env.DBUS_SESSION_BUS_ADDRESS),
+      'no D-Bus session: run the suite through scripts/with-keyring.sh',
+    )
 
     sb = await startTestSandbox({autoApprove: true})
     dir = mkdtempSync(join(tmpdir(), 'terrace-cp-keychain-'))

@@ -14,6 +14,7 @@ import {loadProject} from '../../src/layers/project.js'
 import {assertBuilt, CLI, type CliResult, collect, REPO, runCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
 import {runRecordingModules} from '../helpers/module-record.js'
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
@@ -159,7 +160,7 @@ describe('e2e: terrace credential-process and aws sso refresh', function () {
   })
 
   it('the real AWS CLI v2 uses it as credential_process and gets the role in its account', async function () {
-    if (spawnSync(AWS_V2, ['--version']).status !== 0) this.skip()
+    requireOrSkip(this, spawnSync(AWS_V2, ['--version']).status === 0, `the real AWS CLI v2 at ${AWS_V2} does not run`)
     const config = join(s.dir, 'aws-config')
     const command = `${process.execPath} ${CLI} credential-process --profile bb-shared-devops`
     writeFileSync(config, `[profile bb-shared-devops]\ncredential_process = ${command}\nregion = us-east-1\n`)

@@ -11,6 +11,7 @@ import {join} from 'node:path'
 
 import {assertBuilt, collect, readRecord, spawnCli, waitFor} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
+import {DOCUMENTED_REMOVED} from '../helpers/removed-variables.js'
 import {
   cli,
   LAYERS,
@@ -109,9 +110,21 @@ describe('e2e: credentials delivered to terraform, aws and exec', function () {
     expect(stsLines(result.stdout)[0].arn).to.match(ssoArn('111111111111', 'Administrator'))
   })
 
-  it("the fake terraform's default chain and its second provider's profile get both identities", async () => {
+  it("the fake terraform's default chain and its second provider's profile get both identities; the parent's AWS variables do not reach it", async () => {
     const record = join(s.dir, 'tf-sts.jsonl')
-    const env = {FAKE_TF_PROFILES: 'bb-shared-devops', FAKE_TF_RECORD: record, FAKE_TF_STS: '1'}
+    // every variable terrace removes, set in terrace's own environment to a value the child must not see
+    const parent: Record<string, string> = {}
+    for (const name of DOCUMENTED_REMOVED) parent[name] = `parent-${name.toLowerCase()}`
+    Object.assign(parent, {
+      AWS_ACCESS_KEY_ID: 'AKIAPARENTENVIRON001',
+      AWS_CONFIG_FILE: join(s.dir, 'parent-aws-config'),
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/parent',
+      AWS_PROFILE: 'parent-profile',
+      AWS_SECRET_ACCESS_KEY: 'parent-secret-000000',
+      AWS_SESSION_TOKEN: 'parent-session-token',
+      AWS_SHARED_CREDENTIALS_FILE: join(s.dir, 'parent-aws-credentials'),
+    })
+    const env = {...parent, FAKE_TF_PROFILES: 'bb-shared-devops', FAKE_TF_RECORD: record, FAKE_TF_STS: '1'}
     const result = await cli(s, ['tf', 'plan'], {cwd: join(s.project, LAYERS.devstg), env})
     expect(result.code, result.stderr).to.equal(0)
     const sts = readRecord(record).filter((e) => e.event === 'sts')
@@ -121,8 +134,21 @@ describe('e2e: credentials delivered to terraform, aws and exec', function () {
     const start = readRecord(record).find((e) => e.event === 'start')!
     const childEnv = start.env as Record<string, string>
     expect(childEnv).to.include({AWS_DEFAULT_REGION: 'us-east-1', AWS_REGION: 'us-east-1'})
-    for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'TERRACE_VAULT_PASSPHRASE'])
-      expect(childEnv).not.to.have.property(name)
+    expect(s.env.TERRACE_VAULT_PASSPHRASE, 'set in the parent').to.be.a('string')
+    expect(childEnv).not.to.have.property('TERRACE_VAULT_PASSPHRASE')
+    for (const [name, value] of Object.entries(parent)) expect(childEnv[name], name).not.to.equal(value)
+    // gone, or replaced by terrace's own delivery
+    const delivered = [
+      'AWS_CONFIG_FILE',
+      'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_SHARED_CREDENTIALS_FILE',
+    ]
+    expect(Object.keys(childEnv).filter((name) => name in parent)).to.have.members(delivered)
+    expect(childEnv.AWS_CONTAINER_CREDENTIALS_FULL_URI).to.match(/^http:\/\/127\.0\.0\.1:\d+\/credentials$/)
+    expect(childEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN).to.match(/^[0-9a-f]{64}$/)
+    expect(childEnv.AWS_CONFIG_FILE.startsWith(s.tmp)).to.equal(true)
+    expect(childEnv.AWS_SHARED_CREDENTIALS_FILE.startsWith(s.tmp)).to.equal(true)
     rmSync(record)
   })
 

@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import {openVault} from '../../src/vault/select.js'
 import {assertBuilt, CLI, cliEnv, type CliResult, runCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {startTestSandbox, TEMPLATE, type TestSandbox, totp} from '../helpers/sandbox.js'
 
 const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
@@ -336,10 +337,11 @@ describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
   })
 
   it("build.env's MFA_ENABLED=true makes an MFA project; the keychain vault holds the keys and the session", async function () {
-    if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
-      if (process.env.CI) throw new Error('no D-Bus session: run the suite through scripts/with-keyring.sh')
-      this.skip()
-    }
+    requireOrSkip(
+      this,
+      Boolean(process.env.DBUS_SESSION_BUS_ADDRESS),
+      'no D-Bus session: run the suite through scripts/with-keyring.sh',
+    )
 
     // sso_enabled stays true in common.tfvars: the older wrapper's switch alone decides
     s = await setUp((project) => writeFileSync(join(project, 'build.env'), 'MFA_ENABLED=true\n'), keychainEnv())

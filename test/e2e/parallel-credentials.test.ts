@@ -13,6 +13,7 @@ import {projectBindings} from '../../src/auth/credentials/project-roles.js'
 import {loadProject} from '../../src/layers/project.js'
 import {assertBuilt, type CliResult, collect, keyringEnv, REPO, runCli, spawnCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const operations = async (sb: TestSandbox, operation: string) =>
@@ -45,10 +46,11 @@ for (const vault of ['file', 'keychain'] as const) {
 
     before(async function () {
       assertBuilt()
-      if (vault === 'keychain' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
-        if (process.env.CI) throw new Error('no D-Bus session: run the suite through scripts/with-keyring.sh')
-        this.skip()
-      }
+      requireOrSkip(
+        this,
+        vault !== 'keychain' || Boolean(process.env.DBUS_SESSION_BUS_ADDRESS),
+        'no D-Bus session: run the suite through scripts/with-keyring.sh',
+      )
 
       sb = await startTestSandbox({autoApprove: true})
       dir = mkdtempSync(join(tmpdir(), `terrace-parallel-${vault}-`))

@@ -7,6 +7,7 @@ import {join, resolve} from 'node:path'
 
 import {TerraceError} from '../../src/lib/errors.js'
 import {isProcessAlive, LockTimeoutError, withLock} from '../../src/lib/lock.js'
+import {rejection} from '../helpers/errors.js'
 
 const lockModule = resolve('src/lib/lock.ts')
 
@@ -157,20 +158,21 @@ describe('lib/lock withLock', () => {
 
   it('keeps a long-running holder fresh so it is not taken for stale', async () => {
     const lockPath = join(dir, 'a.lock')
+    // the holder touches its lock every max(50, staleMs / 4) ms; the contender calls a lock stale after its own
+    // staleMs, 20 heartbeats later, and looks only after the holder has held it twice that long (without heartbeats
+    // it would be stale by then): a heartbeat may be late by almost a second without the test failing
+    const holderStaleMs = 200
+    const contenderStaleMs = 1000
     let caught: unknown
     await withLock(
       lockPath,
       async () => {
         await new Promise((r) => {
-          setTimeout(r, 400)
+          setTimeout(r, 2 * contenderStaleMs)
         })
-        try {
-          await withLock(lockPath, async () => 'stolen', {staleMs: 200, timeoutMs: 100})
-        } catch (error) {
-          caught = error
-        }
+        caught = await rejection(withLock(lockPath, async () => 'stolen', {staleMs: contenderStaleMs, timeoutMs: 100}))
       },
-      {staleMs: 200},
+      {staleMs: holderStaleMs},
     )
     expect(caught).to.be.instanceOf(LockTimeoutError)
   })

@@ -6,6 +6,7 @@ import type {AwsCredentials, CredentialSource, RoleRef} from '../../src/auth/cre
 
 import {AwsUnreachableError} from '../../src/lib/errors.js'
 import {type Broker, startCredentialBroker} from '../../src/runner/credentials/broker.js'
+import {waitFor} from '../helpers/cli.js'
 
 const ref = (accountId: string, role = 'DevOps'): RoleRef => ({
   account: null,
@@ -199,12 +200,58 @@ describe('runner/credentials/broker', () => {
     expect(body).to.deep.equal({code: 'AwsUnreachableError', message: 'AWS unreachable at http://127.0.0.1:9'})
   })
 
-  it('parallel requests for one role all get the same credentials', async () => {
-    const fake = fakeSource()
-    broker = await start(fake)
-    const answers = await Promise.all(Array.from({length: 10}, () => fetch(broker!.url, broker!.token)))
-    expect(new Set(answers.map((a) => a.body.AccessKeyId))).to.deep.equal(new Set(['AKIA5555555555551']))
-    expect(new Set(fake.calls.map((c) => c.accountId))).to.deep.equal(new Set(['555555555555']))
+  it('N concurrent requests for one role make exactly one call to a slow, non-caching source', async () => {
+    const n = 8
+    let calls = 0
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    // every call issues new credentials (no cache of its own) and waits at the gate
+    const source: CredentialSource = {
+      async get(r) {
+        calls++
+        const mine = calls
+        await gate
+        const now = Date.now()
+        return {
+          accessKeyId: `AKIA${r.accountId}${mine}`,
+          expiration: now + 3_600_000,
+          obtainedAt: now,
+          secretAccessKey: `secret-${mine}`,
+          sessionToken: `token-${mine}`,
+        }
+      },
+    }
+    // the broker looks the profile up right before it asks for credentials, in the same tick: once all n lookups
+    // happened, all n requests are inside the broker and the gate opens
+    let lookups = 0
+    let allIn!: () => void
+    const arrived = new Promise<void>((resolve) => {
+      allIn = resolve
+    })
+    class CountingProfiles extends Map<string, RoleRef> {
+      override get(name: string): RoleRef | undefined {
+        if (++lookups === n) allIn()
+        return super.get(name)
+      }
+    }
+
+    broker = await startCredentialBroker({
+      defaultRef: null,
+      expirationOf: (c) => c.expiration,
+      now: Date.now,
+      profiles: new CountingProfiles([['bb-shared-devops', ref('333333333333')]]),
+      renewLeadMs: 5000,
+      source,
+    })
+    const url = broker.url.replace(/\/credentials$/, '/profiles/bb-shared-devops')
+    const answers = Promise.all(Array.from({length: n}, () => fetch(url, broker!.token)))
+    await arrived
+    release()
+    const bodies = (await answers).map((a) => a.body.AccessKeyId)
+    expect(calls).to.equal(1)
+    expect(bodies).to.deep.equal(Array.from({length: n}, () => 'AKIA3333333333331'))
   })
 
   it('credentials about to lapse are refreshed before they are handed out', async () => {
@@ -216,17 +263,21 @@ describe('runner/credentials/broker', () => {
   })
 
   it('renews a role served in the background before its Expiration, until closed', async function () {
-    this.timeout(10_000)
+    // handed out for 1.5 s, renewed 0.5 s before: the timer fires after about 1 s, then every second
+    const handedOutMs = 1500
+    const renewLeadMs = 500
+    const periodMs = handedOutMs - renewLeadMs
+    this.timeout(30 * periodMs)
     const fake = fakeSource(60_000)
-    // handed out for 1.5 s, renewed 0.5 s before: the timer fires after about 1 s
-    broker = await start(fake, {expirationOf: (c) => c.obtainedAt + 1500, renewLeadMs: 500})
+    broker = await start(fake, {expirationOf: (c) => c.obtainedAt + handedOutMs, renewLeadMs})
     await broker.defaultCredentials()
     const first = fake.calls.length
-    await sleep(1300)
-    expect(fake.calls.length).to.be.greaterThan(first)
+    // no request comes in: only the background timer can call the source again (however late a loaded machine runs it)
+    await waitFor(() => fake.calls.length > first, 20 * periodMs)
     await broker.close()
     const afterClose = fake.calls.length
-    await sleep(1500)
+    // a timer left running would have fired three times over by now
+    await sleep(3 * periodMs)
     expect(fake.calls.length).to.equal(afterClose)
   })
 

@@ -6,7 +6,9 @@ import {join, resolve} from 'node:path'
 
 import type {ChildEnvironment} from '../../src/runner/child-environment.js'
 
+import {BinaryNotFoundError} from '../../src/lib/errors.js'
 import {exitCodeFor, runChild, shouldForward, type SignalSource} from '../../src/runner/child.js'
+import {rejection} from '../helpers/errors.js'
 
 const FAKE = resolve('test/fixtures/bin/fake-terraform')
 
@@ -183,16 +185,20 @@ describe('runner/child', () => {
       },
       prepare: async (base) => base,
     }
-    const error = await runChild({
-      args: [],
-      command: join(dir, 'missing'),
-      cwd: dir,
-      env: process.env,
-      environment,
-      signals: new FakeSignals(),
-      stdinIsTTY: false,
-    }).catch((error_) => error_)
+    const error = await rejection(
+      runChild({
+        args: [],
+        command: join(dir, 'missing'),
+        cwd: dir,
+        env: process.env,
+        environment,
+        signals: new FakeSignals(),
+        stdinIsTTY: false,
+      }),
+    )
+    expect(error).to.be.instanceOf(BinaryNotFoundError)
     expect(error).to.have.property('exitCode', 127)
+    expect(error.message).to.include(join(dir, 'missing'))
     expect(disposed).to.equal(true)
   })
 })

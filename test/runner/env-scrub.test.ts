@@ -1,6 +1,12 @@
 import {expect} from 'chai'
 
-import {deliveryEnvironment, isRemoved, scrubEnvironment} from '../../src/runner/credentials/env-scrub.js'
+import {
+  deliveryEnvironment,
+  isRemoved,
+  REMOVED_VARIABLES,
+  scrubEnvironment,
+} from '../../src/runner/credentials/env-scrub.js'
+import {DOCUMENTED_REMOVED} from '../helpers/removed-variables.js'
 
 describe('runner/credentials/env-scrub', () => {
   const table: Array<[string, boolean]> = [
@@ -14,6 +20,7 @@ describe('runner/credentials/env-scrub', () => {
     ['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', true],
     ['AWS_CONTAINER_CREDENTIALS_FULL_URI', true],
     ['AWS_CONTAINER_AUTHORIZATION_TOKEN', true],
+    ['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', true],
     ['AWS_WEB_IDENTITY_TOKEN_FILE', true],
     ['AWS_ROLE_ARN', true],
     ['AWS_ROLE_SESSION_NAME', true],
@@ -40,6 +47,29 @@ describe('runner/credentials/env-scrub', () => {
       expect(env).to.deep.equal(removed ? {UNRELATED: 'u'} : {[name]: 'v', UNRELATED: 'u'})
     })
   }
+
+  it('REMOVED_VARIABLES is exactly the documented list', () => {
+    expect([...REMOVED_VARIABLES]).to.deep.equal(DOCUMENTED_REMOVED)
+  })
+
+  it('every documented variable set in the parent is absent from the child or replaced by the delivery', () => {
+    const parent: NodeJS.ProcessEnv = {PATH: '/bin'}
+    for (const name of DOCUMENTED_REMOVED) parent[name] = `parent-${name}`
+    const delivered = {
+      configFile: '/t/config',
+      credentialsFile: '/t/credentials',
+      endpoint: {token: 'tok', url: 'http://127.0.0.1:1/credentials'},
+      region: null,
+    }
+    for (const delivery of [delivered, {...delivered, endpoint: null}]) {
+      const child = deliveryEnvironment(parent, delivery)
+      for (const name of DOCUMENTED_REMOVED) expect(child[name], name).not.to.equal(`parent-${name}`)
+      const added = delivery.endpoint
+        ? ['AWS_CONFIG_FILE', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']
+        : ['AWS_CONFIG_FILE']
+      expect(Object.keys(child).sort()).to.deep.equal([...added, 'AWS_SHARED_CREDENTIALS_FILE', 'PATH'].sort())
+    }
+  })
 
   it('does not change the environment it was given', () => {
     const base = {AWS_PROFILE: 'p', PATH: '/bin'}

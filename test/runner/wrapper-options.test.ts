@@ -53,12 +53,7 @@ describe('runner/wrapper-options', () => {
   it('rejects a value option without a value, and a value on a switch', () => {
     expect(() => parseWrapperArgs('terraform', ['--bin'])).to.throw(/--bin needs a value/)
     expect(() => parseWrapperArgs('terraform', ['--json=yes', 'plan'])).to.throw(/takes no value/)
-    try {
-      parseWrapperArgs('terraform', ['--layers'])
-      expect.fail('no error')
-    } catch (error) {
-      expect((error as {exitCode: number}).exitCode).to.equal(2)
-    }
+    expect(thrown<{exitCode: number}>(() => parseWrapperArgs('terraform', ['--layers'])).exitCode).to.equal(2)
   })
 
   it('adding an option is one table entry', () => {

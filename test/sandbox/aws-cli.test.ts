@@ -5,6 +5,7 @@ import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {startTestSandbox, TEMPLATE, type TestSandbox} from '../helpers/sandbox.js'
 import {clients, type Keys} from './sdk-clients.js'
 
@@ -22,7 +23,7 @@ describe('sandbox with the real AWS CLI v2 (/usr/bin/aws --endpoint-url)', funct
   let home: string
 
   before(async function () {
-    if (!existsSync(AWS_CLI)) this.skip()
+    requireOrSkip(this, existsSync(AWS_CLI), `the real AWS CLI v2 is not at ${AWS_CLI}`)
     sb = await startTestSandbox()
     home = mkdtempSync(join(tmpdir(), 'terrace-sandbox-cli-'))
     writeFileSync(join(home, 'config'), '')

@@ -3,6 +3,8 @@ import {expect} from 'chai'
 import {ExitCode, formatError, TerraceError, VaultError} from '../../src/lib/errors.js'
 import {probeKeychain} from '../../src/vault/keychain-probe.js'
 import {KeychainStore, type KeytarApi, loadKeytar} from '../../src/vault/keychain-store.js'
+import {rejection} from '../helpers/errors.js'
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {describeStoreContract} from './helpers/store-contract.js'
 
 /** A service of its own, so these tests never see (or wipe) real terrace entries. */
@@ -26,13 +28,11 @@ describe('vault/keychain-store', () => {
 
     before(async function () {
       const probe = await probeKeychain({keychainService: SERVICE, probeTimeoutMs: 5000})
-      if ('reason' in probe) {
-        const why = `no usable Secret Service (${probe.reason}); run under scripts/with-keyring.sh`
-        // In CI the keychain adapter must be exercised: a missing keyring is a failure there, not a skip.
-        if (process.env.CI === 'true') throw new Error(`keychain tests cannot run: ${why}`)
-        console.warn(`      skipping the real keychain tests: ${why}`)
-        this.skip()
-      }
+      requireOrSkip(
+        this,
+        !('reason' in probe),
+        `no usable Secret Service (${'reason' in probe ? probe.reason : ''}); run under scripts/with-keyring.sh`,
+      )
 
       keytar = await loadKeytar()
       await wipe(keytar)
@@ -81,12 +81,10 @@ describe('vault/keychain-store', () => {
 
     it('never puts the secret in the error', async () => {
       const store = new KeychainStore(failing('boom'), {service: SERVICE})
-      try {
-        await store.set('acct', 'the-secret-value')
-        expect.fail('expected a rejection')
-      } catch (error) {
-        expect(formatError(error, true)).not.to.include('the-secret-value')
-      }
+      const error = await rejection(store.set('acct', 'the-secret-value'))
+      expect(error).to.be.instanceOf(VaultError)
+      expect(formatError(error, true)).to.include('boom')
+      expect(formatError(error, true)).not.to.include('the-secret-value')
     })
   })
 

@@ -12,6 +12,7 @@ import {fileVaultPath} from '../../src/vault/file-store.js'
 import {MemoryStore} from '../../src/vault/memory-store.js'
 import {openVault, type OpenVaultOptions} from '../../src/vault/select.js'
 import {rejection} from '../helpers/errors.js'
+import {requireOrSkip} from '../helpers/require-or-skip.js'
 
 /** A keytar stand-in backed by a MemoryStore. */
 function workingKeytar(): KeytarApi {
@@ -293,11 +294,7 @@ describe('vault/select openVault', () => {
     })
 
     it('a working Secret Service (under scripts/with-keyring.sh) is chosen', async function () {
-      if (!process.env.TERRACE_IN_KEYRING) {
-        if (process.env.CI === 'true') throw new Error('CI must run the vault tests under scripts/with-keyring.sh')
-        console.warn('      skipping: not under scripts/with-keyring.sh')
-        this.skip()
-      }
+      requireOrSkip(this, Boolean(process.env.TERRACE_IN_KEYRING), 'not under scripts/with-keyring.sh')
 
       const {code, out} = await openInChild(childEnvironment(home, {TERRACE_VAULT_PASSPHRASE: 'pw'}))
       expect(code, JSON.stringify(out)).to.equal(0)

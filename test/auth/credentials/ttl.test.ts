@@ -7,9 +7,12 @@ describe('auth/credentials: TTL', () => {
   const valid: Array<[string | undefined, number]> = [
     [undefined, 1_800_000],
     ['', 1_800_000],
+    ['1', 1000],
     ['60', 60_000],
     [' 300 ', 300_000],
+    ['1799', 1_799_000],
     ['1800', 1_800_000],
+    ['1801', 1_800_000],
     ['3600', 1_800_000],
   ]
   for (const [value, ms] of valid) {
@@ -35,32 +38,62 @@ describe('auth/credentials: TTL', () => {
     })
   }
 
-  it('the renewal margin is 2 minutes, or 10 % of a short TTL', () => {
-    expect(renewMarginMs(1_800_000)).to.equal(120_000)
-    expect(renewMarginMs(60_000)).to.equal(6000)
-  })
-
-  const creds = {accessKeyId: 'a', expiration: 10_000_000, obtainedAt: 1_000_000, secretAccessKey: 's'}
-  const fresh: Array<[number, number, boolean]> = [
-    [1_000_000, 1_800_000, true],
-    [1_000_000 + 1_680_000 - 1, 1_800_000, true],
-    [1_000_000 + 1_680_000, 1_800_000, false],
-    [1_000_000 + 54_000 - 1, 60_000, true],
-    [1_000_000 + 54_000, 60_000, false],
+  // 10 % of the TTL, rounded down, up to 2 minutes: the cap starts at a TTL of exactly 1 200 000 ms
+  const margins: Array<[number, number]> = [
+    [1_800_000, 120_000],
+    [1_200_001, 120_000],
+    [1_200_000, 120_000],
+    [1_199_999, 119_999],
+    [1_199_991, 119_999],
+    [60_000, 6000],
+    [60_001, 6000],
+    [60_009, 6000],
+    [59_999, 5999],
   ]
-  for (const [now, ttl, expected] of fresh) {
-    it(`isFresh at +${now - 1_000_000} ms with TTL ${ttl}: ${expected}`, () => {
-      expect(isFresh(creds, now, ttl)).to.equal(expected)
+  for (const [ttl, margin] of margins) {
+    it(`the renewal margin for a TTL of ${ttl} ms is ${margin} ms`, () => {
+      expect(renewMarginMs(ttl)).to.equal(margin)
     })
   }
 
-  it('isFresh is false close to AWS expiry whatever the age', () => {
-    expect(isFresh({...creds, expiration: 1_100_000}, 1_000_000, 1_800_000)).to.equal(false)
-    expect(isFresh({...creds, expiration: 1_120_001}, 1_000_000, 1_800_000)).to.equal(true)
-  })
+  const creds = {accessKeyId: 'a', expiration: 10_000_000, obtainedAt: 1_000_000, secretAccessKey: 's'}
+  // age limit: fresh while younger than TTL - margin (1 680 000 ms for 30 min, 54 000 ms for 1 min), AWS expiry far
+  const byAge: Array<[number, number, boolean]> = [
+    [0, 1_800_000, true],
+    [1_680_000 - 1, 1_800_000, true],
+    [1_680_000, 1_800_000, false],
+    [1_680_000 + 1, 1_800_000, false],
+    [54_000 - 1, 60_000, true],
+    [54_000, 60_000, false],
+    [54_000 + 1, 60_000, false],
+  ]
+  for (const [age, ttl, expected] of byAge) {
+    it(`isFresh at age ${age} ms with TTL ${ttl}: ${expected}`, () => {
+      expect(isFresh(creds, 1_000_000 + age, ttl)).to.equal(expected)
+    })
+  }
+
+  // AWS expiry: fresh only while more than the margin (120 000 ms for 30 min, 6000 ms for 1 min) is left; young creds
+  const byExpiry: Array<[number, number, boolean]> = [
+    [120_000 + 1, 1_800_000, true],
+    [120_000, 1_800_000, false],
+    [120_000 - 1, 1_800_000, false],
+    [100_000, 1_800_000, false],
+    [6000 + 1, 60_000, true],
+    [6000, 60_000, false],
+    [6000 - 1, 60_000, false],
+  ]
+  for (const [left, ttl, expected] of byExpiry) {
+    it(`isFresh with ${left} ms left before AWS expiry and TTL ${ttl}: ${expected}`, () => {
+      expect(isFresh({...creds, expiration: 1_000_000 + left}, 1_000_000, ttl)).to.equal(expected)
+    })
+  }
 
   it('handed-out expiration: the earlier of AWS expiry and obtainedAt + TTL', () => {
     expect(handedOutExpiration(creds, 1_800_000)).to.equal(2_800_000)
     expect(handedOutExpiration({...creds, expiration: 2_000_000}, 1_800_000)).to.equal(2_000_000)
+    expect(handedOutExpiration({...creds, expiration: 2_800_000 - 1}, 1_800_000)).to.equal(2_800_000 - 1)
+    expect(handedOutExpiration({...creds, expiration: 2_800_000}, 1_800_000)).to.equal(2_800_000)
+    expect(handedOutExpiration({...creds, expiration: 2_800_000 + 1}, 1_800_000)).to.equal(2_800_000)
   })
 })
