@@ -3,12 +3,12 @@
  * project folder) it runs in, `--profile`, and terrace's registry of managed profiles.
  */
 import type {ManagedProfile} from '../../auth/credentials/profile-registry.js'
-import type {ChainRef, ProfileBinding} from '../../auth/credentials/types.js'
 import type {Project} from '../../layers/project.js'
 import type {LayerContext} from '../../layers/types.js'
+import type {ChainRef, ProfileBinding} from '../../lib/role-refs.js'
 import type {CredentialMode, DeliveryPlan} from './delivery-environment.js'
 
-import {layerBindings, projectRoleBindings} from '../../auth/credentials/project-roles.js'
+import {layerBindings, projectRoleBindings} from '../../layers/profile-bindings.js'
 import {ConfigError} from '../../lib/errors.js'
 
 export interface PlanInput {

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import type {ChainRef, ProfileBinding} from '../../../src/auth/credentials/types.js'
+import type {ChainRef, ProfileBinding} from '../../../src/lib/role-refs.js'
 
 import {guardedCodes} from '../../../src/auth/chains/open-chain-source.js'
 import {MfaError} from '../../../src/lib/errors.js'

@@ -3,13 +3,13 @@ import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {regionProblem, resolveSsoTarget, startUrlProblem} from '../../../src/auth/sso/sso-target.js'
-import {ExitCode, formatError, type TerraceError} from '../../../src/lib/errors.js'
-import {rejection} from '../../helpers/errors.js'
+import {regionProblem, resolveSsoTarget, startUrlProblem} from '../../src/layers/sso-target.js'
+import {ExitCode, formatError, type TerraceError} from '../../src/lib/errors.js'
+import {rejection} from '../helpers/errors.js'
 
-const TEMPLATE = join(import.meta.dirname, '..', '..', '..', 'templates', 'sample-project')
+const TEMPLATE = join(import.meta.dirname, '..', '..', 'templates', 'sample-project')
 
-describe('auth/sso sso-target', () => {
+describe('layers sso-target', () => {
   describe('startUrlProblem', () => {
     const cases: Array<[string, boolean]> = [
       ['https://my-org.awsapps.com/start', true],
