@@ -1,4 +1,4 @@
-import type {ChainProject, ChainRef} from '../lib/role-refs.js'
+import type {ChainProject, ChainRef, ProfileBinding} from '../lib/role-refs.js'
 import type {Project} from './project.js'
 
 import {projectSso} from './profile-bindings.js'
@@ -29,5 +29,23 @@ export function chainProject(project: Project): ChainProject {
     accountIds: Object.fromEntries(Object.entries(project.accounts).map(([name, info]) => [name, info.id])),
     name: project.common.project,
     sso: () => projectSso(project),
+  }
+}
+
+/** Profiles of an account that terrace.json maps to a chain get the chain's final role instead. Pure. */
+export function withAccountChains(
+  bindings: ProfileBinding[],
+  defaultBinding: null | ProfileBinding,
+  accountChains: Record<string, ChainRef>,
+): {bindings: ProfileBinding[]; defaultBinding: null | ProfileBinding} {
+  const swap = (binding: ProfileBinding): ProfileBinding => {
+    const {account} = binding.ref
+    const chain = account !== null && Object.hasOwn(accountChains, account) ? accountChains[account] : undefined
+    return chain && binding.ref.kind !== 'chain' ? {name: binding.name, ref: chain} : binding
+  }
+
+  return {
+    bindings: bindings.map((binding) => swap(binding)),
+    defaultBinding: defaultBinding ? swap(defaultBinding) : null,
   }
 }
