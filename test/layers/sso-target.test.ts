@@ -72,6 +72,21 @@ describe('layers sso-target', () => {
       expect(error.message).to.include('--start-url').and.include('notaurl')
     })
 
+    it('outside a project without both flags: NotInProjectError (exit 3) asking for the portal', async () => {
+      for (const flags of [{}, {startUrl: 'https://my-org.awsapps.com/start'}, {region: 'us-east-1'}]) {
+        const error = await rejection<TerraceError>(resolveSsoTarget({cwd: dir, env: {}, ...flags}))
+        expect(error.exitCode, JSON.stringify(flags)).to.equal(ExitCode.NotInProject)
+        expect(error.message).to.include('Outside a project, terrace needs the portal to log in to.')
+        expect(formatError(error)).to.include('--start-url').and.include('--region')
+      }
+    })
+
+    it('outside a project with both flags: the flags', async () => {
+      expect(
+        await resolveSsoTarget({cwd: dir, env: {}, region: 'us-east-1', startUrl: 'https://my-org.awsapps.com/start'}),
+      ).to.deep.equal({region: 'us-east-1', source: 'flags', startUrl: 'https://my-org.awsapps.com/start'})
+    })
+
     it('a bad --region is a usage error (exit 2) naming the flag', async () => {
       const error = await rejection<TerraceError>(
         resolveSsoTarget({cwd: layer, env: {}, region: 'Ireland', startUrl: 'https://my-org.awsapps.com/start'}),
