@@ -6,7 +6,7 @@
  * paths call the same service (runner/wrap-service.ts). `terrace credential-process` (run by AWS tools, often many
  * at once) goes to src/credential-process/ the same way: no oclif, and no AWS SDK when the cache answers.
  */
-import {credentialProcessInvocation} from './credential-process/invocation.js'
+import {credentialProcessInvocation} from './lib/credential-process-invocation.js'
 
 export interface EntryOptions {
   development?: boolean

@@ -1,5 +1,5 @@
 import type {ManagedProfile} from '../auth/credentials/profile-registry.js'
-import type {ProfileBinding, SsoRoleRef} from '../auth/credentials/types.js'
+import type {ProfileBinding, SsoRoleRef} from '../lib/role-refs.js'
 import type {ReachableRole} from './sso-role-listing.js'
 
 import {editAwsConfigFile} from './config-file.js'

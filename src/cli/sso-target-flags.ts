@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {resolveSsoTarget, type SsoTarget} from '../auth/sso/sso-target.js'
+import {resolveSsoTarget, type SsoTarget} from '../layers/sso-target.js'
 
 /** --start-url / --region: which IAM Identity Center, for the sso commands (outside a project, or to override). */
 export const ssoTargetFlags = {

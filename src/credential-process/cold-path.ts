@@ -2,7 +2,8 @@
  * A credential-process cache miss: the full credential source (SSO login renewal, role lock, GetRoleCredentials
  * through the lazily loaded SDK). Imported only when the cache did not answer.
  */
-import type {AwsCredentials, RoleRef} from '../auth/credentials/types.js'
+import type {AwsCredentials} from '../auth/credentials/types.js'
+import type {RoleRef} from '../lib/role-refs.js'
 import type {SecretStore} from '../vault/secret-store.js'
 
 import {openChainSource} from '../auth/chains/open-chain-source.js'

@@ -2,7 +2,7 @@
  * Which way a command line goes (pure, used by the entry point before anything heavy is imported): the hot
  * wrapped commands straight to the runner, everything else to oclif.
  */
-import {credentialProcessInvocation} from '../credential-process/invocation.js'
+import {credentialProcessInvocation} from '../lib/credential-process-invocation.js'
 import {parseWrapperArgs, type WrapKind} from './wrapper-options.js'
 
 const HOT: ReadonlyMap<string, WrapKind> = new Map([

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {ManagedProfile} from '../../src/auth/credentials/profile-registry.js'
-import type {ProfileBinding, SsoRoleRef} from '../../src/auth/credentials/types.js'
+import type {ProfileBinding, SsoRoleRef} from '../../src/lib/role-refs.js'
 
 import {forgetSsoProfiles, planProfiles, sanitizeName, writeSsoProfiles} from '../../src/awsfiles/configure-sso.js'
 import {credentialProcessLine, quoteArg} from '../../src/awsfiles/credential-process-line.js'

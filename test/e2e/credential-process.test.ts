@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {type ManagedProfile, updateProfileRegistry} from '../../src/auth/credentials/profile-registry.js'
-import {projectBindings} from '../../src/auth/credentials/project-roles.js'
+import {projectBindings} from '../../src/layers/profile-bindings.js'
 import {loadProject} from '../../src/layers/project.js'
 import {assertBuilt, CLI, type CliResult, collect, REPO, runCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'

@@ -2,7 +2,8 @@ import {expect} from 'chai'
 import {request} from 'node:http'
 import {connect} from 'node:net'
 
-import type {AwsCredentials, CredentialSource, RoleRef} from '../../src/auth/credentials/types.js'
+import type {AwsCredentials, CredentialSource} from '../../src/auth/credentials/types.js'
+import type {RoleRef} from '../../src/lib/role-refs.js'
 
 import {AwsUnreachableError} from '../../src/lib/errors.js'
 import {type Broker, startCredentialBroker} from '../../src/runner/credentials/broker.js'

@@ -1,8 +1,7 @@
 /** `terrace chain add|list|remove` as services: flags in, chains.json changed, a description out. */
-import type {Project} from '../../layers/project.js'
+import type {ChainProject} from '../../lib/role-refs.js'
 
 import {ConfigError, UsageError} from '../../lib/errors.js'
-import {projectSso} from '../credentials/project-roles.js'
 import {
   type ChainDefinition,
   type ChainSourceSpec,
@@ -26,7 +25,7 @@ export interface AddChainInput {
 }
 
 /** The chain the flags describe, resolved against the project (account name → id, SSO start URL). Pure. */
-export function chainFromFlags(input: AddChainInput, project: Project): ChainDefinition {
+export function chainFromFlags(input: AddChainInput, project: ChainProject): ChainDefinition {
   checkChainName(input.name)
   if (input.roles.length === 0) throw new UsageError('terrace chain add needs at least one --role ARN')
   if (input.roles.length > MAX_HOPS) throw new UsageError(`a chain has at most ${MAX_HOPS} hops`)
@@ -35,7 +34,7 @@ export function chainFromFlags(input: AddChainInput, project: Project): ChainDef
   const sessionName = input.sessionName === undefined ? null : checkSessionName(input.sessionName)
   let source: ChainSourceSpec
   if (flag.kind === 'iam-user') {
-    source = {kind: 'iam-user', project: project.common.project, userType: flag.userType}
+    source = {kind: 'iam-user', project: project.name, userType: flag.userType}
   } else {
     if (input.mfa) {
       throw new UsageError('--mfa applies to chains that start from an IAM user', {
@@ -43,25 +42,25 @@ export function chainFromFlags(input: AddChainInput, project: Project): ChainDef
       })
     }
 
-    source = {kind: 'sso', ...resolveSsoAccount(flag.account, project), role: flag.role, ...projectSso(project)}
+    source = {kind: 'sso', ...resolveSsoAccount(flag.account, project), role: flag.role, ...project.sso()}
   }
 
   checkSessionName(sessionNameFor(input.name, {sessionName}))
   return {hops, mfaOnFirstHop: input.mfa, sessionName, source}
 }
 
-function resolveSsoAccount(account: string, project: Project): {account: null | string; accountId: string} {
+function resolveSsoAccount(account: string, project: ChainProject): {account: null | string; accountId: string} {
   if (/^\d{12}$/.test(account)) {
-    const name = Object.entries(project.accounts).find(([, info]) => info.id === account)?.[0] ?? null
+    const name = Object.entries(project.accountIds).find(([, id]) => id === account)?.[0] ?? null
     return {account: name, accountId: account}
   }
 
-  const id = Object.hasOwn(project.accounts, account) ? project.accounts[account].id : null
+  const id = Object.hasOwn(project.accountIds, account) ? project.accountIds[account] : null
   if (!id) {
-    const known = Object.entries(project.accounts)
-      .filter(([, info]) => info.id)
+    const known = Object.entries(project.accountIds)
+      .filter(([, accountId]) => accountId)
       .map(([name]) => name)
-    throw new ConfigError(`Project ${project.common.project} has no account "${account}" with an id.`, {
+    throw new ConfigError(`Project ${project.name} has no account "${account}" with an id.`, {
       suggestion: `Accounts: ${known.join(', ') || '(none)'} (or give the 12-digit account id).`,
     })
   }
@@ -69,7 +68,11 @@ function resolveSsoAccount(account: string, project: Project): {account: null | 
   return {account, accountId: id}
 }
 
-export async function addChain(configDir: string, input: AddChainInput, project: Project): Promise<ChainDefinition> {
+export async function addChain(
+  configDir: string,
+  input: AddChainInput,
+  project: ChainProject,
+): Promise<ChainDefinition> {
   const definition = chainFromFlags(input, project)
   await updateChains(configDir, (chains) => {
     if (Object.hasOwn(chains, input.name) && !input.overwrite) {

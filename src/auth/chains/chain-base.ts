@@ -1,3 +1,4 @@
+import type {SsoRoleRef} from '../../lib/role-refs.js'
 /**
  * Hop 0's caller for a role chain, from the chain's source:
  *   sso:<account>/<role>   that SSO role's credentials (the SSO source: cache, login renewal, single-flight)
@@ -6,7 +7,7 @@
  *                          keys with the MFA code passed on hop 0's AssumeRole; a user without an MFA device: its keys.
  */
 import type {SecretStore} from '../../vault/secret-store.js'
-import type {CredentialSource, SsoRoleRef} from '../credentials/types.js'
+import type {CredentialSource} from '../credentials/types.js'
 import type {MfaSessions} from '../iam/mfa-session.js'
 import type {ChainSourceSpec} from './chain-definition.js'
 import type {ChainStart} from './chain-source.js'

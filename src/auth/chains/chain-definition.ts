@@ -2,7 +2,7 @@
  * Role chains as terrace stores them (TERRACE_HOME/config/chains.json, format version 1): names, role ARNs,
  * session names and where the first hop's credentials come from. No secret is ever part of a chain. Pure.
  */
-import type {IamUserType} from '../credentials/types.js'
+import type {IamUserType} from '../../lib/role-refs.js'
 
 import {ConfigError, UsageError} from '../../lib/errors.js'
 

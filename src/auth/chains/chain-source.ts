@@ -14,8 +14,9 @@ import {createHash} from 'node:crypto'
 import {join} from 'node:path'
 
 import type {Clock} from '../../lib/clock.js'
+import type {ChainRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
-import type {AwsCredentials, ChainRef, CredentialSource} from '../credentials/types.js'
+import type {AwsCredentials, CredentialSource} from '../credentials/types.js'
 import type {StaticClientCredentials, StsPort} from '../iam/sts-port.js'
 import type {ChainDefinition, ChainSourceSpec} from './chain-definition.js'
 

@@ -5,8 +5,9 @@
  * a new code fails with a clear message instead (the broker warns and the run keeps its current credentials).
  */
 import type {Clock} from '../../lib/clock.js'
+import type {ChainRef, SsoRoleRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
-import type {ChainRef, CredentialSource, SsoRoleRef} from '../credentials/types.js'
+import type {CredentialSource} from '../credentials/types.js'
 import type {MfaCodeSource} from '../iam/mfa-code.js'
 import type {MfaSessions} from '../iam/mfa-session.js'
 import type {StsPort} from '../iam/sts-port.js'

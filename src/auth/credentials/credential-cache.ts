@@ -1,5 +1,6 @@
+import type {RoleRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
-import type {AwsCredentials, RoleRef} from './types.js'
+import type {AwsCredentials} from './types.js'
 
 import {chainCredentialsEntry, iamRoleCredentialsEntry, roleCredentialsEntry} from '../../vault/entries.js'
 

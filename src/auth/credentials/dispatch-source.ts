@@ -1,4 +1,5 @@
-import type {AwsCredentials, ChainRef, CredentialSource, IamRoleRef, RoleRef, SsoRoleRef} from './types.js'
+import type {ChainRef, IamRoleRef, RoleRef, SsoRoleRef} from '../../lib/role-refs.js'
+import type {AwsCredentials, CredentialSource} from './types.js'
 
 import {ConfigError} from '../../lib/errors.js'
 

@@ -1,6 +1,6 @@
 import {join} from 'node:path'
 
-import type {RoleRef} from './types.js'
+import type {RoleRef} from '../../lib/role-refs.js'
 
 import {readTextIfExists, updateTextFile} from '../../lib/config-file.js'
 import {ConfigError} from '../../lib/errors.js'

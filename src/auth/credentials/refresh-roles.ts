@@ -1,4 +1,5 @@
-import type {AwsCredentials, CredentialSource, ProfileBinding} from './types.js'
+import type {ProfileBinding} from '../../lib/role-refs.js'
+import type {AwsCredentials, CredentialSource} from './types.js'
 
 import {exitCodeOf} from '../../lib/errors.js'
 import {mapPool} from '../../lib/worker-pool.js'

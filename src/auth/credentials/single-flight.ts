@@ -1,5 +1,6 @@
 import type {Clock} from '../../lib/clock.js'
-import type {AwsCredentials, CredentialSource, RoleRef} from './types.js'
+import type {RoleRef} from '../../lib/role-refs.js'
+import type {AwsCredentials, CredentialSource} from './types.js'
 
 import {isFresh} from './ttl.js'
 

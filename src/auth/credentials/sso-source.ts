@@ -2,10 +2,11 @@ import {createHash} from 'node:crypto'
 import {join} from 'node:path'
 
 import type {Clock} from '../../lib/clock.js'
+import type {SsoRoleRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
 import type {SsoLogin} from '../sso/sso-login.js'
 import type {PortalPort} from '../sso/types.js'
-import type {AwsCredentials, CredentialSource, SsoRoleRef} from './types.js'
+import type {AwsCredentials, CredentialSource} from './types.js'
 
 import {AwsRefusedError} from '../../lib/errors.js'
 import {withLock} from '../../lib/lock.js'

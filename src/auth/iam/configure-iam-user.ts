@@ -1,10 +1,10 @@
-import type {SecretStore} from '../../vault/secret-store.js'
 /**
  * `terrace credentials configure --type <type>`: an IAM user's access key pair, from the console's CSV or typed in
  * (the secret without echo), verified with GetCallerIdentity using exactly those keys, optionally with its MFA
  * device (ListMFADevices, or a given serial), stored in the vault only. Nothing is stored when any step fails.
  */
-import type {IamUserType} from '../credentials/types.js'
+import type {IamUserType} from '../../lib/role-refs.js'
+import type {SecretStore} from '../../vault/secret-store.js'
 import type {AccessKeyPair} from './credentials-csv.js'
 import type {StsPort} from './sts-port.js'
 

@@ -7,8 +7,9 @@ import {createHash} from 'node:crypto'
 import {join} from 'node:path'
 
 import type {Clock} from '../../lib/clock.js'
+import type {IamRoleRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
-import type {AwsCredentials, CredentialSource, IamRoleRef} from '../credentials/types.js'
+import type {AwsCredentials, CredentialSource} from '../credentials/types.js'
 import type {MfaSessions} from './mfa-session.js'
 import type {StsPort} from './sts-port.js'
 

@@ -1,9 +1,9 @@
-import type {SecretStore} from '../../vault/secret-store.js'
 /**
  * A project's IAM user keys in the vault (entry `iam-user:<project>/<type>`), written by
  * `terrace credentials configure --type <type>`. The vault is the only place they are kept.
  */
-import type {IamUserType} from '../credentials/types.js'
+import type {IamUserType} from '../../lib/role-refs.js'
+import type {SecretStore} from '../../vault/secret-store.js'
 
 import {NotLoggedInError} from '../../lib/errors.js'
 import {iamUserEntry} from '../../vault/entries.js'

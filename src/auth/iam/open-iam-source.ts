@@ -3,8 +3,9 @@
  * source (flag, TERRACE_MFA_CODE, no-echo prompt on stderr) and the process's MFA sessions.
  */
 import type {Clock} from '../../lib/clock.js'
+import type {IamRoleRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
-import type {CredentialSource, IamRoleRef} from '../credentials/types.js'
+import type {CredentialSource} from '../credentials/types.js'
 import type {StsPort} from './sts-port.js'
 
 import {promptSecret} from '../../lib/prompt.js'

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {addChain, type ChainListing, describeChain, formatChain} from '../../auth/chains/chain-add.js'
 import {TerraceCommand} from '../../cli/base-command.js'
+import {chainProject} from '../../layers/chain-bindings.js'
 import {loadProject} from '../../layers/project.js'
 import {homePaths} from '../../lib/paths.js'
 
@@ -48,7 +49,7 @@ The first hop's caller is the chain's --source: one of the project's IAM users (
         sessionName: flags['session-name'],
         source: flags.source,
       },
-      project,
+      chainProject(project),
     )
     const listing = describeChain(args.name, definition)
     if (!this.jsonEnabled()) {

@@ -14,7 +14,8 @@ import {randomBytes, timingSafeEqual} from 'node:crypto'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import {type AddressInfo} from 'node:net'
 
-import type {AwsCredentials, CredentialSource, RoleRef} from '../../auth/credentials/types.js'
+import type {AwsCredentials, CredentialSource} from '../../auth/credentials/types.js'
+import type {RoleRef} from '../../lib/role-refs.js'
 
 import {TerraceError} from '../../lib/errors.js'
 import {noDefaultRoleFix} from './no-default-role.js'

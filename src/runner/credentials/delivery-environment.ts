@@ -8,7 +8,8 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {AwsCredentials, CredentialSource, ProfileBinding} from '../../auth/credentials/types.js'
+import type {AwsCredentials, CredentialSource} from '../../auth/credentials/types.js'
+import type {ProfileBinding} from '../../lib/role-refs.js'
 import type {ChildEnvironment} from '../child-environment.js'
 
 import {type HelperCommand, renderAwsConfig} from './aws-config-file.js'

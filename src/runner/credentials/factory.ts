@@ -10,9 +10,9 @@ import {existsSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import type {ProjectWithSettings} from '../../auth/credentials/project-roles.js'
 import type {AwsCredentials, CredentialSource} from '../../auth/credentials/types.js'
 import type {SsoLogin} from '../../auth/sso/sso-login.js'
+import type {ProjectWithSettings} from '../../layers/profile-bindings.js'
 import type {ProjectSettings} from '../../layers/settings.js'
 import type {ChildEnvironment, ChildEnvironmentFactory, ChildTarget} from '../child-environment.js'
 import type {HelperCommand} from './aws-config-file.js'
@@ -150,9 +150,9 @@ async function planFor(
   }
 
   const {mode, profile} = target.credentialOptions
-  // `--chain` and terrace.json's `chains` (src/auth/chains/plan-chains.ts)
+  // `--chain` and terrace.json's `chains` (chain-plan.ts)
   const chainName = target.credentialOptions.chain ?? null
-  const {chainPlanInput} = await import('../../auth/chains/plan-chains.js')
+  const {chainPlanInput} = await import('./chain-plan.js')
   const chains = await chainPlanInput({chain: chainName, env, project})
   // The registry is read only for a --profile the project does not name (or outside a project).
   const needsRegistry = profile !== null

@@ -3,12 +3,13 @@
  * project folder) it runs in, `--profile`, and terrace's registry of managed profiles.
  */
 import type {ManagedProfile} from '../../auth/credentials/profile-registry.js'
-import type {ChainRef, ProfileBinding} from '../../auth/credentials/types.js'
 import type {Project} from '../../layers/project.js'
 import type {LayerContext} from '../../layers/types.js'
+import type {ChainRef, ProfileBinding} from '../../lib/role-refs.js'
 import type {CredentialMode, DeliveryPlan} from './delivery-environment.js'
 
-import {layerBindings, projectRoleBindings} from '../../auth/credentials/project-roles.js'
+import {withAccountChains} from '../../layers/chain-bindings.js'
+import {layerBindings, projectRoleBindings} from '../../layers/profile-bindings.js'
 import {ConfigError} from '../../lib/errors.js'
 
 export interface PlanInput {
@@ -97,22 +98,4 @@ function planProfiles(input: PlanInput): DeliveryPlan | null {
   }
 
   return {bindings, defaultBinding, mode, region}
-}
-
-/** Profiles of an account that terrace.json maps to a chain get the chain's final role instead. Pure. */
-export function withAccountChains(
-  bindings: ProfileBinding[],
-  defaultBinding: null | ProfileBinding,
-  accountChains: Record<string, ChainRef>,
-): {bindings: ProfileBinding[]; defaultBinding: null | ProfileBinding} {
-  const swap = (binding: ProfileBinding): ProfileBinding => {
-    const {account} = binding.ref
-    const chain = account !== null && Object.hasOwn(accountChains, account) ? accountChains[account] : undefined
-    return chain && binding.ref.kind !== 'chain' ? {name: binding.name, ref: chain} : binding
-  }
-
-  return {
-    bindings: bindings.map((binding) => swap(binding)),
-    defaultBinding: defaultBinding ? swap(defaultBinding) : null,
-  }
 }

@@ -6,10 +6,11 @@ import {join} from 'node:path'
 import type {Project} from '../../../src/layers/project.js'
 
 import {addChain, chainFromFlags, formatChain, listChains, removeChain} from '../../../src/auth/chains/chain-add.js'
+import {chainProject} from '../../../src/layers/chain-bindings.js'
 import {DEFAULT_SETTINGS} from '../../../src/layers/settings.js'
 import {TerraceError} from '../../../src/lib/errors.js'
 
-const PROJECT = {
+const PROJECT = chainProject({
   accounts: {
     'apps-devstg': {dir: null, id: '555555555555', region: null, ssoRole: 'DevOps'},
     management: {dir: null, id: '111111111111', region: null, ssoRole: 'Administrator'},
@@ -30,7 +31,7 @@ const PROJECT = {
   settings: DEFAULT_SETTINGS,
   values: {},
   warnings: [],
-} as Project
+} as Project)
 
 const ARN = 'arn:aws:iam::333333333333:role/DevOps'
 const flags = (patch: Partial<Parameters<typeof chainFromFlags>[0]> = {}) => ({

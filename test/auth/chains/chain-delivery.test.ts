@@ -1,10 +1,11 @@
 import {expect} from 'chai'
 
-import type {ChainRef, ProfileBinding} from '../../../src/auth/credentials/types.js'
+import type {ChainRef, ProfileBinding} from '../../../src/lib/role-refs.js'
 
 import {guardedCodes} from '../../../src/auth/chains/open-chain-source.js'
+import {withAccountChains} from '../../../src/layers/chain-bindings.js'
 import {MfaError} from '../../../src/lib/errors.js'
-import {planDelivery, withAccountChains} from '../../../src/runner/credentials/plan.js'
+import {planDelivery} from '../../../src/runner/credentials/plan.js'
 
 const CHAIN: ChainRef = {
   account: 'apps-devstg',

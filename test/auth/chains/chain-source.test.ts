@@ -4,8 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {ChainDefinition} from '../../../src/auth/chains/chain-definition.js'
-import type {ChainRef} from '../../../src/auth/credentials/types.js'
 import type {StsPort} from '../../../src/auth/iam/sts-port.js'
+import type {ChainRef} from '../../../src/lib/role-refs.js'
 
 import {parseRoleArn} from '../../../src/auth/chains/chain-definition.js'
 import {type ChainSourceDeps, createChainSource} from '../../../src/auth/chains/chain-source.js'

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
 
 import {refreshRoles} from '../../../src/auth/credentials/refresh-roles.js'
-import {AwsCredentials, CredentialSource, ProfileBinding, SsoRoleRef} from '../../../src/auth/credentials/types.js'
+import {AwsCredentials, CredentialSource} from '../../../src/auth/credentials/types.js'
 import {AwsRefusedError} from '../../../src/lib/errors.js'
+import {ProfileBinding, SsoRoleRef} from '../../../src/lib/role-refs.js'
 
 const ref = (account: string, accountId: string, role = 'DevOps'): SsoRoleRef => ({
   account,

@@ -5,11 +5,12 @@ import {join} from 'node:path'
 
 import {cacheEntryFor} from '../../../src/auth/credentials/credential-cache.js'
 import {createSsoCredentialSource} from '../../../src/auth/credentials/sso-source.js'
-import {AwsCredentials, SsoRoleRef} from '../../../src/auth/credentials/types.js'
+import {AwsCredentials} from '../../../src/auth/credentials/types.js'
 import {SsoLogin} from '../../../src/auth/sso/sso-login.js'
 import {OidcPort, PortalPort} from '../../../src/auth/sso/types.js'
 import {Clock} from '../../../src/lib/clock.js'
 import {TerraceError} from '../../../src/lib/errors.js'
+import {SsoRoleRef} from '../../../src/lib/role-refs.js'
 import {ssoClientEntry, ssoTokenEntry} from '../../../src/vault/entries.js'
 import {MemoryStore} from '../../../src/vault/memory-store.js'
 

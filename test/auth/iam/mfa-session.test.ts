@@ -3,8 +3,8 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {IamRoleRef} from '../../../src/auth/credentials/types.js'
 import type {StsPort} from '../../../src/auth/iam/sts-port.js'
+import type {IamRoleRef} from '../../../src/lib/role-refs.js'
 
 import {createIamCredentialSource, roleSessionName} from '../../../src/auth/iam/iam-source.js'
 import {writeIamUser} from '../../../src/auth/iam/iam-user-store.js'

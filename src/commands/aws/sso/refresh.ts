@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {projectBindings, projectSso} from '../../../auth/credentials/project-roles.js'
 import {refreshRoles, type RoleRefreshResult} from '../../../auth/credentials/refresh-roles.js'
 import {createSsoCredentialSource} from '../../../auth/credentials/sso-source.js'
 import {credentialTtlMs, handedOutExpiration} from '../../../auth/credentials/ttl.js'
 import {createAuthServices} from '../../../auth/services.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
+import {projectBindings, projectSso} from '../../../layers/profile-bindings.js'
 import {loadProject} from '../../../layers/project.js'
 import {startProgress} from '../../../lib/progress.js'
 

@@ -3,13 +3,13 @@ import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {regionProblem, resolveSsoTarget, startUrlProblem} from '../../../src/auth/sso/sso-target.js'
-import {ExitCode, formatError, type TerraceError} from '../../../src/lib/errors.js'
-import {rejection} from '../../helpers/errors.js'
+import {regionProblem, resolveSsoTarget, startUrlProblem} from '../../src/layers/sso-target.js'
+import {ExitCode, formatError, type TerraceError} from '../../src/lib/errors.js'
+import {rejection} from '../helpers/errors.js'
 
-const TEMPLATE = join(import.meta.dirname, '..', '..', '..', 'templates', 'sample-project')
+const TEMPLATE = join(import.meta.dirname, '..', '..', 'templates', 'sample-project')
 
-describe('auth/sso sso-target', () => {
+describe('layers sso-target', () => {
   describe('startUrlProblem', () => {
     const cases: Array<[string, boolean]> = [
       ['https://my-org.awsapps.com/start', true],
@@ -70,6 +70,21 @@ describe('auth/sso sso-target', () => {
       )
       expect(error.exitCode).to.equal(ExitCode.Usage)
       expect(error.message).to.include('--start-url').and.include('notaurl')
+    })
+
+    it('outside a project without both flags: NotInProjectError (exit 3) asking for the portal', async () => {
+      for (const flags of [{}, {startUrl: 'https://my-org.awsapps.com/start'}, {region: 'us-east-1'}]) {
+        const error = await rejection<TerraceError>(resolveSsoTarget({cwd: dir, env: {}, ...flags}))
+        expect(error.exitCode, JSON.stringify(flags)).to.equal(ExitCode.NotInProject)
+        expect(error.message).to.include('Outside a project, terrace needs the portal to log in to.')
+        expect(formatError(error)).to.include('--start-url').and.include('--region')
+      }
+    })
+
+    it('outside a project with both flags: the flags', async () => {
+      expect(
+        await resolveSsoTarget({cwd: dir, env: {}, region: 'us-east-1', startUrl: 'https://my-org.awsapps.com/start'}),
+      ).to.deep.equal({region: 'us-east-1', source: 'flags', startUrl: 'https://my-org.awsapps.com/start'})
     })
 
     it('a bad --region is a usage error (exit 2) naming the flag', async () => {

@@ -1,6 +1,6 @@
-import {lineOfKey} from '../../layers/config-values.js'
-import {loadProject} from '../../layers/project.js'
-import {ConfigError, NotInProjectError, UsageError} from '../../lib/errors.js'
+import {ConfigError, NotInProjectError, UsageError} from '../lib/errors.js'
+import {lineOfKey} from './config-values.js'
+import {loadProject} from './project.js'
 
 export interface SsoTarget {
   region: string

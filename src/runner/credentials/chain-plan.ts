@@ -3,13 +3,13 @@
  * and terrace.json's `chains` (account name → chain: that account's profiles use the chain's final role). Reads
  * chains.json only when one of them names a chain.
  */
-import type {ProjectWithSettings} from '../credentials/project-roles.js'
-import type {ChainRef, ProfileBinding} from '../credentials/types.js'
+import type {ProjectWithSettings} from '../../layers/profile-bindings.js'
+import type {ChainRef, ProfileBinding} from '../../lib/role-refs.js'
 
+import {readChain} from '../../auth/chains/chain-store.js'
+import {chainProfileName, chainRef} from '../../layers/chain-bindings.js'
 import {loadProjectSettings} from '../../layers/settings.js'
 import {homePaths} from '../../lib/paths.js'
-import {chainProfileName, chainRef} from './chain-ref.js'
-import {readChain} from './chain-store.js'
 
 export interface ChainPlanInput {
   accountChains: Record<string, ChainRef>

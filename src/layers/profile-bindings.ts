@@ -1,10 +1,10 @@
-import type {Project} from '../../layers/project.js'
-import type {ProjectSettings} from '../../layers/settings.js'
-import type {LayerContext} from '../../layers/types.js'
-import type {IamRoleRef, ProfileBinding, RoleRef, SsoRoleRef} from './types.js'
+import type {IamRoleRef, ProfileBinding, RoleRef, SsoRoleRef} from '../lib/role-refs.js'
+import type {Project} from './project.js'
+import type {ProjectSettings} from './settings.js'
+import type {LayerContext} from './types.js'
 
-import {isMfaProject} from '../../layers/settings.js'
-import {ConfigError} from '../../lib/errors.js'
+import {ConfigError} from '../lib/errors.js'
+import {isMfaProject} from './settings.js'
 
 /** A project with its terrace.json/build.env settings when the caller loaded them (loadProjectSettings). */
 export type ProjectWithSettings = Project & {settings?: ProjectSettings}
