@@ -11,7 +11,10 @@ import {type AccountInfo, type LoadOptions, loadProjectAt, type Project, withAcc
 import {parseTfvarsFile, tfvarsCacheDir} from './tfvars/index.js'
 import {varFilesFor} from './var-files.js'
 
-export type ResolveOptions = LoadOptions
+export type ResolveOptions = LoadOptions & {
+  /** the invocation's loaded projects (project-cache.ts), so the context does not load the project again */
+  projectAt?: (root: string) => Promise<Project>
+}
 
 const exists = (path: string) =>
   stat(path).then(
@@ -89,7 +92,7 @@ export async function resolveContext(cwd: string, options: ResolveOptions = {}):
   const env = options.env ?? process.env
   const opts = {...options, env}
   const place = await locate(cwd)
-  const project = await loadProjectAt(place.root, opts)
+  const project = await (opts.projectAt ?? ((root: string) => loadProjectAt(root, opts)))(place.root)
   const warnings = [...project.warnings]
 
   const accountName = place.accountDir ? basename(place.accountDir) : null

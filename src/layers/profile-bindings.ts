@@ -6,7 +6,7 @@ import type {LayerContext} from './types.js'
 import {ConfigError} from '../lib/errors.js'
 import {isMfaProject} from './settings.js'
 
-/** A project with its terrace.json/build.env settings when the caller loaded them (loadProjectSettings). */
+/** A project; its settings (terrace.json, build.env) come with it from loadProjectAt, and are optional for hand-built ones. */
 export type ProjectWithSettings = Project & {settings?: ProjectSettings}
 
 /** The role an MFA project assumes in an account: terrace.json "roles", else the account's sso_role, else DevOps. */

@@ -11,6 +11,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv
   /** injected in tests; defaults to requiring hcl2-parser (only on a cache miss) */
   loadParser?: ParserLoader
+  /** the settings of a root, when the caller loads (and keeps) them itself: see project-cache.ts */
+  settingsAt?: (root: string) => Promise<ProjectSettings>
 }
 
 /** Values of config/common.tfvars that terrace uses; null when absent. */
@@ -89,7 +91,7 @@ export async function loadAccountConfig(accountDir: string, options: LoadOptions
  * terrace.json the same way.
  */
 export async function loadProjectAt(root: string, options: LoadOptions = {}): Promise<Project> {
-  const settings = await loadProjectSettings(root)
+  const settings = await (options.settingsAt ?? loadProjectSettings)(root)
   const commonFile = join(root, COMMON_TFVARS)
   const values = await parseTfvarsFile(commonFile, parseOptions(options))
   const common = await readCommonConfig(commonFile, values)

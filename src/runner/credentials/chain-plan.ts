@@ -8,7 +8,6 @@ import type {ChainRef, ProfileBinding} from '../../lib/role-refs.js'
 
 import {readChain} from '../../auth/chains/chain-store.js'
 import {chainProfileName, chainRef} from '../../layers/chain-bindings.js'
-import {loadProjectSettings} from '../../layers/settings.js'
 import {homePaths} from '../../lib/paths.js'
 
 export interface ChainPlanInput {
@@ -19,11 +18,11 @@ export interface ChainPlanInput {
 export async function chainPlanInput(options: {
   chain: null | string
   env: NodeJS.ProcessEnv
-  /** with its terrace.json settings when the caller loaded them already */
+  /** with its terrace.json settings (loaded with the project) */
   project: null | ProjectWithSettings
 }): Promise<ChainPlanInput> {
   const {project} = options
-  const settings = project ? (project.settings ?? (await loadProjectSettings(project.root))) : null
+  const settings = project?.settings ?? null
   const mapped = Object.entries(settings?.chains ?? {})
   const result: ChainPlanInput = {accountChains: {}, chain: null}
   if (options.chain === null && mapped.length === 0) return result

@@ -13,6 +13,7 @@ import {fileURLToPath} from 'node:url'
 import type {AwsCredentials, CredentialSource} from '../../auth/credentials/types.js'
 import type {SsoLogin} from '../../auth/sso/sso-login.js'
 import type {ProjectWithSettings} from '../../layers/profile-bindings.js'
+import type {Project} from '../../layers/project.js'
 import type {ProjectSettings} from '../../layers/settings.js'
 import type {ChildEnvironment, ChildEnvironmentFactory, ChildTarget} from '../child-environment.js'
 import type {HelperCommand} from './aws-config-file.js'
@@ -48,6 +49,8 @@ export interface CredentialFactoryDeps {
   now?(): number
   /** opens the auth services (the vault); called at most once */
   openServices?(env: NodeJS.ProcessEnv, iam?: IamSourceOptions): Promise<CredentialServices>
+  /** the invocation's loaded project at a root (layers/project-cache.ts); loads it when not given */
+  projectAt?(root: string): Promise<Project>
   /** a background renewal failed: say so (the next request retries) */
   warn?(message: string): void
 }
@@ -130,10 +133,11 @@ export async function openCredentialServices(
 
 async function planFor(
   target: ChildTarget,
-  env: NodeJS.ProcessEnv,
+  deps: CredentialFactoryDeps,
   services: () => Promise<CredentialServices>,
   onSettings?: (settings: ProjectSettings) => void,
 ) {
+  const {env} = deps
   const [{planDelivery}, registry] = await Promise.all([
     import('./plan.js'),
     import('../../auth/credentials/profile-registry.js'),
@@ -141,10 +145,11 @@ async function planFor(
   const {context} = target
   let project = null
   if (context) {
-    const {loadProjectAt} = await import('../../layers/project.js')
+    const projectAt =
+      deps.projectAt ?? (async (root: string) => (await import('../../layers/project.js')).loadProjectAt(root, {env}))
     // terrace.json and build.env (loaded with the project) decide whether the project's roles come from SSO or
     // from its IAM user (MFA)
-    const loaded: ProjectWithSettings = await loadProjectAt(context.root, {env})
+    const loaded: ProjectWithSettings = await projectAt(context.root)
     project = loaded
     onSettings?.(loaded.settings)
   }
@@ -232,7 +237,7 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
     const early = target.context ? [services(), import('./delivery-environment.js')] : []
     for (const loading of early) loading.catch(() => {})
     mfaCode = target.credentialOptions.mfaCode ?? mfaCode
-    const plan = await planFor(target, deps.env, services, (settings) => {
+    const plan = await planFor(target, deps, services, (settings) => {
       settingsSessionSeconds = settings.mfaSessionDurationSeconds
     })
     if (!plan) return passThroughEnvironment
