@@ -112,10 +112,17 @@ describe('e2e: aws configure sso', () => {
 
     after(() => tearDown(s))
 
+    /** The project's profiles written (or found unchanged): what the tests that use them start from. */
+    async function configured(): Promise<void> {
+      const result = await cli(s, ['aws', 'configure', 'sso'])
+      expect(result.code, result.stderr).to.equal(0)
+    }
+
     it('outside a project: exit 3, nothing written', async () => {
+      const before = readFileSync(s.configFile, 'utf8')
       const result = await cli(s, ['aws', 'configure', 'sso'], s.dir)
       expect(result.code, result.stderr).to.equal(3)
-      expect(readFileSync(s.configFile, 'utf8')).to.equal(USER_CONFIG)
+      expect(readFileSync(s.configFile, 'utf8')).to.equal(before)
     })
 
     it('writes one profile per project (account, role), byte-identical outside the block, mode kept', async () => {
@@ -146,6 +153,7 @@ describe('e2e: aws configure sso', () => {
     })
 
     it('a second run changes nothing and says so', async () => {
+      await configured()
       const before = readFileSync(s.configFile)
       const mtime = statSync(s.configFile).mtimeMs
       const result = await cli(s, ['aws', 'configure', 'sso'])
@@ -170,6 +178,7 @@ describe('e2e: aws configure sso', () => {
 
     it('the real AWS CLI v2 uses a generated profile from an unrelated folder', async function () {
       requireOrSkip(this, existsSync(AWS_V2), `the real AWS CLI v2 is not at ${AWS_V2}`)
+      await configured()
       const login = await cli(s, ['aws', 'sso', 'login', '--no-browser'])
       expect(login.code, login.stderr).to.equal(0)
       const elsewhere = mkdtempSync(join(tmpdir(), 'terrace-unrelated-'))
@@ -209,6 +218,7 @@ describe('e2e: aws configure sso', () => {
     })
 
     it("aws sso logout removes the managed profiles: the file is the user's bytes again", async () => {
+      await configured()
       const result = await cli(s, ['aws', 'sso', 'logout', '--json'])
       expect(result.code, result.stderr).to.equal(0)
       const json = JSON.parse(result.stdout)

@@ -63,6 +63,23 @@ async function cli(
   return result
 }
 
+async function login(s: Scenario): Promise<void> {
+  const result = await cli(s, ['aws', 'sso', 'login', '--no-browser'], {cwd: s.layer})
+  expect(result.code, result.stderr).to.equal(0)
+}
+
+/**
+ * A test's own copy of a logged-in scenario: the same sandbox and project, a copy of its TERRACE_HOME (the login,
+ * no role credentials cached unless the original had them), outputs kept in the original's list for the leak scan.
+ */
+function fork(s: Scenario, name: string): Scenario {
+  const dir = join(s.dir, 'runs', name)
+  mkdirSync(dir, {recursive: true})
+  const home = join(dir, 'terrace-home')
+  cpSync(s.env.TERRACE_HOME!, home, {recursive: true})
+  return {...s, env: {...s.env, TERRACE_HOME: home}}
+}
+
 const count = async (s: Scenario, operation: string) =>
   (await s.sb.control.requestLog()).filter((e) => e.operation === operation).length
 
@@ -74,222 +91,282 @@ async function loadedModules(s: Scenario, args: string[]): Promise<{modules: str
 
 describe('e2e: terrace credential-process and aws sso refresh', function () {
   this.timeout(120_000)
-  let s: Scenario
 
-  before(async () => {
-    assertBuilt()
-    s = await setUp()
-  })
+  describe('logged out', () => {
+    let s: Scenario
 
-  after(async () => {
-    await s?.sb.stop()
-    if (s) rmSync(s.dir, {force: true, recursive: true})
-  })
-
-  it('an unknown profile: exit 4 naming `terrace aws configure sso`', async () => {
-    const result = await cli(s, ['credential-process', '--profile', 'bb-nope-devops'])
-    expect(result.code).to.equal(4)
-    expect(result.stderr).to.include('bb-nope-devops').and.include('terrace aws configure sso')
-    expect(result.stdout).to.equal('')
-  })
-
-  it('bad arguments: exit 2', async () => {
-    const result = await cli(s, ['credential-process'])
-    expect(result.code).to.equal(2)
-    expect(result.stderr).to.include('--profile')
-  })
-
-  it('logged out: exit 5 naming `terrace aws sso login`, no AWS call, no prompt', async () => {
-    const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
-    expect(result.code, result.stderr).to.equal(5)
-    expect(result.stderr).to.include('terrace aws sso login')
-    expect(await count(s, 'GetRoleCredentials')).to.equal(0)
-  })
-
-  it('a file vault without TERRACE_VAULT_PASSPHRASE: exit 8 (vault) instead of a prompt, like every command', async () => {
-    const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'], {
-      env: {TERRACE_VAULT_PASSPHRASE: ''},
+    before(async () => {
+      assertBuilt()
+      s = await setUp()
     })
-    expect(result.code, result.stderr).to.equal(8)
-    expect(result.stderr).to.include('TERRACE_VAULT_PASSPHRASE').and.include('never prompts')
-  })
 
-  it('aws sso refresh while logged out: exit 5', async () => {
-    const result = await cli(s, ['aws', 'sso', 'refresh'], {cwd: s.layer})
-    expect(result.code, result.stderr).to.equal(5)
-    expect(result.stderr).to.include('terrace aws sso login')
-  })
-
-  it('after login, prints the Version 1 JSON from any folder; the second call comes from the cache', async () => {
-    const login = await cli(s, ['aws', 'sso', 'login', '--no-browser'], {cwd: s.layer})
-    expect(login.code, login.stderr).to.equal(0)
-    const first = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
-    expect(first.code, first.stderr).to.equal(0)
-    const json = JSON.parse(first.stdout)
-    expect(Object.keys(json).sort()).to.deep.equal([
-      'AccessKeyId',
-      'Expiration',
-      'SecretAccessKey',
-      'SessionToken',
-      'Version',
-    ])
-    expect(json.Version).to.equal(1)
-    const issued = (await s.sb.control.secrets()).map((x) => x.value)
-    expect(issued).to.include(json.SecretAccessKey).and.include(json.SessionToken)
-    const expiresIn = Date.parse(json.Expiration) - Date.now()
-    expect(expiresIn, 'handed out for at most the 30-minute TTL').to.be.within(25 * 60_000, 30 * 60_000)
-    expect(await count(s, 'GetRoleCredentials')).to.equal(1)
-
-    const second = await cli(s, ['credential-process', '--profile=bb-apps-devstg-devops'])
-    expect(second.code, second.stderr).to.equal(0)
-    expect(JSON.parse(second.stdout)).to.deep.equal(json)
-    expect(await count(s, 'GetRoleCredentials')).to.equal(1)
-  })
-
-  it('TERRACE_CREDENTIAL_TTL bounds the reported Expiration', async () => {
-    const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'], {
-      env: {TERRACE_CREDENTIAL_TTL: '600'},
+    after(async () => {
+      await s?.sb.stop()
+      if (s) rmSync(s.dir, {force: true, recursive: true})
     })
-    expect(result.code, result.stderr).to.equal(0)
-    const expiresIn = Date.parse(JSON.parse(result.stdout).Expiration) - Date.now()
-    expect(expiresIn).to.be.within(5 * 60_000, 10 * 60_000)
-    const bad = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'], {
-      env: {TERRACE_CREDENTIAL_TTL: 'soon'},
+
+    it('an unknown profile: exit 4 naming `terrace aws configure sso`', async () => {
+      const result = await cli(s, ['credential-process', '--profile', 'bb-nope-devops'])
+      expect(result.code).to.equal(4)
+      expect(result.stderr).to.include('bb-nope-devops').and.include('terrace aws configure sso')
+      expect(result.stdout).to.equal('')
     })
-    expect(bad.code).to.equal(4)
+
+    it('bad arguments: exit 2', async () => {
+      const result = await cli(s, ['credential-process'])
+      expect(result.code).to.equal(2)
+      expect(result.stderr).to.include('--profile')
+    })
+
+    it('logged out: exit 5 naming `terrace aws sso login`, no AWS call, no prompt', async () => {
+      const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
+      expect(result.code, result.stderr).to.equal(5)
+      expect(result.stderr).to.include('terrace aws sso login')
+      expect(await count(s, 'GetRoleCredentials')).to.equal(0)
+    })
+
+    it('a file vault without TERRACE_VAULT_PASSPHRASE: exit 8 (vault) instead of a prompt, like every command', async () => {
+      const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'], {
+        env: {TERRACE_VAULT_PASSPHRASE: ''},
+      })
+      expect(result.code, result.stderr).to.equal(8)
+      expect(result.stderr).to.include('TERRACE_VAULT_PASSPHRASE').and.include('never prompts')
+    })
+
+    it('aws sso refresh while logged out: exit 5', async () => {
+      const result = await cli(s, ['aws', 'sso', 'refresh'], {cwd: s.layer})
+      expect(result.code, result.stderr).to.equal(5)
+      expect(result.stderr).to.include('terrace aws sso login')
+    })
   })
 
-  it('the real AWS CLI v2 uses it as credential_process and gets the role in its account', async function () {
-    requireOrSkip(this, spawnSync(AWS_V2, ['--version']).status === 0, `the real AWS CLI v2 at ${AWS_V2} does not run`)
-    const config = join(s.dir, 'aws-config')
-    const command = `${process.execPath} ${CLI} credential-process --profile bb-shared-devops`
-    writeFileSync(config, `[profile bb-shared-devops]\ncredential_process = ${command}\nregion = us-east-1\n`)
-    const out = await collect(
-      spawn(
-        AWS_V2,
-        ['--profile', 'bb-shared-devops', 'sts', 'get-caller-identity', '--endpoint-url', s.sb.url, '--output', 'json'],
-        {
-          cwd: join(s.dir, 'elsewhere'),
-          env: {
-            ...s.env,
-            AWS_CONFIG_FILE: config,
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_SHARED_CREDENTIALS_FILE: join(s.dir, 'none'),
-            PATH: process.env.PATH,
-          },
-        },
-      ),
-    )
-    s.outputs.push(out)
-    expect(out.code, out.stderr).to.equal(0)
-    const identity = JSON.parse(out.stdout)
-    expect(identity.Account).to.equal('333333333333')
-    expect(identity.Arn).to.include('DevOps')
-  })
+  // every test starts from its own copy of one login, with no role credentials cached
+  describe('logged in', () => {
+    let loggedIn: Scenario
+    let s: Scenario
+    let runs = 0
 
-  it('a role the user is not assigned: exit 6 naming account, role and the file it came from', async () => {
-    const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-readonly'])
-    expect(result.code, result.stderr).to.equal(6)
-    expect(result.stderr)
-      .to.include('ReadOnly')
-      .and.include('apps-devstg (555555555555)')
-      .and.include(join('apps-devstg', 'config', 'account.tfvars'))
-      .and.include('permission set')
-    expect(result.stdout).to.equal('')
-  })
+    before(async () => {
+      assertBuilt()
+      loggedIn = await setUp()
+      await login(loggedIn)
+    })
 
-  it('the warm path loads neither oclif nor the AWS SDK; a miss does load the SDK', async () => {
-    const warm = await loadedModules(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
-    expect(warm.result.code, warm.result.stderr).to.equal(0)
-    expect(
-      warm.modules.some((url) => url.endsWith('/dist/credential-process/fast-path.js')),
-      'the hook saw terrace',
-    ).to.equal(true)
-    expect(warm.modules.filter((url) => /@oclif|@aws-sdk|\/dist\/commands\//.test(url))).to.deep.equal([])
+    beforeEach(() => {
+      s = fork(loggedIn, `run-${++runs}`)
+    })
 
-    // a profile not cached yet: the cold path must (and the hook can) see the SDK
-    const cold = await loadedModules(s, ['credential-process', '--profile', 'bb-network-devops'])
-    expect(cold.result.code, cold.result.stderr).to.equal(0)
-    expect(cold.modules.some((url) => url.includes('@aws-sdk/client-sso'))).to.equal(true)
-    expect(cold.modules.filter((url) => url.includes('@oclif'))).to.deep.equal([])
-  })
+    after(async () => {
+      await loggedIn?.sb.stop()
+      if (loggedIn) rmSync(loggedIn.dir, {force: true, recursive: true})
+    })
 
-  it('--help goes to oclif and describes the command', async () => {
-    const result = await cli(s, ['credential-process', '--help'])
-    expect(result.code).to.equal(0)
-    expect(result.stdout).to.include('--profile').and.include('credential_process')
-  })
-
-  it('aws sso refresh fetches only stale roles, reports times but never keys; --force renews every role', async () => {
-    const before = await count(s, 'GetRoleCredentials')
-    const first = await cli(s, ['aws', 'sso', 'refresh', '--json'], {cwd: s.layer})
-    expect(first.code, first.stderr).to.equal(0)
-    const report = JSON.parse(first.stdout)
-    expect(report.roles.map((r: {profile: string}) => r.profile)).to.deep.equal([
-      'bb-apps-devstg-devops',
-      'bb-apps-prd-devops',
-      'bb-management-administrator',
-      'bb-network-devops',
-      'bb-security-devops',
-      'bb-shared-devops',
-    ])
-    // apps-devstg, shared and network were cached by the tests above
-    const renewed = report.roles.filter((r: {renewed: boolean}) => r.renewed).map((r: {account: string}) => r.account)
-    expect(renewed.sort()).to.deep.equal(['apps-prd', 'management', 'security'])
-    expect(await count(s, 'GetRoleCredentials')).to.equal(before + 3)
-    for (const role of report.roles) {
-      expect(Object.keys(role).sort()).to.deep.equal([
-        'account',
-        'accountId',
-        'expiresAt',
-        'obtainedAt',
-        'profile',
-        'renewed',
-        'role',
+    it('after login, prints the Version 1 JSON from any folder; the second call comes from the cache', async () => {
+      const fetched = await count(s, 'GetRoleCredentials')
+      const first = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
+      expect(first.code, first.stderr).to.equal(0)
+      const json = JSON.parse(first.stdout)
+      expect(Object.keys(json).sort()).to.deep.equal([
+        'AccessKeyId',
+        'Expiration',
+        'SecretAccessKey',
+        'SessionToken',
+        'Version',
       ])
-      expect(Date.parse(role.expiresAt)).to.be.greaterThan(Date.now())
+      expect(json.Version).to.equal(1)
+      const issued = (await s.sb.control.secrets()).map((x) => x.value)
+      expect(issued).to.include(json.SecretAccessKey).and.include(json.SessionToken)
+      const expiresIn = Date.parse(json.Expiration) - Date.now()
+      expect(expiresIn, 'handed out for at most the 30-minute TTL').to.be.within(25 * 60_000, 30 * 60_000)
+      expect(await count(s, 'GetRoleCredentials')).to.equal(fetched + 1)
+
+      const second = await cli(s, ['credential-process', '--profile=bb-apps-devstg-devops'])
+      expect(second.code, second.stderr).to.equal(0)
+      expect(JSON.parse(second.stdout)).to.deep.equal(json)
+      expect(await count(s, 'GetRoleCredentials')).to.equal(fetched + 1)
+    })
+
+    it('TERRACE_CREDENTIAL_TTL bounds the reported Expiration', async () => {
+      const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'], {
+        env: {TERRACE_CREDENTIAL_TTL: '600'},
+      })
+      expect(result.code, result.stderr).to.equal(0)
+      const expiresIn = Date.parse(JSON.parse(result.stdout).Expiration) - Date.now()
+      expect(expiresIn).to.be.within(5 * 60_000, 10 * 60_000)
+      const bad = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'], {
+        env: {TERRACE_CREDENTIAL_TTL: 'soon'},
+      })
+      expect(bad.code).to.equal(4)
+    })
+
+    it('the real AWS CLI v2 uses it as credential_process and gets the role in its account', async function () {
+      requireOrSkip(
+        this,
+        spawnSync(AWS_V2, ['--version']).status === 0,
+        `the real AWS CLI v2 at ${AWS_V2} does not run`,
+      )
+      const config = join(s.dir, 'aws-config')
+      const command = `${process.execPath} ${CLI} credential-process --profile bb-shared-devops`
+      writeFileSync(config, `[profile bb-shared-devops]\ncredential_process = ${command}\nregion = us-east-1\n`)
+      const out = await collect(
+        spawn(
+          AWS_V2,
+          [
+            '--profile',
+            'bb-shared-devops',
+            'sts',
+            'get-caller-identity',
+            '--endpoint-url',
+            s.sb.url,
+            '--output',
+            'json',
+          ],
+          {
+            cwd: join(s.dir, 'elsewhere'),
+            env: {
+              ...s.env,
+              AWS_CONFIG_FILE: config,
+              AWS_EC2_METADATA_DISABLED: 'true',
+              AWS_SHARED_CREDENTIALS_FILE: join(s.dir, 'none'),
+              PATH: process.env.PATH,
+            },
+          },
+        ),
+      )
+      s.outputs.push(out)
+      expect(out.code, out.stderr).to.equal(0)
+      const identity = JSON.parse(out.stdout)
+      expect(identity.Account).to.equal('333333333333')
+      expect(identity.Arn).to.include('DevOps')
+    })
+
+    it('a role the user is not assigned: exit 6 naming account, role and the file it came from', async () => {
+      const result = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-readonly'])
+      expect(result.code, result.stderr).to.equal(6)
+      expect(result.stderr)
+        .to.include('ReadOnly')
+        .and.include('apps-devstg (555555555555)')
+        .and.include(join('apps-devstg', 'config', 'account.tfvars'))
+        .and.include('permission set')
+      expect(result.stdout).to.equal('')
+    })
+
+    it('the warm path loads neither oclif nor the AWS SDK; a miss does load the SDK', async () => {
+      const warming = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
+      expect(warming.code, warming.stderr).to.equal(0)
+      const warm = await loadedModules(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
+      expect(warm.result.code, warm.result.stderr).to.equal(0)
+      expect(
+        warm.modules.some((url) => url.endsWith('/dist/credential-process/fast-path.js')),
+        'the hook saw terrace',
+      ).to.equal(true)
+      expect(warm.modules.filter((url) => /@oclif|@aws-sdk|\/dist\/commands\//.test(url))).to.deep.equal([])
+
+      // a profile not cached yet: the cold path must (and the hook can) see the SDK
+      const cold = await loadedModules(s, ['credential-process', '--profile', 'bb-network-devops'])
+      expect(cold.result.code, cold.result.stderr).to.equal(0)
+      expect(cold.modules.some((url) => url.includes('@aws-sdk/client-sso'))).to.equal(true)
+      expect(cold.modules.filter((url) => url.includes('@oclif'))).to.deep.equal([])
+    })
+
+    it('--help goes to oclif and describes the command', async () => {
+      const result = await cli(s, ['credential-process', '--help'])
+      expect(result.code).to.equal(0)
+      expect(result.stdout).to.include('--profile').and.include('credential_process')
+    })
+
+    it('aws sso refresh fetches only stale roles, reports times but never keys; --force renews every role', async () => {
+      for (const profile of ['bb-apps-devstg-devops', 'bb-shared-devops', 'bb-network-devops']) {
+        const cached = await cli(s, ['credential-process', '--profile', profile])
+        expect(cached.code, cached.stderr).to.equal(0)
+      }
+
+      const before = await count(s, 'GetRoleCredentials')
+      const first = await cli(s, ['aws', 'sso', 'refresh', '--json'], {cwd: s.layer})
+      expect(first.code, first.stderr).to.equal(0)
+      const report = JSON.parse(first.stdout)
+      expect(report.roles.map((r: {profile: string}) => r.profile)).to.deep.equal([
+        'bb-apps-devstg-devops',
+        'bb-apps-prd-devops',
+        'bb-management-administrator',
+        'bb-network-devops',
+        'bb-security-devops',
+        'bb-shared-devops',
+      ])
+      // apps-devstg, shared and network were cached just now
+      const renewed = report.roles.filter((r: {renewed: boolean}) => r.renewed).map((r: {account: string}) => r.account)
+      expect(renewed.sort()).to.deep.equal(['apps-prd', 'management', 'security'])
+      expect(await count(s, 'GetRoleCredentials')).to.equal(before + 3)
+      for (const role of report.roles) {
+        expect(Object.keys(role).sort()).to.deep.equal([
+          'account',
+          'accountId',
+          'expiresAt',
+          'obtainedAt',
+          'profile',
+          'renewed',
+          'role',
+        ])
+        expect(Date.parse(role.expiresAt)).to.be.greaterThan(Date.now())
+      }
+
+      expect(first.stderr)
+        .to.match(/Refreshing credentials/)
+        .and.match(/Renewed 3 of 6 roles/)
+
+      const again = await cli(s, ['aws', 'sso', 'refresh'], {cwd: s.layer})
+      expect(again.code, again.stderr).to.equal(0)
+      expect(again.stdout).to.match(/fresh +DevOps in apps-devstg \(555555555555\)/)
+      expect(await count(s, 'GetRoleCredentials')).to.equal(before + 3)
+
+      const forced = await cli(s, ['sso', 'refresh', '--force', '--json'], {cwd: s.layer})
+      expect(forced.code, forced.stderr).to.equal(0)
+      expect(JSON.parse(forced.stdout).roles.every((r: {renewed: boolean}) => r.renewed)).to.equal(true)
+      expect(await count(s, 'GetRoleCredentials')).to.equal(before + 9)
+    })
+
+    it('AWS unreachable on a cache miss: exit 9 naming the endpoint, within a bounded time, cache untouched', async () => {
+      // a sandbox of its own: this test stops it
+      const own = await setUp()
+      try {
+        await unreachable(own)
+      } finally {
+        await own.sb.stop()
+        rmSync(own.dir, {force: true, recursive: true})
+      }
+    })
+
+    async function unreachable(s: Scenario): Promise<void> {
+      await login(s)
+      const cached = await cli(s, ['credential-process', '--profile', 'bb-security-devops'])
+      expect(cached.code, cached.stderr).to.equal(0)
+      await s.sb.stop()
+      await new Promise((resolve) => {
+        setTimeout(resolve, 1100) // older than a 1-second TTL
+      })
+      const started = Date.now()
+      const result = await cli(s, ['credential-process', '--profile', 'bb-security-devops'], {
+        env: {TERRACE_CREDENTIAL_TTL: '1'},
+      })
+      expect(result.code, result.stderr).to.equal(9)
+      expect(result.stderr).to.include(s.sb.url)
+      expect(Date.now() - started).to.be.lessThan(30_000)
+      const warm = await cli(s, ['credential-process', '--profile', 'bb-security-devops'])
+      expect(warm.code, 'the cached credentials still answer').to.equal(0)
+      expect(JSON.parse(warm.stdout)).to.deep.equal(JSON.parse(cached.stdout))
     }
 
-    expect(first.stderr)
-      .to.match(/Refreshing credentials/)
-      .and.match(/Renewed 3 of 6 roles/)
-
-    const again = await cli(s, ['aws', 'sso', 'refresh'], {cwd: s.layer})
-    expect(again.code, again.stderr).to.equal(0)
-    expect(again.stdout).to.match(/fresh +DevOps in apps-devstg \(555555555555\)/)
-    expect(await count(s, 'GetRoleCredentials')).to.equal(before + 3)
-
-    const forced = await cli(s, ['sso', 'refresh', '--force', '--json'], {cwd: s.layer})
-    expect(forced.code, forced.stderr).to.equal(0)
-    expect(JSON.parse(forced.stdout).roles.every((r: {renewed: boolean}) => r.renewed)).to.equal(true)
-    expect(await count(s, 'GetRoleCredentials')).to.equal(before + 9)
-  })
-
-  it('AWS unreachable on a cache miss: exit 9 naming the endpoint, within a bounded time, cache untouched', async () => {
-    const cached = await cli(s, ['credential-process', '--profile', 'bb-security-devops'])
-    await s.sb.stop()
-    await new Promise((resolve) => {
-      setTimeout(resolve, 1100) // older than a 1-second TTL
+    it('leaves no sandbox-issued secret in any file, and none on stderr', async () => {
+      // role credentials of its own, so the scan has them to look for even when this test runs alone
+      const fetched = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
+      expect(fetched.code, fetched.stderr).to.equal(0)
+      const secrets = (await s.sb.control.secrets()).map((x) => ({kind: x.kind, value: x.value}))
+      expect(secrets.map((x) => x.kind)).to.include.members(['access-token', 'secret-access-key', 'session-token'])
+      const texts: Record<string, string> = {}
+      for (const [i, out] of s.outputs.entries()) texts[`run ${i} stderr`] = out.stderr
+      const {filesScanned, findings} = scanForSecrets({dirs: [s.dir], secrets, texts})
+      expect(filesScanned).to.be.greaterThan(10)
+      expect(findings).to.deep.equal([])
     })
-    const started = Date.now()
-    const result = await cli(s, ['credential-process', '--profile', 'bb-security-devops'], {
-      env: {TERRACE_CREDENTIAL_TTL: '1'},
-    })
-    expect(result.code, result.stderr).to.equal(9)
-    expect(result.stderr).to.include(s.sb.url)
-    expect(Date.now() - started).to.be.lessThan(30_000)
-    const warm = await cli(s, ['credential-process', '--profile', 'bb-security-devops'])
-    expect(warm.code, 'the cached credentials still answer').to.equal(0)
-    expect(JSON.parse(warm.stdout)).to.deep.equal(JSON.parse(cached.stdout))
-  })
-
-  it('leaves no sandbox-issued secret in any file, and none on stderr', async () => {
-    const secrets = (await s.sb.control.secrets()).map((x) => ({kind: x.kind, value: x.value}))
-    expect(secrets.map((x) => x.kind)).to.include.members(['access-token', 'secret-access-key', 'session-token'])
-    const texts: Record<string, string> = {}
-    for (const [i, out] of s.outputs.entries()) texts[`run ${i} stderr`] = out.stderr
-    const {filesScanned, findings} = scanForSecrets({dirs: [s.dir], secrets, texts})
-    expect(filesScanned).to.be.greaterThan(10)
-    expect(findings).to.deep.equal([])
   })
 })
