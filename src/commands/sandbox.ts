@@ -3,19 +3,27 @@ import {Flags} from '@oclif/core'
 import {TerraceCommand} from '../cli/base-command.js'
 import {ConfigError, UsageError} from '../lib/errors.js'
 
+/** The port `terrace sandbox` listens on unless --port says otherwise (LocalStack's, which SDK users expect). */
+export const DEFAULT_SANDBOX_PORT = 4566
+
 export default class Sandbox extends TerraceCommand {
   static override description = `Run the local AWS emulator (SSO-OIDC, SSO portal, STS, IAM) in the foreground.
 
 It prints the export lines that point AWS SDKs and terrace at it; Ctrl-C stops it. The default configuration (templates/sandbox.json) has user alice, six accounts and an IAM user with a virtual MFA device; docs/sandbox.md documents the configuration and the control API. Nothing leaves this machine.`
   static override examples = [
     '<%= config.bin %> sandbox',
-    '<%= config.bin %> sandbox --auto-approve --port 4566',
+    '<%= config.bin %> sandbox --auto-approve --port 0',
     '<%= config.bin %> sandbox --config my-sandbox.json',
   ]
   static override flags = {
     'auto-approve': Flags.boolean({description: 'approve every device login without the approval page (demos)'}),
     config: Flags.string({description: 'configuration JSON file (default: templates/sandbox.json)'}),
-    port: Flags.integer({description: 'port on 127.0.0.1 (default: a free one)', max: 65_535, min: 0}),
+    port: Flags.integer({
+      default: DEFAULT_SANDBOX_PORT,
+      description: 'port on 127.0.0.1; 0 picks a free one',
+      max: 65_535,
+      min: 0,
+    }),
   }
 
   async run(): Promise<void> {
@@ -31,7 +39,12 @@ It prints the export lines that point AWS SDKs and terrace at it; Ctrl-C stops i
     } catch (error) {
       if (error instanceof SandboxConfigError) throw new ConfigError(error.message, {cause: error})
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        throw new UsageError(`port ${flags.port} is already in use`, {suggestion: 'choose another --port, or omit it'})
+        throw new UsageError(
+          `port ${flags.port} is already in use (another sandbox, or another program, listens there)`,
+          {
+            suggestion: 'Stop whatever listens there, or choose another port: --port 0 picks a free one.',
+          },
+        )
       throw error
     }
 
