@@ -14,7 +14,7 @@ const ROOT = new URL('../../', import.meta.url).pathname
  * them and exits through oclif's ExitError, whose code is error.oclif.exit).
  */
 const SCRIPT = `
-const {default: Sandbox} = await import('./src/commands/sandbox.ts')
+const {default: Sandbox} = await import('./src/commands/sandbox/index.ts')
 try { await Sandbox.run(process.argv.slice(1), process.cwd()) }
 catch (error) {
   if (error.oclif?.exit === undefined) console.error('Error: ' + error.message)
