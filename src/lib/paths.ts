@@ -23,3 +23,6 @@ export const homePaths = (env: NodeJS.ProcessEnv = process.env) => {
   const root = terraceHome(env)
   return {cache: join(root, 'cache'), config: join(root, 'config'), logs: join(root, 'logs'), root}
 }
+
+/** Where `terrace sandbox` records the sandboxes it runs, for `terrace sandbox env`. */
+export const sandboxRecordDir = (env: NodeJS.ProcessEnv = process.env) => join(homePaths(env).cache, 'sandboxes')

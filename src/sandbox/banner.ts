@@ -1,9 +1,7 @@
-/** What `terrace sandbox` prints when it starts: where it listens and the lines a user pastes. */
 import type {Sandbox} from './server.js'
 
-export function exportLines(sandbox: Sandbox): string[] {
-  return Object.entries(sandbox.env()).map(([name, value]) => `export ${name}=${value}`)
-}
+/** What `terrace sandbox` prints when it starts: where it listens and the lines a user pastes. */
+import {exportLines} from './running-sandboxes.js'
 
 export function sandboxBanner(sandbox: Sandbox, autoApprove: boolean): string {
   const {config, url} = sandbox
@@ -18,8 +16,7 @@ export function sandboxBanner(sandbox: Sandbox, autoApprove: boolean): string {
     ...users,
     '',
     'Point AWS SDKs and terrace at it (paste into your shell):',
-    ...exportLines(sandbox),
-    'export AWS_REGION=us-east-1',
+    ...exportLines(sandbox.exportVariables()),
     '',
     `The AWS CLI 2.9 does not read AWS_ENDPOINT_URL*: pass --endpoint-url ${url}`,
     `Approve device logins at ${url}/device${autoApprove ? ' (auto-approve is on: not needed)' : ''}`,

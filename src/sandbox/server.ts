@@ -12,6 +12,7 @@ import {normaliseConfig, type SandboxConfig, type SandboxConfigInput} from './co
 import {createControl, handleControlRequest, type SandboxControl} from './control.js'
 import {readBody, send, sendJson} from './http-io.js'
 import {decideUserCode} from './oidc-service.js'
+import {type RunningSandbox, type SandboxExports} from './running-sandboxes.js'
 import {type LogEntry, SandboxState} from './state.js'
 import {FaultInjector, TokenBucket} from './traffic.js'
 
@@ -40,6 +41,8 @@ export interface Sandbox {
   readonly control: SandboxControl
   /** The standard SDK variables that point every AWS client at this sandbox. */
   env(): SandboxEnv
+  /** env() plus AWS_REGION: the six lines the banner and `terrace sandbox env` export. */
+  exportVariables(): SandboxExports
   readonly port: number
   stop(): Promise<void>
   readonly url: string
@@ -67,6 +70,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   })
   const stalls = new Set<NodeJS.Timeout>()
   let baseUrl = ''
+  let port = 0
+  const env = (): SandboxEnv => ({
+    AWS_ENDPOINT_URL: baseUrl,
+    AWS_ENDPOINT_URL_IAM: baseUrl,
+    AWS_ENDPOINT_URL_SSO: baseUrl,
+    AWS_ENDPOINT_URL_SSO_OIDC: baseUrl,
+    AWS_ENDPOINT_URL_STS: baseUrl,
+  })
+  const sandboxExports = (): SandboxExports => ({...env(), AWS_REGION: config.region})
 
   const record = (entry: Omit<LogEntry, 'durationMs' | 'time'>, started: number) =>
     state.log.push({...entry, durationMs: Date.now() - started, time: new Date(started).toISOString()})
@@ -182,6 +194,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(request.url ?? '/', 'http://sandbox.invalid')
     const method = request.method ?? 'GET'
     const body = await readBody(request)
+    if (url.pathname === '/_sandbox/env' && method === 'GET') {
+      const running: RunningSandbox = {env: sandboxExports(), port, url: baseUrl}
+      sendJson(response, 200, running)
+      return
+    }
+
     if (url.pathname.startsWith('/_sandbox/')) {
       let payload: Record<string, unknown> = {}
       try {
@@ -243,20 +261,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       resolve()
     })
   })
-  const {port} = server.address() as AddressInfo
+  ;({port} = server.address() as AddressInfo)
   baseUrl = `http://${host}:${port}`
   let stopping: Promise<void> | undefined
 
   return {
     config,
     control,
-    env: () => ({
-      AWS_ENDPOINT_URL: baseUrl,
-      AWS_ENDPOINT_URL_IAM: baseUrl,
-      AWS_ENDPOINT_URL_SSO: baseUrl,
-      AWS_ENDPOINT_URL_SSO_OIDC: baseUrl,
-      AWS_ENDPOINT_URL_STS: baseUrl,
-    }),
+    env,
+    exportVariables: sandboxExports,
     port,
     stop() {
       stopping ??= new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -13,7 +14,7 @@ const ROOT = new URL('../../', import.meta.url).pathname
  * them and exits through oclif's ExitError, whose code is error.oclif.exit).
  */
 const SCRIPT = `
-const {default: Sandbox} = await import('./src/commands/sandbox.ts')
+const {default: Sandbox} = await import('./src/commands/sandbox/index.ts')
 try { await Sandbox.run(process.argv.slice(1), process.cwd()) }
 catch (error) {
   if (error.oclif?.exit === undefined) console.error('Error: ' + error.message)
@@ -56,7 +57,7 @@ describe('terrace sandbox command', function () {
   this.timeout(40_000)
 
   it('prints the export lines, serves AWS calls (auto-approve on) and stops cleanly on Ctrl-C (SIGINT)', async () => {
-    const child = runCommand(['--auto-approve'])
+    const child = runCommand(['--auto-approve', '--port', '0'])
     const {exit, output} = collect(child)
     try {
       await waitFor(() => output.stdout.includes('Press Ctrl-C to stop.'), 'the banner')
@@ -92,7 +93,7 @@ describe('terrace sandbox command', function () {
         join(dir, 'small.json'),
         JSON.stringify({accounts: {solo: {id: '123456789012'}}, sso: {user: 'bob'}}),
       )
-      const child = runCommand(['--config', join(dir, 'small.json')])
+      const child = runCommand(['--config', join(dir, 'small.json'), '--port', '0'])
       const run = collect(child)
       await waitFor(() => run.output.stdout.includes('Press Ctrl-C'), 'the banner')
       child.kill('SIGTERM')
@@ -100,16 +101,44 @@ describe('terrace sandbox command', function () {
       expect(run.output.stdout).to.contain('SSO user bob, 1 accounts')
 
       writeFileSync(join(dir, 'bad.json'), JSON.stringify({accounts: {solo: {id: '12'}}}))
-      const bad = collect(runCommand(['--config', join(dir, 'bad.json')]))
+      const bad = collect(runCommand(['--config', join(dir, 'bad.json'), '--port', '0']))
       expect(await bad.exit).to.equal(4)
       expect(bad.output.stderr).to.contain('accounts.solo.id must be a 12-digit account id')
 
       const port = collect(runCommand(['--port', String(busy.sandbox.port)]))
       expect(await port.exit).to.equal(2)
       expect(port.output.stderr).to.contain(`port ${busy.sandbox.port} is already in use`)
+      expect(port.output.stderr).to.contain('--port 0')
     } finally {
       await busy.stop()
       rmSync(dir, {force: true, recursive: true})
+    }
+  })
+
+  it('listens on port 4566 by default: when it is busy, exit 2 naming it and suggesting --port 0', async () => {
+    // Hold 4566 (or find it already held by another process: busy either way).
+    const holder: Server = createServer()
+    const held = await new Promise<boolean>((resolve) => {
+      holder.once('error', () => resolve(false))
+      holder.listen(4566, '127.0.0.1', () => resolve(true))
+    })
+    const child = runCommand([])
+    const run = collect(child)
+    try {
+      const started = await Promise.race([
+        run.exit.then(() => false),
+        waitFor(() => run.output.stdout.includes('Press Ctrl-C'), 'the banner or an exit').then(() => true),
+      ])
+      expect(started, `it started instead of refusing the busy port:\n${run.output.stdout}`).to.equal(false)
+      expect(await run.exit).to.equal(2)
+      expect(run.output.stderr).to.contain('port 4566 is already in use')
+      expect(run.output.stderr).to.contain('--port 0')
+    } finally {
+      child.kill('SIGTERM')
+      if (held)
+        await new Promise((resolve) => {
+          holder.close(resolve)
+        })
     }
   })
 })
