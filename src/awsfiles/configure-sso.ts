@@ -5,6 +5,7 @@ import type {ReachableRole} from './sso-role-listing.js'
 import {editAwsConfigFile} from './config-file.js'
 import {credentialProcessLine} from './credential-process-line.js'
 import {AwsProfileSection} from './managed-block.js'
+import {escapeName, isSafeProfileName, SAFE_ACCOUNT_ID, SAFE_ROLE_NAME} from './safe-names.js'
 
 /** One profile `aws configure sso` writes. */
 export interface PlannedProfile {
@@ -35,16 +36,24 @@ export function sanitizeName(text: string): string {
  * The profiles to write: every (account, role) the project uses, then (with `--all`) every role the SSO login
  * reaches. A reachable role in an account the project knows is named after the project's account; others after
  * the SSO account name (`<project>-<name>-<role>`, with the account id added if two accounts share a name).
+ * A role whose account id, role name or resulting profile name falls outside the safe patterns (safe-names.ts) is
+ * skipped, with a warning naming it (escaped): those names come from the portal and must not shape the file.
  */
 export function planProfiles(
   naming: ProjectNaming,
   bindings: ProfileBinding<SsoRoleRef>[],
   reachable: ReachableRole[] = [],
+  warn: (message: string) => void = () => {},
 ): PlannedProfile[] {
   const regionOf = (account: null | string) => (account && naming.accounts[account]?.region) || naming.defaultRegion
   const planned = new Map<string, PlannedProfile>()
   const seen = new Set<string>()
   for (const binding of bindings) {
+    if (!isSafeProfileName(binding.name)) {
+      warn(`skipped the profile ${escapeName(binding.name)}: not a safe profile name (letters, digits, . _ -)`)
+      continue
+    }
+
     planned.set(binding.name, {name: binding.name, ref: binding.ref, region: regionOf(binding.ref.account)})
     seen.add(`${binding.ref.accountId}/${binding.ref.role}`)
   }
@@ -58,10 +67,24 @@ export function planProfiles(
   for (const role of sorted) {
     if (seen.has(`${role.accountId}/${role.roleName}`)) continue
     seen.add(`${role.accountId}/${role.roleName}`)
+    if (!SAFE_ACCOUNT_ID.test(role.accountId) || !SAFE_ROLE_NAME.test(role.roleName)) {
+      warn(
+        `skipped the SSO role ${escapeName(role.roleName)} of account ${escapeName(role.accountId)}: not a valid IAM role name and account id`,
+      )
+      continue
+    }
+
     const account = accountById.get(role.accountId) ?? null
     const label = account ?? (sanitizeName(role.accountName ?? '') || role.accountId)
     let name = `${naming.project}-${label}-${role.roleName.toLowerCase()}`
     if (planned.has(name)) name = `${naming.project}-${label}-${role.accountId}-${role.roleName.toLowerCase()}`
+    if (!isSafeProfileName(name)) {
+      warn(
+        `skipped the SSO role ${escapeName(role.roleName)} of account ${role.accountId}: its profile name ${escapeName(name)} is not safe (letters, digits, . _ -)`,
+      )
+      continue
+    }
+
     const ref: SsoRoleRef = {
       account,
       accountId: role.accountId,

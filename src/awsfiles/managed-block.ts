@@ -1,4 +1,5 @@
 import {ConfigError} from '../lib/errors.js'
+import {escapeName, isSafeProfileName, isSafeValue, SAFE_SETTING_KEY} from './safe-names.js'
 
 /**
  * terrace's managed block inside the user's AWS config, edited as text: everything outside the two marker lines
@@ -118,7 +119,17 @@ export function userProfiles(text: string, file = 'AWS config'): Map<string, num
   return found
 }
 
+/** The section's lines. Refuses (ConfigError) a name or setting that could break out of its line or header. */
 export function renderSection(section: AwsProfileSection): string[] {
+  if (section.name !== 'default' && !isSafeProfileName(section.name))
+    throw new ConfigError(`refusing to write the profile ${escapeName(section.name)}: not a safe profile name.`)
+  for (const [key, value] of section.settings) {
+    if (!SAFE_SETTING_KEY.test(key) || !isSafeValue(value))
+      throw new ConfigError(
+        `refusing to write the profile ${section.name}: its setting ${escapeName(key)} = ${escapeName(value)} could break the file's lines.`,
+      )
+  }
+
   const header = section.name === 'default' ? '[default]' : `[profile ${section.name}]`
   return [header, ...section.settings.map(([key, value]) => `${key} = ${value}`)]
 }

@@ -66,6 +66,30 @@ describe('awsfiles: aws configure sso', () => {
     expect(planned[2].ref.account).to.equal('apps-devstg')
   })
 
+  it('skips portal roles whose names could break the file, warning with the name escaped', () => {
+    const warnings: string[] = []
+    const planned = planProfiles(
+      NAMING,
+      BINDINGS,
+      [
+        {accountId: '900000000001', accountName: 'ok', roleName: 'Evil]\n[profile pwn'},
+        {accountId: '900000000001', accountName: 'ok', roleName: 'x\ncredential_process = /bin/sh -c id'},
+        {accountId: '900000000001', accountName: 'ok', roleName: 'Admin+Ops'}, // a valid IAM name, not a safe profile
+        {accountId: '9000]\n[x', accountName: 'ok', roleName: 'DevOps'},
+        {accountId: '900000000001', accountName: 'Evil]\n[profile pwn', roleName: 'DevOps'}, // account names are sanitized
+      ],
+      (message) => warnings.push(message),
+    )
+    expect(planned.map((p) => p.name)).to.deep.equal([
+      'bb-apps-devstg-devops',
+      'bb-management-administrator',
+      'bb-evil-profile-pwn-devops',
+    ])
+    expect(warnings).to.have.length(4)
+    expect(warnings.filter((w) => w.includes(String.raw`"Evil]\n[profile pwn"`))).to.have.length(1)
+    for (const warning of warnings) expect(warning).to.not.include('\n')
+  })
+
   describe('writing and forgetting', () => {
     let dir: string
     let registry: Record<string, ManagedProfile>
@@ -98,6 +122,17 @@ describe('awsfiles: aws configure sso', () => {
       const second = await writeSsoProfiles(planned, deps())
       expect(second.profiles.map((p) => p.status)).to.deep.equal(['unchanged', 'unchanged'])
       expect(readFileSync(join(dir, 'config'), 'utf8')).to.equal(text)
+    })
+
+    it('never writes a section header or line break from a hostile name (the renderer refuses it too)', async () => {
+      const evil = {name: 'bb-x-evil]\n[profile pwn', ref: BINDINGS[0].ref, region: 'us-east-1'}
+      const error = await writeSsoProfiles([evil], deps()).catch((error_: Error) => error_)
+      expect(error).to.have.property('exitCode', 4)
+      const badRegion = {name: 'bb-x', ref: BINDINGS[0].ref, region: 'us-east-1\ncredential_process = /bin/sh'}
+      const error2 = await writeSsoProfiles([badRegion], deps()).catch((error_: Error) => error_)
+      expect(error2).to.have.property('exitCode', 4)
+      expect(() => readFileSync(join(dir, 'config'), 'utf8')).to.throw(/ENOENT/)
+      expect(registry).to.deep.equal({})
     })
 
     it('a clash records nothing in the registry', async () => {

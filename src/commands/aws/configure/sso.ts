@@ -37,12 +37,15 @@ From anywhere in the project, writes one profile per (account, role) the project
     }
     const reachable = flags.all ? await this.listRoles(sso) : []
     const configDir = homePaths(env).config
-    const result = await writeSsoProfiles(planProfiles(naming, projectBindings(project), reachable), {
-      configFile: awsConfigFile(env),
-      entry: join(this.config.root, 'bin', 'run.js'),
-      node: process.execPath,
-      updateRegistry: (set) => updateProfileRegistry(configDir, {set}),
-    })
+    const result = await writeSsoProfiles(
+      planProfiles(naming, projectBindings(project), reachable, (message) => this.logToStderr(`Warning: ${message}`)),
+      {
+        configFile: awsConfigFile(env),
+        entry: join(this.config.root, 'bin', 'run.js'),
+        node: process.execPath,
+        updateRegistry: (set) => updateProfileRegistry(configDir, {set}),
+      },
+    )
     if (!this.jsonEnabled()) {
       const width = Math.max(...result.profiles.map((p) => p.name.length))
       for (const p of result.profiles)
