@@ -3,7 +3,7 @@ import {chmod, lstat, mkdir, readFile, readlink, rename, rm, stat, writeFile} fr
 import {basename, dirname, join, resolve} from 'node:path'
 
 import {withLock} from '../lib/lock.js'
-import {BlockEdit, BlockEditResult, editManagedBlock} from './managed-block.js'
+import {BlockEdit, BlockEditResult, editManagedBlockBytes} from './managed-block.js'
 
 export interface ConfigFileEditResult extends BlockEditResult {
   /** the file as the user names it (AWS_CONFIG_FILE or ~/.aws/config) */
@@ -23,19 +23,19 @@ export interface ConfigFileEditResult extends BlockEditResult {
 export async function editAwsConfigFile(file: string, edit: BlockEdit): Promise<ConfigFileEditResult> {
   const target = await resolveSymlinks(file)
   if (!edit.set?.length && !(await readIfExists(target))) {
-    return {...editManagedBlock('', edit, file), file, target, written: false} // removing from no file: touch nothing
+    return {...editManagedBlockBytes(Buffer.alloc(0), edit, file), file, target, written: false} // removing from no file: touch nothing
   }
 
   await mkdir(dirname(target), {mode: 0o700, recursive: true})
   return withLock(`${target}.terrace.lock`, async () => {
     const existing = await readIfExists(target)
-    const result = editManagedBlock(existing?.text ?? '', edit, file)
-    const same = existing ? result.text === existing.text : result.text === ''
+    const result = editManagedBlockBytes(existing?.bytes ?? Buffer.alloc(0), edit, file)
+    const same = existing ? result.bytes.equals(existing.bytes) : result.bytes.length === 0
     if (same) return {...result, file, target, written: false}
     const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
     const mode = existing ? existing.mode % 0o1_0000 : 0o600
     try {
-      await writeFile(temporary, result.text, {flag: 'wx', mode})
+      await writeFile(temporary, result.bytes, {flag: 'wx', mode})
       await chmod(temporary, mode) // the umask must not narrow (or the default widen) the user's mode
       await rename(temporary, target)
     } catch (error) {
@@ -47,15 +47,10 @@ export async function editAwsConfigFile(file: string, edit: BlockEdit): Promise<
   })
 }
 
-/** The config file's text (through a symlink), or '' when it does not exist. */
-export async function readAwsConfigText(file: string): Promise<string> {
-  return (await readIfExists(await resolveSymlinks(file)))?.text ?? ''
-}
-
-async function readIfExists(path: string): Promise<undefined | {mode: number; text: string}> {
+async function readIfExists(path: string): Promise<undefined | {bytes: Buffer; mode: number}> {
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)])
-    return {mode: info.mode, text}
+    const [bytes, info] = await Promise.all([readFile(path), stat(path)])
+    return {bytes, mode: info.mode}
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error

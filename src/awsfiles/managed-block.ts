@@ -139,6 +139,21 @@ export function renderSection(section: AwsProfileSection): string[] {
  * empty). A `set` profile the user defined outside the block is a ConfigError (exit 4) naming it and the file.
  */
 export function editManagedBlock(text: string, edit: BlockEdit, file: string): BlockEditResult {
+  return editText(text, edit, file, (line) => line)
+}
+
+/**
+ * editManagedBlock on the file's bytes: every byte outside the block is kept as it is, also bytes that are not
+ * valid UTF-8 (the text is read one char per byte, latin1, which round-trips any byte; the markers are ASCII). The
+ * lines terrace writes are encoded as UTF-8.
+ */
+export function editManagedBlockBytes(bytes: Buffer, edit: BlockEdit, file: string): BlockEditResult & {bytes: Buffer} {
+  const result = editText(bytes.toString('latin1'), edit, file, (line) => Buffer.from(line, 'utf8').toString('latin1'))
+  const out = Buffer.from(result.text, 'latin1')
+  return {...result, bytes: out, text: out.toString('utf8')}
+}
+
+function editText(text: string, edit: BlockEdit, file: string, encode: (line: string) => string): BlockEditResult {
   const parsed = parse(text, file)
   const user = userProfiles(text, file)
   const clashes = (edit.set ?? []).filter((s) => user.has(s.name))
@@ -159,7 +174,7 @@ export function editManagedBlock(text: string, edit: BlockEdit, file: string): B
   const changed: string[] = []
   const unchanged: string[] = []
   for (const section of edit.set ?? []) {
-    const lines = renderSection(section)
+    const lines = renderSection(section).map((line) => encode(line))
     const old = block.get(section.name)
     if (old && old.join('\n') === lines.join('\n')) unchanged.push(section.name)
     else changed.push(section.name)

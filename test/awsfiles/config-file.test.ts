@@ -66,6 +66,33 @@ describe('awsfiles: config file writer', () => {
     expect(statSync(file).ino, 'not even replaced').to.equal(inode)
   })
 
+  it('keeps bytes outside the block byte-identical, invalid UTF-8 and CRLF included, before and after the block', async () => {
+    const file = join(dir, 'config')
+    const before = Buffer.concat([
+      Buffer.from('# caf'),
+      Buffer.from([0xe9, 0xff, 0xfe]), // latin-1 and bytes that are never UTF-8
+      Buffer.from('\r\n[profile mine]\r\nregion = eu-west-1\r\n'),
+    ])
+    writeFileSync(file, before)
+    await editAwsConfigFile(file, {set: [p('a')]})
+    const after = Buffer.concat([
+      Buffer.from('[profile late]\r\n# '),
+      Buffer.from([0xc3, 0x28, 0x80]),
+      Buffer.from('\r\n'),
+    ])
+    writeFileSync(file, Buffer.concat([readFileSync(file), after]))
+    const accented = {name: 'b', settings: [['credential_process', '"/opt/josé/run.js" x']]} as AwsProfileSection
+    await editAwsConfigFile(file, {set: [p('a'), accented]})
+    const written = readFileSync(file)
+    expect(written.subarray(0, before.length).equals(before), 'bytes before the block').to.equal(true)
+    expect(written.subarray(written.length - after.length).equals(after), 'bytes after the block').to.equal(true)
+    expect(written.includes(Buffer.from('credential_process = "/opt/josé/run.js" x\r\n', 'utf8'))).to.equal(true)
+    await editAwsConfigFile(file, {remove: 'all'})
+    expect(readFileSync(file).equals(Buffer.concat([before, after])), 'the block removed: the bytes are back').to.equal(
+      true,
+    )
+  })
+
   it('writes through a symlink (relative, two hops) to its target and keeps the link', async () => {
     mkdirSync(join(dir, 'dotfiles'))
     const target = join(dir, 'dotfiles', 'aws-config')
