@@ -137,6 +137,39 @@ describe('awsfiles: config file writer', () => {
     expect(readdirSync(dir)).to.deep.equal([])
   })
 
+  it('an append by another program while terrace edits is never lost (re-read before the rename)', async () => {
+    const file = join(dir, 'config')
+    writeFileSync(file, USER)
+    const appends = 200
+    const appender = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs'); const pause = new Int32Array(new SharedArrayBuffer(4))
+        for (let i = 0; i < ${appends}; i++) { fs.appendFileSync(process.argv[1], '# append ' + i + '\\n'); Atomics.wait(pause, 0, 0, 1) }`,
+        file,
+      ],
+      {stdio: ['ignore', 'ignore', 'inherit']},
+    )
+    const state = {running: true}
+    const exited = new Promise<null | number>((done) => {
+      appender.once('close', (code) => {
+        state.running = false
+        done(code)
+      })
+    })
+    let edits = 0
+    while (state.running) {
+      await editAwsConfigFile(file, {set: [{name: 'a', settings: [['region', `r${edits++}`]]}]})
+    }
+
+    expect(await exited).to.equal(0)
+    const text = readFileSync(file, 'utf8')
+    const survived = text.split('\n').filter((line) => line.startsWith('# append ')).length
+    expect(survived, `appends that survived ${edits} edits`).to.equal(appends)
+    expect(text.startsWith(USER)).to.equal(true)
+  })
+
   it('two processes writing at once both land (lock + atomic rename)', async () => {
     const file = join(dir, 'config')
     writeFileSync(file, USER)
