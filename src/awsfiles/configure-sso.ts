@@ -4,6 +4,7 @@ import type {ReachableRole} from './sso-role-listing.js'
 
 import {editAwsConfigFile} from './config-file.js'
 import {credentialProcessLine} from './credential-process-line.js'
+import {credentialsFileProfiles} from './credentials-file.js'
 import {AwsProfileSection} from './managed-block.js'
 import {escapeName, isSafeProfileName, SAFE_ACCOUNT_ID, SAFE_ROLE_NAME} from './safe-names.js'
 
@@ -121,6 +122,8 @@ export async function writeSsoProfiles(
   planned: PlannedProfile[],
   deps: {
     configFile: string
+    /** the AWS credentials file: a section there named like a profile would shadow it */
+    credentialsFile: string
     /** absolute path of terrace's entry point (bin/run.js) */
     entry: string
     /** absolute path of node */
@@ -135,7 +138,9 @@ export async function writeSsoProfiles(
       ['region', p.region],
     ],
   }))
-  const edit = await editAwsConfigFile(deps.configFile, {set: sections})
+  const credentials = await credentialsFileProfiles(deps.credentialsFile)
+  const reserved = new Map([...credentials].map(([name, line]) => [name, `${deps.credentialsFile}:${line}`]))
+  const edit = await editAwsConfigFile(deps.configFile, {reserved, set: sections})
   await deps.updateRegistry(Object.fromEntries(planned.map((p) => [p.name, {ref: p.ref, region: p.region}])))
   const unchanged = new Set(edit.unchanged)
   return {

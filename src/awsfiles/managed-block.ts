@@ -18,6 +18,8 @@ export interface AwsProfileSection {
 export interface BlockEdit {
   /** profiles to drop from the block (names); `all` empties it */
   remove?: 'all' | string[]
+  /** names defined elsewhere (the credentials file) that `set` must not use: name → where (`file:line`) */
+  reserved?: Map<string, string>
   /** profiles to add or replace in the block */
   set?: AwsProfileSection[]
 }
@@ -156,13 +158,14 @@ export function editManagedBlockBytes(bytes: Buffer, edit: BlockEdit, file: stri
 function editText(text: string, edit: BlockEdit, file: string, encode: (line: string) => string): BlockEditResult {
   const parsed = parse(text, file)
   const user = userProfiles(text, file)
-  const clashes = (edit.set ?? []).filter((s) => user.has(s.name))
+  const where = (name: string) => (user.has(name) ? `${file}:${user.get(name)}` : edit.reserved?.get(name))
+  const clashes = (edit.set ?? []).filter((s) => where(s.name) !== undefined)
   if (clashes.length > 0) {
-    const list = clashes.map((s) => `${s.name} (${file}:${user.get(s.name)})`).join(', ')
+    const list = clashes.map((s) => `${s.name} (${where(s.name)})`).join(', ')
     throw new ConfigError(
-      `${file} already defines ${clashes.length === 1 ? 'the profile' : 'profiles'} ${list} outside terrace's managed block; terrace does not overwrite your profiles.`,
+      `Your AWS files already define ${clashes.length === 1 ? 'the profile' : 'profiles'} ${list} outside terrace's managed block; terrace does not overwrite (or get shadowed by) your profiles.`,
       {
-        suggestion: 'Rename or remove that profile in the file, then run `terrace aws configure sso` again.',
+        suggestion: 'Rename or remove that profile where it is defined, then run `terrace aws configure sso` again.',
       },
     )
   }

@@ -95,6 +95,7 @@ describe('awsfiles: aws configure sso', () => {
     let registry: Record<string, ManagedProfile>
     const deps = () => ({
       configFile: join(dir, 'config'),
+      credentialsFile: join(dir, 'credentials'),
       entry: '/opt/terrace/bin/run.js',
       node: '/usr/bin/node',
       async updateRegistry(set: Record<string, ManagedProfile>) {
@@ -139,6 +140,18 @@ describe('awsfiles: aws configure sso', () => {
       writeFileSync(join(dir, 'config'), '[profile bb-management-administrator]\nregion = x\n')
       const error = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps()).catch((error_: Error) => error_)
       expect(error).to.have.property('exitCode', 4)
+      expect(registry).to.deep.equal({})
+    })
+
+    it('a section of the same name in the credentials file (which would shadow the profile) is a clash', async () => {
+      writeFileSync(
+        join(dir, 'credentials'),
+        '[default]\naws_access_key_id = x\n\n[bb-management-administrator]\nx = y\n',
+      )
+      const error = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps()).catch((error_: Error) => error_)
+      expect(error).to.have.property('exitCode', 4)
+      expect((error as Error).message).to.include(`bb-management-administrator (${join(dir, 'credentials')}:4)`)
+      expect(() => readFileSync(join(dir, 'config'))).to.throw(/ENOENT/)
       expect(registry).to.deep.equal({})
     })
 

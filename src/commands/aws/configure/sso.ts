@@ -5,7 +5,7 @@ import {awsErrorName, endpointFor, toTerraceError} from '../../../auth/aws-error
 import {updateProfileRegistry} from '../../../auth/credentials/profile-registry.js'
 import {projectBindings, projectSso} from '../../../auth/credentials/project-roles.js'
 import {createAuthServices} from '../../../auth/services.js'
-import {awsConfigFile} from '../../../awsfiles/aws-file-paths.js'
+import {awsConfigFile, awsCredentialsFile} from '../../../awsfiles/aws-file-paths.js'
 import {ConfigureResult, planProfiles, writeSsoProfiles} from '../../../awsfiles/configure-sso.js'
 import {listReachableRoles, ReachableRole} from '../../../awsfiles/sso-role-listing.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
@@ -41,6 +41,7 @@ From anywhere in the project, writes one profile per (account, role) the project
       planProfiles(naming, projectBindings(project), reachable, (message) => this.logToStderr(`Warning: ${message}`)),
       {
         configFile: awsConfigFile(env),
+        credentialsFile: awsCredentialsFile(env),
         entry: join(this.config.root, 'bin', 'run.js'),
         node: process.execPath,
         updateRegistry: (set) => updateProfileRegistry(configDir, {set}),
