@@ -2,6 +2,7 @@ import type {ManagedProfile} from '../auth/credentials/profile-registry.js'
 import type {ProfileBinding, SsoRoleRef} from '../auth/credentials/types.js'
 import type {ReachableRole} from './sso-role-listing.js'
 
+import {ConfigError, type TerraceError} from '../lib/errors.js'
 import {editAwsConfigFile} from './config-file.js'
 import {credentialProcessLine} from './credential-process-line.js'
 import {credentialsFileProfiles} from './credentials-file.js'
@@ -103,10 +104,12 @@ export function planProfiles(
 
 export interface ConfiguredProfile {
   accountId: string
+  /** for a skipped profile: where the user defines the name (`file:line`) */
+  clash?: string
   name: string
   region: string
   role: string
-  status: 'unchanged' | 'written'
+  status: 'skipped' | 'unchanged' | 'written'
 }
 
 export interface ConfigureResult {
@@ -114,9 +117,21 @@ export interface ConfigureResult {
   profiles: ConfiguredProfile[]
 }
 
+/** The error (exit 4) a run that skipped profiles ends with, naming each and where the user defines it. */
+export function skippedProfilesError(profiles: ConfiguredProfile[]): TerraceError | undefined {
+  const skipped = profiles.filter((p) => p.status === 'skipped')
+  if (skipped.length === 0) return undefined
+  const list = skipped.map((p) => `${p.name} (${p.clash})`).join(', ')
+  return new ConfigError(
+    `Your AWS files already define ${skipped.length === 1 ? 'the profile' : 'profiles'} ${list} outside terrace's managed block: not written (terrace does not overwrite, or get shadowed by, your profiles); the other profiles were written.`,
+    {suggestion: 'Rename or remove that profile where it is defined, then run `terrace aws configure sso` again.'},
+  )
+}
+
 /**
- * Writes the planned profiles into the managed block of `configFile` (refusing, with nothing written, any name the
- * user already defines outside it), then records them in terrace's profile registry.
+ * Writes the planned profiles into the managed block of `configFile`, then records them in terrace's profile
+ * registry. A name the user already defines outside the block (or in the credentials file) is skipped (status
+ * `skipped`, with where it is defined); the others are written.
  */
 export async function writeSsoProfiles(
   planned: PlannedProfile[],
@@ -141,16 +156,19 @@ export async function writeSsoProfiles(
   const credentials = await credentialsFileProfiles(deps.credentialsFile)
   const reserved = new Map([...credentials].map(([name, line]) => [name, `${deps.credentialsFile}:${line}`]))
   const edit = await editAwsConfigFile(deps.configFile, {reserved, set: sections})
-  await deps.updateRegistry(Object.fromEntries(planned.map((p) => [p.name, {ref: p.ref, region: p.region}])))
+  const clashes = new Map(edit.clashes.map((c) => [c.name, c.where]))
+  const kept = planned.filter((p) => !clashes.has(p.name))
+  await deps.updateRegistry(Object.fromEntries(kept.map((p) => [p.name, {ref: p.ref, region: p.region}])))
   const unchanged = new Set(edit.unchanged)
   return {
     configFile: deps.configFile,
     profiles: planned.map((p) => ({
       accountId: p.ref.accountId,
+      ...(clashes.has(p.name) ? {clash: clashes.get(p.name)} : {}),
       name: p.name,
       region: p.region,
       role: p.ref.role,
-      status: unchanged.has(p.name) ? 'unchanged' : 'written',
+      status: clashes.has(p.name) ? 'skipped' : unchanged.has(p.name) ? 'unchanged' : 'written',
     })),
   }
 }

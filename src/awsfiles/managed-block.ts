@@ -27,6 +27,8 @@ export interface BlockEdit {
 export interface BlockEditResult {
   /** names of `set` profiles whose text changed or that were added */
   changed: string[]
+  /** `set` profiles not written because the user defines the name outside the block: name and `file:line` */
+  clashes: Array<{name: string; where: string}>
   /** names removed from the block */
   removed: string[]
   text: string
@@ -138,7 +140,8 @@ export function renderSection(section: AwsProfileSection): string[] {
 
 /**
  * Applies `edit` to the block of `text` (creating the block at the end of the file, or removing it when it ends up
- * empty). A `set` profile the user defined outside the block is a ConfigError (exit 4) naming it and the file.
+ * empty). A `set` profile the user defines outside the block (or that `reserved` names) is not written: it is
+ * returned in `clashes`, and the other profiles are.
  */
 export function editManagedBlock(text: string, edit: BlockEdit, file: string): BlockEditResult {
   return editText(text, edit, file, (line) => line)
@@ -159,24 +162,18 @@ function editText(text: string, edit: BlockEdit, file: string, encode: (line: st
   const parsed = parse(text, file)
   const user = userProfiles(text, file)
   const where = (name: string) => (user.has(name) ? `${file}:${user.get(name)}` : edit.reserved?.get(name))
-  const clashes = (edit.set ?? []).filter((s) => where(s.name) !== undefined)
-  if (clashes.length > 0) {
-    const list = clashes.map((s) => `${s.name} (${where(s.name)})`).join(', ')
-    throw new ConfigError(
-      `Your AWS files already define ${clashes.length === 1 ? 'the profile' : 'profiles'} ${list} outside terrace's managed block; terrace does not overwrite (or get shadowed by) your profiles.`,
-      {
-        suggestion: 'Rename or remove that profile where it is defined, then run `terrace aws configure sso` again.',
-      },
-    )
-  }
-
+  const clashes = (edit.set ?? []).flatMap((s) => {
+    const at = where(s.name)
+    return at === undefined ? [] : [{name: s.name, where: at}]
+  })
+  const toSet = (edit.set ?? []).filter((s) => where(s.name) === undefined)
   const block = new Map(parsed.block ?? [])
   const removed: string[] = []
   const removeNames = edit.remove === 'all' ? [...block.keys()] : (edit.remove ?? [])
   for (const name of removeNames) if (block.delete(name)) removed.push(name)
   const changed: string[] = []
   const unchanged: string[] = []
-  for (const section of edit.set ?? []) {
+  for (const section of toSet) {
     const lines = renderSection(section).map((line) => encode(line))
     const old = block.get(section.name)
     if (old && old.join('\n') === lines.join('\n')) unchanged.push(section.name)
@@ -184,7 +181,7 @@ function editText(text: string, edit: BlockEdit, file: string, encode: (line: st
     block.set(section.name, lines)
   }
 
-  const result = {changed, removed, unchanged}
+  const result = {changed, clashes, removed, unchanged}
   const untouched = changed.length === 0 && removed.length === 0 && (parsed.block !== null || block.size === 0)
   return {...result, text: untouched ? text : renderFile(text, parsed, block)}
 }

@@ -19,7 +19,6 @@ import {join, resolve} from 'node:path'
 import {awsConfigFile} from '../../src/awsfiles/aws-file-paths.js'
 import {editAwsConfigFile} from '../../src/awsfiles/config-file.js'
 import {AwsProfileSection} from '../../src/awsfiles/managed-block.js'
-import {ConfigError} from '../../src/lib/errors.js'
 
 const p = (name: string): AwsProfileSection => ({name, settings: [['region', 'us-east-1']]})
 const USER = '# mine\r\n[profile mine]\r\nregion = eu-west-1\r\n'
@@ -109,22 +108,29 @@ describe('awsfiles: config file writer', () => {
       .and.satisfy((t: string) => t.startsWith(USER))
   })
 
-  it('a clash with a user profile writes nothing at all', async () => {
+  it('a clash with a user profile skips that profile only: the others are written, the user bytes kept', async () => {
     const file = join(dir, 'config')
     writeFileSync(file, USER)
     chmodSync(file, 0o644)
-    const before = statSync(file)
-    let error: unknown
-    try {
-      await editAwsConfigFile(file, {set: [p('a'), p('mine')]})
-    } catch (error_) {
-      error = error_
-    }
+    const result = await editAwsConfigFile(file, {set: [p('a'), p('mine')]})
+    expect(result.clashes).to.deep.equal([{name: 'mine', where: `${file}:2`}])
+    expect(result.changed).to.deep.equal(['a'])
+    expect(result.written).to.equal(true)
+    const text = readFileSync(file, 'utf8')
+    expect(text.startsWith(USER), 'the user part is byte-identical').to.equal(true)
+    expect(text.match(/\[profile mine\]/g)).to.have.length(1)
+    expect(text.slice(USER.length)).to.include('[profile a]\r\n').and.not.include('mine')
+    expect(statSync(file).mode % 0o1000).to.equal(0o644)
+    expect(readdirSync(dir)).to.deep.equal(['config'])
+  })
 
-    expect(error).to.be.instanceOf(ConfigError)
-    expect((error as Error).message)
-      .to.include('mine')
-      .and.include(file)
+  it('a run whose every profile clashes writes nothing at all', async () => {
+    const file = join(dir, 'config')
+    writeFileSync(file, USER)
+    const before = statSync(file)
+    const result = await editAwsConfigFile(file, {set: [p('mine')]})
+    expect(result).to.include({written: false})
+    expect(result.clashes.map((c) => c.name)).to.deep.equal(['mine'])
     expect(readFileSync(file, 'utf8')).to.equal(USER)
     expect(statSync(file).mtimeMs).to.equal(before.mtimeMs)
     expect(readdirSync(dir)).to.deep.equal(['config'])

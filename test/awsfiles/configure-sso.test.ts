@@ -6,7 +6,13 @@ import {join} from 'node:path'
 import type {ManagedProfile} from '../../src/auth/credentials/profile-registry.js'
 import type {ProfileBinding, SsoRoleRef} from '../../src/auth/credentials/types.js'
 
-import {forgetSsoProfiles, planProfiles, sanitizeName, writeSsoProfiles} from '../../src/awsfiles/configure-sso.js'
+import {
+  forgetSsoProfiles,
+  planProfiles,
+  sanitizeName,
+  skippedProfilesError,
+  writeSsoProfiles,
+} from '../../src/awsfiles/configure-sso.js'
 import {credentialProcessLine, quoteArg} from '../../src/awsfiles/credential-process-line.js'
 
 const SSO = {ssoRegion: 'us-east-1', startUrl: 'https://bb.awsapps.com/start'}
@@ -136,11 +142,22 @@ describe('awsfiles: aws configure sso', () => {
       expect(registry).to.deep.equal({})
     })
 
-    it('a clash records nothing in the registry', async () => {
+    it('a clash skips that profile only: the others are written and recorded, the skipped one named', async () => {
       writeFileSync(join(dir, 'config'), '[profile bb-management-administrator]\nregion = x\n')
-      const error = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps()).catch((error_: Error) => error_)
+      const result = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps())
+      expect(result.profiles.map((p) => [p.name, p.status, p.clash])).to.deep.equal([
+        ['bb-apps-devstg-devops', 'written', undefined],
+        ['bb-management-administrator', 'skipped', `${join(dir, 'config')}:1`],
+      ])
+      expect(Object.keys(registry)).to.deep.equal(['bb-apps-devstg-devops'])
+      const text = readFileSync(join(dir, 'config'), 'utf8')
+      expect(text.startsWith('[profile bb-management-administrator]\nregion = x\n')).to.equal(true)
+      expect(text.match(/bb-management-administrator/g)).to.have.length(1)
+      expect(text).to.include('[profile bb-apps-devstg-devops]')
+      const error = skippedProfilesError(result.profiles)
       expect(error).to.have.property('exitCode', 4)
-      expect(registry).to.deep.equal({})
+      expect(error?.message).to.include(`bb-management-administrator (${join(dir, 'config')}:1)`)
+      expect(skippedProfilesError(result.profiles.filter((p) => p.status !== 'skipped'))).to.equal(undefined)
     })
 
     it('a section of the same name in the credentials file (which would shadow the profile) is a clash', async () => {
@@ -148,11 +165,16 @@ describe('awsfiles: aws configure sso', () => {
         join(dir, 'credentials'),
         '[default]\naws_access_key_id = x\n\n[bb-management-administrator]\nx = y\n',
       )
-      const error = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps()).catch((error_: Error) => error_)
-      expect(error).to.have.property('exitCode', 4)
-      expect((error as Error).message).to.include(`bb-management-administrator (${join(dir, 'credentials')}:4)`)
-      expect(() => readFileSync(join(dir, 'config'))).to.throw(/ENOENT/)
-      expect(registry).to.deep.equal({})
+      const result = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps())
+      expect(result.profiles.map((p) => [p.name, p.status])).to.deep.equal([
+        ['bb-apps-devstg-devops', 'written'],
+        ['bb-management-administrator', 'skipped'],
+      ])
+      expect(skippedProfilesError(result.profiles)?.message).to.include(
+        `bb-management-administrator (${join(dir, 'credentials')}:4)`,
+      )
+      expect(readFileSync(join(dir, 'config'), 'utf8')).to.not.include('bb-management-administrator')
+      expect(Object.keys(registry)).to.deep.equal(['bb-apps-devstg-devops'])
     })
 
     it('forgets the profiles of one start URL, then all', async () => {

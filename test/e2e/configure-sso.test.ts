@@ -156,15 +156,23 @@ describe('e2e: aws configure sso', () => {
       expect(statSync(s.configFile).mtimeMs).to.equal(mtime)
     })
 
-    it('a user profile with a managed name is refused with exit 4 naming it and the file; nothing written', async () => {
+    it('a user profile with a managed name is skipped, the others written, exit 4 at the end naming it and the file', async () => {
       const clashing = join(s.dir, 'home', '.aws', 'clashing')
       const text = '[profile bb-shared-devops]\r\nregion = eu-central-1\r\n'
       writeFileSync(clashing, text)
       const result = await cli(s, ['aws', 'configure', 'sso'], s.layer, {AWS_CONFIG_FILE: clashing})
       expect(result.code, result.stderr).to.equal(4)
-      expect(result.stderr).to.include('bb-shared-devops').and.include(clashing)
+      expect(result.stderr).to.include(`bb-shared-devops (${clashing}:1)`)
+      expect(result.stderr).to.match(/wrote 5 profiles, 0 unchanged, 1 skipped/)
       expect(result.stderr).not.to.match(/\n\s+at /)
-      expect(readFileSync(clashing, 'utf8')).to.equal(text)
+      expect(result.stdout).to.match(/^skipped +bb-shared-devops /m)
+      const written = readFileSync(clashing, 'utf8')
+      expect(written.startsWith(text), 'the user bytes are kept').to.equal(true)
+      const block = written.slice(text.length)
+      expect(block.match(/^\[profile /gm)).to.have.length(5)
+      expect(block).to.not.include('bb-shared-devops')
+      for (const name of PROJECT_PROFILES.filter((n) => n !== 'bb-shared-devops'))
+        expect(block).to.include(`[profile ${name}]\r\n`)
     })
 
     it('the real AWS CLI v2 uses a generated profile from an unrelated folder', async function () {

@@ -6,10 +6,11 @@ import {updateProfileRegistry} from '../../../auth/credentials/profile-registry.
 import {projectBindings, projectSso} from '../../../auth/credentials/project-roles.js'
 import {createAuthServices} from '../../../auth/services.js'
 import {awsConfigFile, awsCredentialsFile} from '../../../awsfiles/aws-file-paths.js'
-import {ConfigureResult, planProfiles, writeSsoProfiles} from '../../../awsfiles/configure-sso.js'
+import {ConfigureResult, planProfiles, skippedProfilesError, writeSsoProfiles} from '../../../awsfiles/configure-sso.js'
 import {listReachableRoles, ReachableRole} from '../../../awsfiles/sso-role-listing.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {loadProject} from '../../../layers/project.js'
+import {formatError} from '../../../lib/errors.js'
 import {homePaths} from '../../../lib/paths.js'
 import {startProgress} from '../../../lib/progress.js'
 
@@ -51,12 +52,21 @@ From anywhere in the project, writes one profile per (account, role) the project
       const width = Math.max(...result.profiles.map((p) => p.name.length))
       for (const p of result.profiles)
         this.log(`${p.status.padEnd(9)} ${p.name.padEnd(width)}  ${p.accountId} ${p.role} ${p.region}`)
-      const written = result.profiles.filter((p) => p.status === 'written').length
+      const count = (status: string) => result.profiles.filter((p) => p.status === status).length
+      const [written, unchanged, skipped] = [count('written'), count('unchanged'), count('skipped')]
+      const skippedNote = skipped > 0 ? `, ${skipped} skipped` : ''
       this.logToStderr(
         written === 0
-          ? `${result.configFile}: unchanged (${result.profiles.length} profiles already up to date).`
-          : `${result.configFile}: wrote ${written} profiles, ${result.profiles.length - written} unchanged.`,
+          ? `${result.configFile}: unchanged (${unchanged} profiles already up to date${skippedNote}).`
+          : `${result.configFile}: wrote ${written} profiles, ${unchanged} unchanged${skippedNote}.`,
       )
+    }
+
+    // the other profiles are written; the skipped ones are said last and in the exit code (4)
+    const skipped = skippedProfilesError(result.profiles)
+    if (skipped) {
+      process.stderr.write(`${formatError(skipped)}\n`)
+      process.exitCode = skipped.exitCode
     }
 
     return result
