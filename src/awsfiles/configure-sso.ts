@@ -143,9 +143,13 @@ export async function writeSsoProfiles(
     entry: string
     /** absolute path of node */
     node: string
+    /** the project folder, recorded with each profile */
+    projectRoot?: string
+    readRegistry(): Promise<Record<string, ManagedProfile>>
     updateRegistry(set: Record<string, ManagedProfile>): Promise<unknown>
   },
 ): Promise<ConfigureResult> {
+  refuseTakeover(planned, await deps.readRegistry(), deps.projectRoot)
   const sections: AwsProfileSection[] = planned.map((p) => ({
     name: p.name,
     settings: [
@@ -158,7 +162,8 @@ export async function writeSsoProfiles(
   const edit = await editAwsConfigFile(deps.configFile, {reserved, set: sections})
   const clashes = new Map(edit.clashes.map((c) => [c.name, c.where]))
   const kept = planned.filter((p) => !clashes.has(p.name))
-  await deps.updateRegistry(Object.fromEntries(kept.map((p) => [p.name, {ref: p.ref, region: p.region}])))
+  const root = deps.projectRoot ? {projectRoot: deps.projectRoot} : {}
+  await deps.updateRegistry(Object.fromEntries(kept.map((p) => [p.name, {...root, ref: p.ref, region: p.region}])))
   const unchanged = new Set(edit.unchanged)
   return {
     configFile: deps.configFile,
@@ -171,6 +176,34 @@ export async function writeSsoProfiles(
       status: clashes.has(p.name) ? 'skipped' : unchanged.has(p.name) ? 'unchanged' : 'written',
     })),
   }
+}
+
+const folder = (root: string | undefined) => (root ? `, project folder ${root}` : '')
+
+/**
+ * Two projects with the same `project` name but different start URLs would name their profiles alike and take over
+ * each other's: refused (ConfigError, exit 4, nothing written) naming both start URLs and project folders.
+ */
+function refuseTakeover(
+  planned: PlannedProfile[],
+  registry: Record<string, ManagedProfile>,
+  projectRoot: string | undefined,
+): void {
+  const taken = planned.flatMap((p) => {
+    const existing = Object.hasOwn(registry, p.name) ? registry[p.name] : undefined
+    if (existing?.ref.kind !== 'sso' || existing.ref.startUrl === p.ref.startUrl) return []
+    return [{existing, planned: p}]
+  })
+  if (taken.length === 0) return
+  const {existing, planned: mine} = taken[0]
+  const theirs = existing.ref.kind === 'sso' ? existing.ref.startUrl : ''
+  throw new ConfigError(
+    `${taken.length === 1 ? 'The profile' : `${taken.length} profiles, among them`} ${mine.name} already belong${taken.length === 1 ? 's' : ''} to another project of the same name: start URL ${theirs}${folder(existing.projectRoot)}; this project's start URL is ${mine.ref.startUrl}${folder(projectRoot)}. Nothing was written.`,
+    {
+      suggestion:
+        'Give one of the two projects another `project` name in config/common.tfvars, or log out of the other start URL and remove its profiles first.',
+    },
+  )
 }
 
 /**

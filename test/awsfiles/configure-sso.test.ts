@@ -104,6 +104,8 @@ describe('awsfiles: aws configure sso', () => {
       credentialsFile: join(dir, 'credentials'),
       entry: '/opt/terrace/bin/run.js',
       node: '/usr/bin/node',
+      projectRoot: '/work/bb',
+      readRegistry: async () => registry,
       async updateRegistry(set: Record<string, ManagedProfile>) {
         registry = {...registry, ...set}
       },
@@ -125,7 +127,11 @@ describe('awsfiles: aws configure sso', () => {
       expect(text).to.include(
         '[profile bb-apps-devstg-devops]\ncredential_process = "/usr/bin/node" "/opt/terrace/bin/run.js" credential-process --profile bb-apps-devstg-devops\nregion = us-east-2\n',
       )
-      expect(registry['bb-apps-devstg-devops']).to.deep.equal({ref: BINDINGS[0].ref, region: 'us-east-2'})
+      expect(registry['bb-apps-devstg-devops']).to.deep.equal({
+        projectRoot: '/work/bb',
+        ref: BINDINGS[0].ref,
+        region: 'us-east-2',
+      })
       const second = await writeSsoProfiles(planned, deps())
       expect(second.profiles.map((p) => p.status)).to.deep.equal(['unchanged', 'unchanged'])
       expect(readFileSync(join(dir, 'config'), 'utf8')).to.equal(text)
@@ -175,6 +181,26 @@ describe('awsfiles: aws configure sso', () => {
       )
       expect(readFileSync(join(dir, 'config'), 'utf8')).to.not.include('bb-management-administrator')
       expect(Object.keys(registry)).to.deep.equal(['bb-apps-devstg-devops'])
+    })
+
+    it('another project of the same name (another start URL) does not take over the profiles: exit 4 naming both', async () => {
+      await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps())
+      const before = readFileSync(join(dir, 'config'), 'utf8')
+      const recorded = structuredClone(registry)
+      const otherSso = {ssoRegion: 'us-east-1', startUrl: 'https://other-org.awsapps.com/start'}
+      const other = BINDINGS.map((b) => ({...b, ref: {...b.ref, ...otherSso}}))
+      const error = await writeSsoProfiles(planProfiles({...NAMING, ...otherSso}, other), {
+        ...deps(),
+        projectRoot: '/elsewhere/bb',
+      }).catch((error_: Error) => error_)
+      expect(error).to.have.property('exitCode', 4)
+      expect((error as Error).message)
+        .to.include(SSO.startUrl)
+        .and.include(otherSso.startUrl)
+        .and.include('/work/bb')
+        .and.include('/elsewhere/bb')
+      expect(readFileSync(join(dir, 'config'), 'utf8')).to.equal(before)
+      expect(registry).to.deep.equal(recorded)
     })
 
     it('forgets the profiles of one start URL, then all', async () => {

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {join} from 'node:path'
 
 import {awsErrorName, endpointFor, toTerraceError} from '../../../auth/aws-errors.js'
-import {updateProfileRegistry} from '../../../auth/credentials/profile-registry.js'
+import {readProfileRegistry, updateProfileRegistry} from '../../../auth/credentials/profile-registry.js'
 import {projectBindings, projectSso} from '../../../auth/credentials/project-roles.js'
 import {createAuthServices} from '../../../auth/services.js'
 import {awsConfigFile, awsCredentialsFile} from '../../../awsfiles/aws-file-paths.js'
@@ -45,6 +45,8 @@ From anywhere in the project, writes one profile per (account, role) the project
         credentialsFile: awsCredentialsFile(env),
         entry: join(this.config.root, 'bin', 'run.js'),
         node: process.execPath,
+        projectRoot: project.root,
+        readRegistry: () => readProfileRegistry(configDir),
         updateRegistry: (set) => updateProfileRegistry(configDir, {set}),
       },
     )
