@@ -206,6 +206,14 @@ function refuseTakeover(
   )
 }
 
+/** The names of the registry's profiles of the given start URLs (every one with `all`), sorted. */
+export function profilesOf(registry: Record<string, ManagedProfile>, startUrls: 'all' | string[]): string[] {
+  return Object.entries(registry)
+    .filter(([, {ref}]) => startUrls === 'all' || (ref.kind === 'sso' && startUrls.includes(ref.startUrl)))
+    .map(([name]) => name)
+    .sort()
+}
+
 /**
  * Removes terrace's managed profiles of the given start URLs (every one with `all`) from the AWS config's block
  * and from the registry. Registry entries whose profile is no longer in the block are dropped too.
