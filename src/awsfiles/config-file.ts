@@ -1,9 +1,22 @@
 import {randomBytes} from 'node:crypto'
-import {chmod, lstat, mkdir, readFile, readlink, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {
+  appendFile,
+  chmod,
+  type FileHandle,
+  lstat,
+  mkdir,
+  open,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
 import {withLock} from '../lib/lock.js'
-import {BlockEdit, BlockEditResult, editManagedBlock} from './managed-block.js'
+import {BlockEdit, BlockEditResult, editManagedBlockBytes} from './managed-block.js'
 
 export interface ConfigFileEditResult extends BlockEditResult {
   /** the file as the user names it (AWS_CONFIG_FILE or ~/.aws/config) */
@@ -23,39 +36,93 @@ export interface ConfigFileEditResult extends BlockEditResult {
 export async function editAwsConfigFile(file: string, edit: BlockEdit): Promise<ConfigFileEditResult> {
   const target = await resolveSymlinks(file)
   if (!edit.set?.length && !(await readIfExists(target))) {
-    return {...editManagedBlock('', edit, file), file, target, written: false} // removing from no file: touch nothing
+    return {...editManagedBlockBytes(Buffer.alloc(0), edit, file), file, target, written: false} // removing from no file: touch nothing
   }
 
   await mkdir(dirname(target), {mode: 0o700, recursive: true})
   return withLock(`${target}.terrace.lock`, async () => {
-    const existing = await readIfExists(target)
-    const result = editManagedBlock(existing?.text ?? '', edit, file)
-    const same = existing ? result.text === existing.text : result.text === ''
-    if (same) return {...result, file, target, written: false}
-    const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-    const mode = existing ? existing.mode % 0o1_0000 : 0o600
-    try {
-      await writeFile(temporary, result.text, {flag: 'wx', mode})
-      await chmod(temporary, mode) // the umask must not narrow (or the default widen) the user's mode
-      await rename(temporary, target)
-    } catch (error) {
-      await rm(temporary, {force: true})
-      throw error
+    // Other programs (an editor, a `>>`) do not take terrace's lock: re-read just before the rename and redo the
+    // edit when the file changed meanwhile; bytes appended to the old file in the instant of the rename are
+    // carried over after it.
+    for (let attempt = 1; ; attempt++) {
+      const existing = await readIfExists(target)
+      const result = editManagedBlockBytes(existing?.bytes ?? Buffer.alloc(0), edit, file)
+      const same = existing ? result.bytes.equals(existing.bytes) : result.bytes.length === 0
+      if (same) return {...result, file, target, written: false}
+      const mode = existing ? existing.mode % 0o1_0000 : 0o600
+      const replaced = await replaceIfUnchanged(target, {
+        bytes: result.bytes,
+        force: attempt >= MAX_ATTEMPTS,
+        mode,
+        seen: existing?.bytes,
+      })
+      if (replaced) return {...result, file, target, written: true}
     }
-
-    return {...result, file, target, written: true}
   })
 }
 
-/** The config file's text (through a symlink), or '' when it does not exist. */
-export async function readAwsConfigText(file: string): Promise<string> {
-  return (await readIfExists(await resolveSymlinks(file)))?.text ?? ''
+/** Edits redone because another program changed the file meanwhile, before writing regardless. */
+const MAX_ATTEMPTS = 20
+
+/**
+ * Writes `bytes` to a temp file beside `target` and renames it over `target`, unless `target` no longer holds
+ * `seen` (false: the caller redoes its edit); `force` renames anyway. Bytes appended to the old file between the
+ * last check and the rename are appended to the new one.
+ */
+async function replaceIfUnchanged(
+  target: string,
+  write: {bytes: Buffer; force: boolean; mode: number; seen: Buffer | undefined},
+): Promise<boolean> {
+  const {bytes, force, mode, seen} = write
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  let old: FileHandle | undefined
+  try {
+    await writeFile(temporary, bytes, {flag: 'wx', mode})
+    await chmod(temporary, mode) // the umask must not narrow (or the default widen) the user's mode
+    old = seen ? await openIfExists(target) : undefined
+    const now = old ? await old.readFile() : await readIfExists(target).then((file) => file?.bytes)
+    const unchanged = seen ? now?.equals(seen) : now === undefined
+    if (!unchanged && !force) {
+      await rm(temporary, {force: true})
+      return false
+    }
+
+    await rename(temporary, target)
+    if (old && seen) {
+      const after = await readFrom(old, 0)
+      if (after.length > seen.length && after.subarray(0, seen.length).equals(seen))
+        await appendFile(target, after.subarray(seen.length))
+    }
+
+    return true
+  } catch (error) {
+    await rm(temporary, {force: true})
+    throw error
+  } finally {
+    await old?.close()
+  }
 }
 
-async function readIfExists(path: string): Promise<undefined | {mode: number; text: string}> {
+async function openIfExists(path: string): Promise<FileHandle | undefined> {
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)])
-    return {mode: info.mode, text}
+    return await open(path, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw error
+  }
+}
+
+async function readFrom(handle: FileHandle, position: number): Promise<Buffer> {
+  const {size} = await handle.stat()
+  const buffer = Buffer.alloc(Math.max(0, size - position))
+  if (buffer.length > 0) await handle.read(buffer, 0, buffer.length, position)
+  return buffer
+}
+
+async function readIfExists(path: string): Promise<undefined | {bytes: Buffer; mode: number}> {
+  try {
+    const [bytes, info] = await Promise.all([readFile(path), stat(path)])
+    return {bytes, mode: info.mode}
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error

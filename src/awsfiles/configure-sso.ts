@@ -2,9 +2,12 @@ import type {ManagedProfile} from '../auth/credentials/profile-registry.js'
 import type {ProfileBinding, SsoRoleRef} from '../lib/role-refs.js'
 import type {ReachableRole} from './sso-role-listing.js'
 
+import {ConfigError, type TerraceError} from '../lib/errors.js'
 import {editAwsConfigFile} from './config-file.js'
 import {credentialProcessLine} from './credential-process-line.js'
+import {credentialsFileProfiles} from './credentials-file.js'
 import {AwsProfileSection} from './managed-block.js'
+import {escapeName, isSafeProfileName, SAFE_ACCOUNT_ID, SAFE_ROLE_NAME} from './safe-names.js'
 
 /** One profile `aws configure sso` writes. */
 export interface PlannedProfile {
@@ -35,16 +38,24 @@ export function sanitizeName(text: string): string {
  * The profiles to write: every (account, role) the project uses, then (with `--all`) every role the SSO login
  * reaches. A reachable role in an account the project knows is named after the project's account; others after
  * the SSO account name (`<project>-<name>-<role>`, with the account id added if two accounts share a name).
+ * A role whose account id, role name or resulting profile name falls outside the safe patterns (safe-names.ts) is
+ * skipped, with a warning naming it (escaped): those names come from the portal and must not shape the file.
  */
 export function planProfiles(
   naming: ProjectNaming,
   bindings: ProfileBinding<SsoRoleRef>[],
   reachable: ReachableRole[] = [],
+  warn: (message: string) => void = () => {},
 ): PlannedProfile[] {
   const regionOf = (account: null | string) => (account && naming.accounts[account]?.region) || naming.defaultRegion
   const planned = new Map<string, PlannedProfile>()
   const seen = new Set<string>()
   for (const binding of bindings) {
+    if (!isSafeProfileName(binding.name)) {
+      warn(`skipped the profile ${escapeName(binding.name)}: not a safe profile name (letters, digits, . _ -)`)
+      continue
+    }
+
     planned.set(binding.name, {name: binding.name, ref: binding.ref, region: regionOf(binding.ref.account)})
     seen.add(`${binding.ref.accountId}/${binding.ref.role}`)
   }
@@ -58,10 +69,24 @@ export function planProfiles(
   for (const role of sorted) {
     if (seen.has(`${role.accountId}/${role.roleName}`)) continue
     seen.add(`${role.accountId}/${role.roleName}`)
+    if (!SAFE_ACCOUNT_ID.test(role.accountId) || !SAFE_ROLE_NAME.test(role.roleName)) {
+      warn(
+        `skipped the SSO role ${escapeName(role.roleName)} of account ${escapeName(role.accountId)}: not a valid IAM role name and account id`,
+      )
+      continue
+    }
+
     const account = accountById.get(role.accountId) ?? null
     const label = account ?? (sanitizeName(role.accountName ?? '') || role.accountId)
     let name = `${naming.project}-${label}-${role.roleName.toLowerCase()}`
     if (planned.has(name)) name = `${naming.project}-${label}-${role.accountId}-${role.roleName.toLowerCase()}`
+    if (!isSafeProfileName(name)) {
+      warn(
+        `skipped the SSO role ${escapeName(role.roleName)} of account ${role.accountId}: its profile name ${escapeName(name)} is not safe (letters, digits, . _ -)`,
+      )
+      continue
+    }
+
     const ref: SsoRoleRef = {
       account,
       accountId: role.accountId,
@@ -79,10 +104,12 @@ export function planProfiles(
 
 export interface ConfiguredProfile {
   accountId: string
+  /** for a skipped profile: where the user defines the name (`file:line`) */
+  clash?: string
   name: string
   region: string
   role: string
-  status: 'unchanged' | 'written'
+  status: 'skipped' | 'unchanged' | 'written'
 }
 
 export interface ConfigureResult {
@@ -90,21 +117,39 @@ export interface ConfigureResult {
   profiles: ConfiguredProfile[]
 }
 
+/** The error (exit 4) a run that skipped profiles ends with, naming each and where the user defines it. */
+export function skippedProfilesError(profiles: ConfiguredProfile[]): TerraceError | undefined {
+  const skipped = profiles.filter((p) => p.status === 'skipped')
+  if (skipped.length === 0) return undefined
+  const list = skipped.map((p) => `${p.name} (${p.clash})`).join(', ')
+  return new ConfigError(
+    `Your AWS files already define ${skipped.length === 1 ? 'the profile' : 'profiles'} ${list} outside terrace's managed block: not written (terrace does not overwrite, or get shadowed by, your profiles); the other profiles were written.`,
+    {suggestion: 'Rename or remove that profile where it is defined, then run `terrace aws configure sso` again.'},
+  )
+}
+
 /**
- * Writes the planned profiles into the managed block of `configFile` (refusing, with nothing written, any name the
- * user already defines outside it), then records them in terrace's profile registry.
+ * Writes the planned profiles into the managed block of `configFile`, then records them in terrace's profile
+ * registry. A name the user already defines outside the block (or in the credentials file) is skipped (status
+ * `skipped`, with where it is defined); the others are written.
  */
 export async function writeSsoProfiles(
   planned: PlannedProfile[],
   deps: {
     configFile: string
+    /** the AWS credentials file: a section there named like a profile would shadow it */
+    credentialsFile: string
     /** absolute path of terrace's entry point (bin/run.js) */
     entry: string
     /** absolute path of node */
     node: string
+    /** the project folder, recorded with each profile */
+    projectRoot?: string
+    readRegistry(): Promise<Record<string, ManagedProfile>>
     updateRegistry(set: Record<string, ManagedProfile>): Promise<unknown>
   },
 ): Promise<ConfigureResult> {
+  refuseTakeover(planned, await deps.readRegistry(), deps.projectRoot)
   const sections: AwsProfileSection[] = planned.map((p) => ({
     name: p.name,
     settings: [
@@ -112,19 +157,61 @@ export async function writeSsoProfiles(
       ['region', p.region],
     ],
   }))
-  const edit = await editAwsConfigFile(deps.configFile, {set: sections})
-  await deps.updateRegistry(Object.fromEntries(planned.map((p) => [p.name, {ref: p.ref, region: p.region}])))
+  const credentials = await credentialsFileProfiles(deps.credentialsFile)
+  const reserved = new Map([...credentials].map(([name, line]) => [name, `${deps.credentialsFile}:${line}`]))
+  const edit = await editAwsConfigFile(deps.configFile, {reserved, set: sections})
+  const clashes = new Map(edit.clashes.map((c) => [c.name, c.where]))
+  const kept = planned.filter((p) => !clashes.has(p.name))
+  const root = deps.projectRoot ? {projectRoot: deps.projectRoot} : {}
+  await deps.updateRegistry(Object.fromEntries(kept.map((p) => [p.name, {...root, ref: p.ref, region: p.region}])))
   const unchanged = new Set(edit.unchanged)
   return {
     configFile: deps.configFile,
     profiles: planned.map((p) => ({
       accountId: p.ref.accountId,
+      ...(clashes.has(p.name) ? {clash: clashes.get(p.name)} : {}),
       name: p.name,
       region: p.region,
       role: p.ref.role,
-      status: unchanged.has(p.name) ? 'unchanged' : 'written',
+      status: clashes.has(p.name) ? 'skipped' : unchanged.has(p.name) ? 'unchanged' : 'written',
     })),
   }
+}
+
+const folder = (root: string | undefined) => (root ? `, project folder ${root}` : '')
+
+/**
+ * Two projects with the same `project` name but different start URLs would name their profiles alike and take over
+ * each other's: refused (ConfigError, exit 4, nothing written) naming both start URLs and project folders.
+ */
+function refuseTakeover(
+  planned: PlannedProfile[],
+  registry: Record<string, ManagedProfile>,
+  projectRoot: string | undefined,
+): void {
+  const taken = planned.flatMap((p) => {
+    const existing = Object.hasOwn(registry, p.name) ? registry[p.name] : undefined
+    if (existing?.ref.kind !== 'sso' || existing.ref.startUrl === p.ref.startUrl) return []
+    return [{existing, planned: p}]
+  })
+  if (taken.length === 0) return
+  const {existing, planned: mine} = taken[0]
+  const theirs = existing.ref.kind === 'sso' ? existing.ref.startUrl : ''
+  throw new ConfigError(
+    `${taken.length === 1 ? 'The profile' : `${taken.length} profiles, among them`} ${mine.name} already belong${taken.length === 1 ? 's' : ''} to another project of the same name: start URL ${theirs}${folder(existing.projectRoot)}; this project's start URL is ${mine.ref.startUrl}${folder(projectRoot)}. Nothing was written.`,
+    {
+      suggestion:
+        'Give one of the two projects another `project` name in config/common.tfvars, or log out of the other start URL and remove its profiles first.',
+    },
+  )
+}
+
+/** The names of the registry's profiles of the given start URLs (every one with `all`), sorted. */
+export function profilesOf(registry: Record<string, ManagedProfile>, startUrls: 'all' | string[]): string[] {
+  return Object.entries(registry)
+    .filter(([, {ref}]) => startUrls === 'all' || (ref.kind === 'sso' && startUrls.includes(ref.startUrl)))
+    .map(([name]) => name)
+    .sort()
 }
 
 /**

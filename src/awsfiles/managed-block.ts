@@ -1,4 +1,5 @@
 import {ConfigError} from '../lib/errors.js'
+import {escapeName, isSafeProfileName, isSafeValue, SAFE_SETTING_KEY} from './safe-names.js'
 
 /**
  * terrace's managed block inside the user's AWS config, edited as text: everything outside the two marker lines
@@ -17,6 +18,8 @@ export interface AwsProfileSection {
 export interface BlockEdit {
   /** profiles to drop from the block (names); `all` empties it */
   remove?: 'all' | string[]
+  /** names defined elsewhere (the credentials file) that `set` must not use: name → where (`file:line`) */
+  reserved?: Map<string, string>
   /** profiles to add or replace in the block */
   set?: AwsProfileSection[]
 }
@@ -24,6 +27,8 @@ export interface BlockEdit {
 export interface BlockEditResult {
   /** names of `set` profiles whose text changed or that were added */
   changed: string[]
+  /** `set` profiles not written because the user defines the name outside the block: name and `file:line` */
+  clashes: Array<{name: string; where: string}>
   /** names removed from the block */
   removed: string[]
   text: string
@@ -118,44 +123,65 @@ export function userProfiles(text: string, file = 'AWS config'): Map<string, num
   return found
 }
 
+/** The section's lines. Refuses (ConfigError) a name or setting that could break out of its line or header. */
 export function renderSection(section: AwsProfileSection): string[] {
+  if (section.name !== 'default' && !isSafeProfileName(section.name))
+    throw new ConfigError(`refusing to write the profile ${escapeName(section.name)}: not a safe profile name.`)
+  for (const [key, value] of section.settings) {
+    if (!SAFE_SETTING_KEY.test(key) || !isSafeValue(value))
+      throw new ConfigError(
+        `refusing to write the profile ${section.name}: its setting ${escapeName(key)} = ${escapeName(value)} could break the file's lines.`,
+      )
+  }
+
   const header = section.name === 'default' ? '[default]' : `[profile ${section.name}]`
   return [header, ...section.settings.map(([key, value]) => `${key} = ${value}`)]
 }
 
 /**
  * Applies `edit` to the block of `text` (creating the block at the end of the file, or removing it when it ends up
- * empty). A `set` profile the user defined outside the block is a ConfigError (exit 4) naming it and the file.
+ * empty). A `set` profile the user defines outside the block (or that `reserved` names) is not written: it is
+ * returned in `clashes`, and the other profiles are.
  */
 export function editManagedBlock(text: string, edit: BlockEdit, file: string): BlockEditResult {
+  return editText(text, edit, file, (line) => line)
+}
+
+/**
+ * editManagedBlock on the file's bytes: every byte outside the block is kept as it is, also bytes that are not
+ * valid UTF-8 (the text is read one char per byte, latin1, which round-trips any byte; the markers are ASCII). The
+ * lines terrace writes are encoded as UTF-8.
+ */
+export function editManagedBlockBytes(bytes: Buffer, edit: BlockEdit, file: string): BlockEditResult & {bytes: Buffer} {
+  const result = editText(bytes.toString('latin1'), edit, file, (line) => Buffer.from(line, 'utf8').toString('latin1'))
+  const out = Buffer.from(result.text, 'latin1')
+  return {...result, bytes: out, text: out.toString('utf8')}
+}
+
+function editText(text: string, edit: BlockEdit, file: string, encode: (line: string) => string): BlockEditResult {
   const parsed = parse(text, file)
   const user = userProfiles(text, file)
-  const clashes = (edit.set ?? []).filter((s) => user.has(s.name))
-  if (clashes.length > 0) {
-    const list = clashes.map((s) => `${s.name} (${file}:${user.get(s.name)})`).join(', ')
-    throw new ConfigError(
-      `${file} already defines ${clashes.length === 1 ? 'the profile' : 'profiles'} ${list} outside terrace's managed block; terrace does not overwrite your profiles.`,
-      {
-        suggestion: 'Rename or remove that profile in the file, then run `terrace aws configure sso` again.',
-      },
-    )
-  }
-
+  const where = (name: string) => (user.has(name) ? `${file}:${user.get(name)}` : edit.reserved?.get(name))
+  const clashes = (edit.set ?? []).flatMap((s) => {
+    const at = where(s.name)
+    return at === undefined ? [] : [{name: s.name, where: at}]
+  })
+  const toSet = (edit.set ?? []).filter((s) => where(s.name) === undefined)
   const block = new Map(parsed.block ?? [])
   const removed: string[] = []
   const removeNames = edit.remove === 'all' ? [...block.keys()] : (edit.remove ?? [])
   for (const name of removeNames) if (block.delete(name)) removed.push(name)
   const changed: string[] = []
   const unchanged: string[] = []
-  for (const section of edit.set ?? []) {
-    const lines = renderSection(section)
+  for (const section of toSet) {
+    const lines = renderSection(section).map((line) => encode(line))
     const old = block.get(section.name)
     if (old && old.join('\n') === lines.join('\n')) unchanged.push(section.name)
     else changed.push(section.name)
     block.set(section.name, lines)
   }
 
-  const result = {changed, removed, unchanged}
+  const result = {changed, clashes, removed, unchanged}
   const untouched = changed.length === 0 && removed.length === 0 && (parsed.block !== null || block.size === 0)
   return {...result, text: untouched ? text : renderFile(text, parsed, block)}
 }

@@ -6,7 +6,13 @@ import {join} from 'node:path'
 import type {ManagedProfile} from '../../src/auth/credentials/profile-registry.js'
 import type {ProfileBinding, SsoRoleRef} from '../../src/lib/role-refs.js'
 
-import {forgetSsoProfiles, planProfiles, sanitizeName, writeSsoProfiles} from '../../src/awsfiles/configure-sso.js'
+import {
+  forgetSsoProfiles,
+  planProfiles,
+  sanitizeName,
+  skippedProfilesError,
+  writeSsoProfiles,
+} from '../../src/awsfiles/configure-sso.js'
 import {credentialProcessLine, quoteArg} from '../../src/awsfiles/credential-process-line.js'
 
 const SSO = {ssoRegion: 'us-east-1', startUrl: 'https://bb.awsapps.com/start'}
@@ -66,13 +72,40 @@ describe('awsfiles: aws configure sso', () => {
     expect(planned[2].ref.account).to.equal('apps-devstg')
   })
 
+  it('skips portal roles whose names could break the file, warning with the name escaped', () => {
+    const warnings: string[] = []
+    const planned = planProfiles(
+      NAMING,
+      BINDINGS,
+      [
+        {accountId: '900000000001', accountName: 'ok', roleName: 'Evil]\n[profile pwn'},
+        {accountId: '900000000001', accountName: 'ok', roleName: 'x\ncredential_process = /bin/sh -c id'},
+        {accountId: '900000000001', accountName: 'ok', roleName: 'Admin+Ops'}, // a valid IAM name, not a safe profile
+        {accountId: '9000]\n[x', accountName: 'ok', roleName: 'DevOps'},
+        {accountId: '900000000001', accountName: 'Evil]\n[profile pwn', roleName: 'DevOps'}, // account names are sanitized
+      ],
+      (message) => warnings.push(message),
+    )
+    expect(planned.map((p) => p.name)).to.deep.equal([
+      'bb-apps-devstg-devops',
+      'bb-management-administrator',
+      'bb-evil-profile-pwn-devops',
+    ])
+    expect(warnings).to.have.length(4)
+    expect(warnings.filter((w) => w.includes(String.raw`"Evil]\n[profile pwn"`))).to.have.length(1)
+    for (const warning of warnings) expect(warning).to.not.include('\n')
+  })
+
   describe('writing and forgetting', () => {
     let dir: string
     let registry: Record<string, ManagedProfile>
     const deps = () => ({
       configFile: join(dir, 'config'),
+      credentialsFile: join(dir, 'credentials'),
       entry: '/opt/terrace/bin/run.js',
       node: '/usr/bin/node',
+      projectRoot: '/work/bb',
+      readRegistry: async () => registry,
       async updateRegistry(set: Record<string, ManagedProfile>) {
         registry = {...registry, ...set}
       },
@@ -94,17 +127,80 @@ describe('awsfiles: aws configure sso', () => {
       expect(text).to.include(
         '[profile bb-apps-devstg-devops]\ncredential_process = "/usr/bin/node" "/opt/terrace/bin/run.js" credential-process --profile bb-apps-devstg-devops\nregion = us-east-2\n',
       )
-      expect(registry['bb-apps-devstg-devops']).to.deep.equal({ref: BINDINGS[0].ref, region: 'us-east-2'})
+      expect(registry['bb-apps-devstg-devops']).to.deep.equal({
+        projectRoot: '/work/bb',
+        ref: BINDINGS[0].ref,
+        region: 'us-east-2',
+      })
       const second = await writeSsoProfiles(planned, deps())
       expect(second.profiles.map((p) => p.status)).to.deep.equal(['unchanged', 'unchanged'])
       expect(readFileSync(join(dir, 'config'), 'utf8')).to.equal(text)
     })
 
-    it('a clash records nothing in the registry', async () => {
-      writeFileSync(join(dir, 'config'), '[profile bb-management-administrator]\nregion = x\n')
-      const error = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps()).catch((error_: Error) => error_)
+    it('never writes a section header or line break from a hostile name (the renderer refuses it too)', async () => {
+      const evil = {name: 'bb-x-evil]\n[profile pwn', ref: BINDINGS[0].ref, region: 'us-east-1'}
+      const error = await writeSsoProfiles([evil], deps()).catch((error_: Error) => error_)
       expect(error).to.have.property('exitCode', 4)
+      const badRegion = {name: 'bb-x', ref: BINDINGS[0].ref, region: 'us-east-1\ncredential_process = /bin/sh'}
+      const error2 = await writeSsoProfiles([badRegion], deps()).catch((error_: Error) => error_)
+      expect(error2).to.have.property('exitCode', 4)
+      expect(() => readFileSync(join(dir, 'config'), 'utf8')).to.throw(/ENOENT/)
       expect(registry).to.deep.equal({})
+    })
+
+    it('a clash skips that profile only: the others are written and recorded, the skipped one named', async () => {
+      writeFileSync(join(dir, 'config'), '[profile bb-management-administrator]\nregion = x\n')
+      const result = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps())
+      expect(result.profiles.map((p) => [p.name, p.status, p.clash])).to.deep.equal([
+        ['bb-apps-devstg-devops', 'written', undefined],
+        ['bb-management-administrator', 'skipped', `${join(dir, 'config')}:1`],
+      ])
+      expect(Object.keys(registry)).to.deep.equal(['bb-apps-devstg-devops'])
+      const text = readFileSync(join(dir, 'config'), 'utf8')
+      expect(text.startsWith('[profile bb-management-administrator]\nregion = x\n')).to.equal(true)
+      expect(text.match(/bb-management-administrator/g)).to.have.length(1)
+      expect(text).to.include('[profile bb-apps-devstg-devops]')
+      const error = skippedProfilesError(result.profiles)
+      expect(error).to.have.property('exitCode', 4)
+      expect(error?.message).to.include(`bb-management-administrator (${join(dir, 'config')}:1)`)
+      expect(skippedProfilesError(result.profiles.filter((p) => p.status !== 'skipped'))).to.equal(undefined)
+    })
+
+    it('a section of the same name in the credentials file (which would shadow the profile) is a clash', async () => {
+      writeFileSync(
+        join(dir, 'credentials'),
+        '[default]\naws_access_key_id = x\n\n[bb-management-administrator]\nx = y\n',
+      )
+      const result = await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps())
+      expect(result.profiles.map((p) => [p.name, p.status])).to.deep.equal([
+        ['bb-apps-devstg-devops', 'written'],
+        ['bb-management-administrator', 'skipped'],
+      ])
+      expect(skippedProfilesError(result.profiles)?.message).to.include(
+        `bb-management-administrator (${join(dir, 'credentials')}:4)`,
+      )
+      expect(readFileSync(join(dir, 'config'), 'utf8')).to.not.include('bb-management-administrator')
+      expect(Object.keys(registry)).to.deep.equal(['bb-apps-devstg-devops'])
+    })
+
+    it('another project of the same name (another start URL) does not take over the profiles: exit 4 naming both', async () => {
+      await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps())
+      const before = readFileSync(join(dir, 'config'), 'utf8')
+      const recorded = structuredClone(registry)
+      const otherSso = {ssoRegion: 'us-east-1', startUrl: 'https://other-org.awsapps.com/start'}
+      const other = BINDINGS.map((b) => ({...b, ref: {...b.ref, ...otherSso}}))
+      const error = await writeSsoProfiles(planProfiles({...NAMING, ...otherSso}, other), {
+        ...deps(),
+        projectRoot: '/elsewhere/bb',
+      }).catch((error_: Error) => error_)
+      expect(error).to.have.property('exitCode', 4)
+      expect((error as Error).message)
+        .to.include(SSO.startUrl)
+        .and.include(otherSso.startUrl)
+        .and.include('/work/bb')
+        .and.include('/elsewhere/bb')
+      expect(readFileSync(join(dir, 'config'), 'utf8')).to.equal(before)
+      expect(registry).to.deep.equal(recorded)
     })
 
     it('forgets the profiles of one start URL, then all', async () => {

@@ -7,7 +7,7 @@ import {
   editManagedBlock,
   userProfiles,
 } from '../../src/awsfiles/managed-block.js'
-import {ConfigError, ExitCode, TerraceError} from '../../src/lib/errors.js'
+import {ConfigError} from '../../src/lib/errors.js'
 
 const FILE = '/home/u/.aws/config'
 const p = (name: string, region = 'us-east-1'): AwsProfileSection => ({
@@ -104,7 +104,7 @@ describe('awsfiles: managed block editor', () => {
     const first = editManagedBlock(USER, {set: [p('a'), p('b')]}, FILE)
     expect(first.changed).to.deep.equal(['a', 'b'])
     const second = editManagedBlock(first.text, {set: [p('a'), p('b')]}, FILE)
-    expect(second).to.deep.equal({changed: [], removed: [], text: first.text, unchanged: ['a', 'b']})
+    expect(second).to.deep.equal({changed: [], clashes: [], removed: [], text: first.text, unchanged: ['a', 'b']})
     const crlf = editManagedBlock('[x]\r\n', {set: [p('a')]}, FILE).text
     expect(editManagedBlock(crlf, {set: [p('a')]}, FILE).text).to.equal(crlf)
   })
@@ -115,20 +115,21 @@ describe('awsfiles: managed block editor', () => {
     ['spaced', '[ profile   spaced ]\nregion = x\n'],
     ['after', `${block(...sectionLines('after'))}\n[profile after]\nregion = x\n`],
   ] as const) {
-    it(`refuses to overwrite the user's profile "${name}" (exit 4, naming it, the file and the line)`, () => {
-      let error: unknown
-      try {
-        editManagedBlock(text, {set: [p('ok'), p(name)]}, FILE)
-      } catch (error_) {
-        error = error_
+    it(`does not overwrite the user's profile "${name}": skipped, named with its file and line; the other written`, () => {
+      const result = editManagedBlock(text, {set: [p('ok'), p(name)]}, FILE)
+      expect(result.clashes).to.have.length(1)
+      expect(result.clashes[0].name).to.equal(name)
+      expect(result.clashes[0].where).to.match(new RegExp(`^${FILE}:\\d+$`))
+      expect(result.changed).to.deep.equal(['ok'])
+      expect(result.unchanged).to.deep.equal([])
+      if (name === 'after') expect(result.text.endsWith(`${BLOCK_END}\n[profile after]\nregion = x\n`)).to.equal(true)
+      else expect(result.text.startsWith(text), 'the user text is kept').to.equal(true)
+      const blockText = result.text.slice(result.text.indexOf(BLOCK_BEGIN), result.text.indexOf(BLOCK_END))
+      expect(blockText).to.include('[profile ok]')
+      if (name !== 'after') {
+        const ownSection = name === 'default' ? '[default]' : `[profile ${name}]`
+        expect(blockText, 'not written into the block').to.not.include(ownSection)
       }
-
-      expect(error).to.be.instanceOf(ConfigError)
-      expect((error as TerraceError).exitCode).to.equal(ExitCode.Config)
-      expect((error as Error).message)
-        .to.include(name)
-        .and.include(FILE)
-        .and.match(new RegExp(`${FILE}:\\d+`))
     })
   }
 

@@ -1,7 +1,8 @@
 /**
  * Issue 5 item 4 end to end: `terrace aws configure sso` writes a managed block into the user's AWS config, the
  * real AWS CLI v2 uses a generated profile from an unrelated folder (through `terrace credential-process`),
- * `--all` lists every reachable SSO role under the portal's rate limit, and `aws sso logout` removes the block.
+ * `--all` lists every reachable SSO role under the portal's rate limit, and `aws sso logout` keeps the profiles
+ * (they hold no secret): they say to log in until the next login.
  */
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
@@ -165,15 +166,23 @@ describe('e2e: aws configure sso', () => {
       expect(statSync(s.configFile).mtimeMs).to.equal(mtime)
     })
 
-    it('a user profile with a managed name is refused with exit 4 naming it and the file; nothing written', async () => {
+    it('a user profile with a managed name is skipped, the others written, exit 4 at the end naming it and the file', async () => {
       const clashing = join(s.dir, 'home', '.aws', 'clashing')
       const text = '[profile bb-shared-devops]\r\nregion = eu-central-1\r\n'
       writeFileSync(clashing, text)
       const result = await cli(s, ['aws', 'configure', 'sso'], s.layer, {AWS_CONFIG_FILE: clashing})
       expect(result.code, result.stderr).to.equal(4)
-      expect(result.stderr).to.include('bb-shared-devops').and.include(clashing)
+      expect(result.stderr).to.include(`bb-shared-devops (${clashing}:1)`)
+      expect(result.stderr).to.match(/wrote 5 profiles, 0 unchanged, 1 skipped/)
       expect(result.stderr).not.to.match(/\n\s+at /)
-      expect(readFileSync(clashing, 'utf8')).to.equal(text)
+      expect(result.stdout).to.match(/^skipped +bb-shared-devops /m)
+      const written = readFileSync(clashing, 'utf8')
+      expect(written.startsWith(text), 'the user bytes are kept').to.equal(true)
+      const block = written.slice(text.length)
+      expect(block.match(/^\[profile /gm)).to.have.length(5)
+      expect(block).to.not.include('bb-shared-devops')
+      for (const name of PROJECT_PROFILES.filter((n) => n !== 'bb-shared-devops'))
+        expect(block).to.include(`[profile ${name}]\r\n`)
     })
 
     it('the real AWS CLI v2 uses a generated profile from an unrelated folder', async function () {
@@ -217,15 +226,35 @@ describe('e2e: aws configure sso', () => {
       }
     })
 
-    it("aws sso logout removes the managed profiles: the file is the user's bytes again", async () => {
+    it('aws sso logout keeps the profiles (no secret): using one says to log in (exit 5); a new login serves it again', async () => {
       await configured()
+      const config = readFileSync(s.configFile)
+      const registryFile = join(s.dir, 'terrace-home', 'config', 'profiles.json')
+      const registry = readFileSync(registryFile, 'utf8')
       const result = await cli(s, ['aws', 'sso', 'logout', '--json'])
       expect(result.code, result.stderr).to.equal(0)
-      const json = JSON.parse(result.stdout)
-      expect(json.awsProfiles).to.deep.equal({configFile: s.configFile, removed: PROJECT_PROFILES})
-      expect(readFileSync(s.configFile, 'utf8')).to.equal(USER_CONFIG)
-      const registry = JSON.parse(readFileSync(join(s.dir, 'terrace-home', 'config', 'profiles.json'), 'utf8'))
-      expect(registry.profiles).to.deep.equal({})
+      expect(JSON.parse(result.stdout).awsProfiles).to.deep.include({configFile: s.configFile, removed: []})
+      expect(readFileSync(s.configFile).equals(config), 'the profiles stay').to.equal(true)
+      expect(readFileSync(registryFile, 'utf8')).to.equal(registry)
+      const elsewhere = mkdtempSync(join(tmpdir(), 'terrace-unrelated-'))
+      try {
+        const loggedOut = await cli(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'], elsewhere)
+        expect(loggedOut.code, loggedOut.stderr).to.equal(5)
+        expect(loggedOut.stderr).to.include('terrace aws sso login')
+        const login = await cli(s, ['aws', 'sso', 'login', '--no-browser'])
+        expect(login.code, login.stderr).to.equal(0)
+        // its stdout is credentials by design: kept out of the outputs the leak scan reads
+        const again = await runCli(['credential-process', '--profile', 'bb-apps-devstg-devops'], {
+          cwd: elsewhere,
+          env: s.env,
+        })
+        expect(again.code, again.stderr).to.equal(0)
+        expect(JSON.parse(again.stdout)).to.include({Version: 1})
+      } finally {
+        rmSync(elsewhere, {force: true, recursive: true})
+      }
+
+      expect(readFileSync(s.configFile).equals(config)).to.equal(true)
     })
 
     it('leaves no sandbox-issued secret in any file or output', async () => {
@@ -289,11 +318,12 @@ describe('e2e: aws configure sso', () => {
       )
     })
 
-    it('logout --all removes every managed profile', async () => {
+    it('logout --all keeps every profile: they hold no secret and work again after the next login', async () => {
+      const before = readFileSync(s.configFile)
       const result = await cli(s, ['aws', 'sso', 'logout', '--all'])
       expect(result.code, result.stderr).to.equal(0)
-      expect(result.stderr).to.match(/Removed 93 terrace-managed profiles/)
-      expect(readFileSync(s.configFile, 'utf8')).to.equal(USER_CONFIG)
+      expect(result.stderr).to.match(/93 terrace-managed profiles stay in/)
+      expect(readFileSync(s.configFile).equals(before)).to.equal(true)
     })
   })
 })

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import {readProfileRegistry, updateProfileRegistry} from '../../../auth/credentials/profile-registry.js'
+import {readProfileRegistry} from '../../../auth/credentials/profile-registry.js'
 import {createAuthServices} from '../../../auth/services.js'
 import {logoutAll, LogoutReport, logoutStartUrl} from '../../../auth/sso/sso-logout.js'
 import {awsConfigFile} from '../../../awsfiles/aws-file-paths.js'
-import {forgetSsoProfiles} from '../../../awsfiles/configure-sso.js'
+import {profilesOf} from '../../../awsfiles/configure-sso.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {ssoTargetFlags, ssoTargetFrom} from '../../../cli/sso-target-flags.js'
 
@@ -12,7 +12,7 @@ export default class AwsSsoLogout extends TerraceCommand {
   static override aliases = ['sso:logout', 'logout']
   static override description = `Log out of AWS IAM Identity Center and wipe every credential derived from the login.
 
-Revokes the access and refresh tokens server-side (sso:Logout), then deletes from the vault the token, the client registration and every cached role credential of that start URL, and removes the profiles \`terrace aws configure sso\` wrote for it from your AWS config. A token that already expired or was revoked is not an error: the local wipe still happens. --all does this for every start URL terrace holds (and removes every terrace-managed profile).`
+Revokes the access and refresh tokens server-side (sso:Logout), then deletes from the vault the token, the client registration and every cached role credential of that start URL, The profiles \`terrace aws configure sso\` wrote stay in your AWS config (they hold no secret): until you log in again, using one fails with exit 5 saying to run \`terrace login\`. A token that already expired or was revoked is not an error: the local wipe still happens. --all does this for every start URL terrace holds.`
   static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> aws sso logout', '<%= config.bin %> sso logout --all']
   static override flags = {
@@ -20,7 +20,10 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
     ...ssoTargetFlags,
   }
 
-  async run(): Promise<{awsProfiles: {configFile: string; removed: string[]}; logouts: LogoutReport[]}> {
+  async run(): Promise<{
+    awsProfiles: {configFile: string; kept: string[]; removed: string[]}
+    logouts: LogoutReport[]
+  }> {
     const {flags} = await this.parse(AwsSsoLogout)
     const services = await createAuthServices()
     const deps = {env: services.env, portal: services.portal, ssoLogin: services.ssoLogin, store: services.store}
@@ -32,12 +35,13 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
       logouts = [await logoutStartUrl(target.startUrl, deps)]
     }
 
+    // the profiles `aws configure sso` wrote stay (they hold no secret): they say to log in until the next login
     const configDir = services.paths.config
-    const awsProfiles = await forgetSsoProfiles(flags.all ? 'all' : logouts.map((l) => l.startUrl), {
+    const awsProfiles = {
       configFile: awsConfigFile(process.env),
-      readRegistry: () => readProfileRegistry(configDir),
-      removeFromRegistry: (names) => updateProfileRegistry(configDir, {remove: names}),
-    })
+      kept: profilesOf(await readProfileRegistry(configDir), flags.all ? 'all' : logouts.map((l) => l.startUrl)),
+      removed: [] as string[],
+    }
 
     if (logouts.length === 0) this.logToStderr('No SSO login found in the vault: nothing to wipe.')
     for (const report of logouts) {
@@ -46,8 +50,10 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
       for (const entry of report.wiped) this.logToStderr(`  - ${entry}`)
     }
 
-    if (awsProfiles.removed.length > 0) {
-      this.logToStderr(`Removed ${awsProfiles.removed.length} terrace-managed profiles from ${awsProfiles.configFile}.`)
+    if (awsProfiles.kept.length > 0) {
+      this.logToStderr(
+        `${awsProfiles.kept.length} terrace-managed profiles stay in ${awsProfiles.configFile} (no secret in them): they work again after \`terrace login\`.`,
+      )
     }
 
     // the local wipe is done; a session AWS did not end is still a failure, said last and in the exit code
