@@ -1,5 +1,7 @@
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {basename, dirname} from 'node:path'
+
+import {dieHereInTests} from './test-death.js'
 
 /**
  * terrace's own small state files under TERRACE_HOME/config (profiles.json, chains.json): names and ids only,
@@ -30,6 +32,7 @@ export async function updateTextFile<T>(
     const {result, text} = await change(await readTextIfExists(path))
     const temporary = `${path}.${process.pid}.tmp`
     await writeFile(temporary, text, {mode: 0o600})
+    dieHereInTests(`config-file:temp-written:${basename(path)}`)
     await rename(temporary, path)
     return result
   })
