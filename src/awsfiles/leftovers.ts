@@ -19,7 +19,8 @@ export async function removeLeftovers(files: string[]): Promise<string[]> {
     try {
       entries = await readdir(dir)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
+      // no folder, or a file where it belongs: nothing left there (reading or writing the file says what is wrong)
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) continue
       throw error
     }
 
