@@ -16,7 +16,8 @@ import {
 import {basename, dirname, join, resolve} from 'node:path'
 
 import {withLock} from '../lib/lock.js'
-import {BlockEdit, BlockEditResult, editManagedBlockBytes} from './managed-block.js'
+import {dieHereInTests} from '../lib/test-death.js'
+import {BlockEdit, BlockEditResult, blockProfileNames, editManagedBlockBytes} from './managed-block.js'
 
 export interface ConfigFileEditResult extends BlockEditResult {
   /** the file as the user names it (AWS_CONFIG_FILE or ~/.aws/config) */
@@ -79,6 +80,7 @@ async function replaceIfUnchanged(
   try {
     await writeFile(temporary, bytes, {flag: 'wx', mode})
     await chmod(temporary, mode) // the umask must not narrow (or the default widen) the user's mode
+    dieHereInTests('aws-config:temp-written')
     old = seen ? await openIfExists(target) : undefined
     const now = old ? await old.readFile() : await readIfExists(target).then((file) => file?.bytes)
     const unchanged = seen ? now?.equals(seen) : now === undefined
@@ -118,6 +120,19 @@ async function readFrom(handle: FileHandle, position: number): Promise<Buffer> {
   if (buffer.length > 0) await handle.read(buffer, 0, buffer.length, position)
   return buffer
 }
+
+/** The config file's bytes (through a symlink), empty when it does not exist. */
+export async function readAwsConfigBytes(file: string): Promise<Buffer> {
+  return (await readIfExists(await resolveSymlinks(file)))?.bytes ?? Buffer.alloc(0)
+}
+
+/** The names of the profiles in terrace's managed block of the config file. */
+export async function managedProfileNames(file: string): Promise<string[]> {
+  return blockProfileNames((await readAwsConfigBytes(file)).toString('latin1'), file)
+}
+
+/** The file the config file resolves to (its symlinks followed). */
+export const resolveAwsConfigFile = (file: string): Promise<string> => resolveSymlinks(file)
 
 async function readIfExists(path: string): Promise<undefined | {bytes: Buffer; mode: number}> {
   try {

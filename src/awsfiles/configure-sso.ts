@@ -3,10 +3,12 @@ import type {ProfileBinding, SsoRoleRef} from '../lib/role-refs.js'
 import type {ReachableRole} from './sso-role-listing.js'
 
 import {ConfigError, type TerraceError} from '../lib/errors.js'
-import {editAwsConfigFile} from './config-file.js'
+import {dieHereInTests} from '../lib/test-death.js'
+import {editAwsConfigFile, managedProfileNames, readAwsConfigBytes, resolveAwsConfigFile} from './config-file.js'
 import {credentialProcessLine} from './credential-process-line.js'
 import {credentialsFileProfiles} from './credentials-file.js'
-import {AwsProfileSection} from './managed-block.js'
+import {removeLeftovers} from './leftovers.js'
+import {AwsProfileSection, editManagedBlockBytes} from './managed-block.js'
 import {escapeName, isSafeProfileName, SAFE_ACCOUNT_ID, SAFE_ROLE_NAME} from './safe-names.js'
 
 /** One profile `aws configure sso` writes. */
@@ -146,7 +148,7 @@ export async function writeSsoProfiles(
     /** the project folder, recorded with each profile */
     projectRoot?: string
     readRegistry(): Promise<Record<string, ManagedProfile>>
-    updateRegistry(set: Record<string, ManagedProfile>): Promise<unknown>
+    updateRegistry(change: {remove?: string[]; set?: Record<string, ManagedProfile>}): Promise<unknown>
   },
 ): Promise<ConfigureResult> {
   refuseTakeover(planned, await deps.readRegistry(), deps.projectRoot)
@@ -159,11 +161,28 @@ export async function writeSsoProfiles(
   }))
   const credentials = await credentialsFileProfiles(deps.credentialsFile)
   const reserved = new Map([...credentials].map(([name, line]) => [name, `${deps.credentialsFile}:${line}`]))
+  const record = (profiles: PlannedProfile[]): Record<string, ManagedProfile> =>
+    Object.fromEntries(
+      profiles.map((p) => [
+        p.name,
+        {configFile: deps.configFile, ...root, ref: p.ref, region: p.region} satisfies ManagedProfile,
+      ]),
+    )
+  const root = deps.projectRoot ? {projectRoot: deps.projectRoot} : {}
+  // The registry first (the intent), then the config, then the registry again (the outcome): killed at any point,
+  // the block never holds a profile the registry does not know; reconcileManagedProfiles drops what the config
+  // did not get.
+  const foreseen = editManagedBlockBytes(await readAwsConfigBytes(deps.configFile), {reserved, set: sections}, '')
+  const intended = planned.filter((p) => !foreseen.clashes.some((c) => c.name === p.name))
+  await deps.updateRegistry({set: record(intended)})
+  dieHereInTests('configure-sso:registry-written')
   const edit = await editAwsConfigFile(deps.configFile, {reserved, set: sections})
+  dieHereInTests('configure-sso:config-written')
   const clashes = new Map(edit.clashes.map((c) => [c.name, c.where]))
   const kept = planned.filter((p) => !clashes.has(p.name))
-  const root = deps.projectRoot ? {projectRoot: deps.projectRoot} : {}
-  await deps.updateRegistry(Object.fromEntries(kept.map((p) => [p.name, {...root, ref: p.ref, region: p.region}])))
+  // only what this run recorded is taken back: an entry of the same name may belong to another config file
+  const unwritten = intended.filter((p) => clashes.has(p.name)).map((p) => p.name)
+  await deps.updateRegistry({remove: unwritten, set: record(kept)})
   const unchanged = new Set(edit.unchanged)
   return {
     configFile: deps.configFile,
@@ -215,23 +234,25 @@ export function profilesOf(registry: Record<string, ManagedProfile>, startUrls: 
 }
 
 /**
- * Removes terrace's managed profiles of the given start URLs (every one with `all`) from the AWS config's block
- * and from the registry. Registry entries whose profile is no longer in the block are dropped too.
+ * Makes the AWS config's block and the registry agree, whatever moment an earlier run was killed at: a registry
+ * entry written for this config file whose profile is not in the block is dropped, and so is a profile in the block
+ * that the registry does not know (credential-process could not serve it). Also removes what dead runs left beside
+ * both files (temp files, locks, lock-break markers). Returns the profile names dropped.
  */
-export async function forgetSsoProfiles(
-  startUrls: 'all' | string[],
-  deps: {
-    configFile: string
-    readRegistry(): Promise<Record<string, ManagedProfile>>
-    removeFromRegistry(names: string[]): Promise<unknown>
-  },
-): Promise<{configFile: string; removed: string[]}> {
+export async function reconcileManagedProfiles(deps: {
+  configFile: string
+  readRegistry(): Promise<Record<string, ManagedProfile>>
+  registryFile: string
+  updateRegistry(change: {remove?: string[]}): Promise<unknown>
+}): Promise<{leftovers: string[]; removed: string[]}> {
+  const leftovers = await removeLeftovers([await resolveAwsConfigFile(deps.configFile), deps.registryFile])
   const registry = await deps.readRegistry()
-  const names = Object.entries(registry)
-    .filter(([, {ref}]) => startUrls === 'all' || (ref.kind === 'sso' && startUrls.includes(ref.startUrl)))
+  const inBlock = new Set(await managedProfileNames(deps.configFile))
+  const unwritten = Object.entries(registry)
+    .filter(([name, profile]) => profile.configFile === deps.configFile && !inBlock.has(name))
     .map(([name]) => name)
-  if (startUrls !== 'all' && names.length === 0) return {configFile: deps.configFile, removed: []}
-  const edit = await editAwsConfigFile(deps.configFile, {remove: startUrls === 'all' ? 'all' : names})
-  if (names.length > 0) await deps.removeFromRegistry(names)
-  return {configFile: deps.configFile, removed: [...new Set(edit.removed)].sort()}
+  if (unwritten.length > 0) await deps.updateRegistry({remove: unwritten})
+  const unknown = [...inBlock].filter((name) => !Object.hasOwn(registry, name))
+  if (unknown.length > 0) await editAwsConfigFile(deps.configFile, {remove: unknown})
+  return {leftovers, removed: [...new Set([...unknown, ...unwritten])].sort()}
 }

@@ -110,6 +110,11 @@ function parse(text: string, file: string): ParsedFile {
   }
 }
 
+/** The names of the profiles in terrace's block (none when there is no block). */
+export function blockProfileNames(text: string, file = 'AWS config'): string[] {
+  return [...(parse(text, file).block?.keys() ?? [])]
+}
+
 /** Profiles the user defined outside terrace's block (`[profile x]` → x, `[default]` → default), with line numbers. */
 export function userProfiles(text: string, file = 'AWS config'): Map<string, number> {
   const parsed = parse(text, file)

@@ -6,6 +6,8 @@ import {basename, dirname, join} from 'node:path'
 export type AtomicWriteFileSystem = Pick<typeof fs, 'open' | 'rename' | 'rm'>
 
 export interface AtomicWriteOptions {
+  /** called with the temporary file complete, just before the rename (tests kill the process there) */
+  beforeRename?: () => void
   /** fsync the file and its directory (default true); a cache that may be rebuilt can skip it */
   durable?: boolean
   /** node:fs/promises unless a test injects its own */
@@ -37,6 +39,7 @@ export async function writeFileAtomic(
       await handle.close()
     }
 
+    options.beforeRename?.()
     await files.rename(temporary, path)
   } catch (error) {
     await files.rm(temporary, {force: true})

@@ -1,5 +1,7 @@
 import {mkdir, readFile} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {basename, dirname} from 'node:path'
+
+import {dieHereInTests} from './test-death.js'
 
 /**
  * Small config files: terrace.json and build.env (read only) and terrace's own state files under
@@ -30,7 +32,9 @@ export async function updateTextFile<T>(
   const [{withLock}, {writeFileAtomic}] = await Promise.all([import('./lock.js'), import('./atomic-write.js')])
   return withLock(`${path}.lock`, async () => {
     const {result, text} = await change(await readTextIfExists(path))
-    await writeFileAtomic(path, text)
+    await writeFileAtomic(path, text, {
+      beforeRename: () => dieHereInTests(`config-file:temp-written:${basename(path)}`),
+    })
     return result
   })
 }

@@ -33,6 +33,8 @@ export interface TerraceEnvironment {
   mfaSessionSeconds(): null | number
   /** TERRACE_NO_INPUT (--no-input): never prompt */
   readonly noInput: boolean
+  /** TERRACE_TEST_DIE_AT: a crash point (lib/test-death.ts) where the process kills itself, for tests; null in normal use */
+  readonly testDieAt: null | string
   /** TERRACE_TF_BIN: the terraform/tofu binary, null for --bin, terrace.json or PATH */
   readonly tfBin: null | string
   /** TERRACE_VAULT: keychain or file, null to let terrace choose; exit 4 for anything else */
@@ -62,6 +64,7 @@ export function terraceEnv(env: NodeJS.ProcessEnv = process.env): TerraceEnviron
     mfaCode: trimmed(env.TERRACE_MFA_CODE),
     mfaSessionSeconds: () => mfaSessionSeconds(env.TERRACE_MFA_SESSION_DURATION),
     noInput: isSet(env.TERRACE_NO_INPUT),
+    testDieAt: text(env.TERRACE_TEST_DIE_AT),
     tfBin: text(env.TERRACE_TF_BIN),
     vault: () => vaultMode(env.TERRACE_VAULT),
     vaultPassphrase: text(env.TERRACE_VAULT_PASSPHRASE),

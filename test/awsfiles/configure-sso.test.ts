@@ -1,14 +1,14 @@
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {ManagedProfile} from '../../src/auth/credentials/profile-registry.js'
 import type {ProfileBinding, SsoRoleRef} from '../../src/lib/role-refs.js'
 
 import {
-  forgetSsoProfiles,
   planProfiles,
+  reconcileManagedProfiles,
   sanitizeName,
   skippedProfilesError,
   writeSsoProfiles,
@@ -106,8 +106,9 @@ describe('awsfiles: aws configure sso', () => {
       node: '/usr/bin/node',
       projectRoot: '/work/bb',
       readRegistry: async () => registry,
-      async updateRegistry(set: Record<string, ManagedProfile>) {
-        registry = {...registry, ...set}
+      async updateRegistry(change: {remove?: string[]; set?: Record<string, ManagedProfile>}) {
+        registry = {...registry, ...change.set}
+        for (const name of change.remove ?? []) delete registry[name]
       },
     })
 
@@ -128,6 +129,7 @@ describe('awsfiles: aws configure sso', () => {
         '[profile bb-apps-devstg-devops]\ncredential_process = "/usr/bin/node" "/opt/terrace/bin/run.js" credential-process --profile bb-apps-devstg-devops\nregion = us-east-2\n',
       )
       expect(registry['bb-apps-devstg-devops']).to.deep.equal({
+        configFile: join(dir, 'config'),
         projectRoot: '/work/bb',
         ref: BINDINGS[0].ref,
         region: 'us-east-2',
@@ -203,29 +205,30 @@ describe('awsfiles: aws configure sso', () => {
       expect(registry).to.deep.equal(recorded)
     })
 
-    it('forgets the profiles of one start URL, then all', async () => {
-      const other = {
-        ...binding('shared', '333333333333', 'DevOps'),
-        ref: {...binding('shared', '333333333333', 'DevOps').ref, startUrl: 'https://other/start'},
-      }
-      await writeSsoProfiles(planProfiles(NAMING, [...BINDINGS, other]), deps())
-      const forgetDeps = {
-        configFile: join(dir, 'config'),
+    it("reconciles the block and the registry: drops what one has and the other lacks, and dead runs' leftovers", async () => {
+      await writeSsoProfiles(planProfiles(NAMING, BINDINGS), deps())
+      const configFile = join(dir, 'config')
+      // a registry entry the config never got (killed between the two), an entry of another config file (kept),
+      // a block profile the registry lost, and a dead process's temp file and lock beside the config
+      registry['bb-unwritten'] = {configFile, ref: BINDINGS[0].ref, region: 'us-east-1'}
+      registry['bb-other-file'] = {configFile: join(dir, 'other'), ref: BINDINGS[0].ref, region: 'us-east-1'}
+      delete registry['bb-management-administrator']
+      writeFileSync(join(dir, '.config.999999999.abcd.tmp'), 'half')
+      writeFileSync(join(dir, 'config.terrace.lock'), JSON.stringify({host: hostname(), pid: 999_999_999, token: 't'}))
+      writeFileSync(join(dir, 'config.terrace.lock.break'), JSON.stringify({host: hostname(), pid: 999_999_999}))
+      writeFileSync(join(dir, 'config.mine.tmp'), 'not terrace') // not terrace's: kept
+      const result = await reconcileManagedProfiles({
+        configFile,
         readRegistry: async () => registry,
-        async removeFromRegistry(names: string[]) {
-          registry = Object.fromEntries(Object.entries(registry).filter(([n]) => !names.includes(n)))
-        },
-      }
-      const one = await forgetSsoProfiles([SSO.startUrl], forgetDeps)
-      expect(one.removed).to.deep.equal(['bb-apps-devstg-devops', 'bb-management-administrator'])
-      expect(Object.keys(registry)).to.deep.equal(['bb-shared-devops'])
-      expect(readFileSync(join(dir, 'config'), 'utf8'))
-        .to.include('[profile bb-shared-devops]')
-        .and.not.include('bb-management')
-      const all = await forgetSsoProfiles('all', forgetDeps)
-      expect(all.removed).to.deep.equal(['bb-shared-devops'])
-      expect(readFileSync(join(dir, 'config'), 'utf8')).to.equal('')
-      expect(registry).to.deep.equal({})
+        registryFile: join(dir, 'profiles.json'),
+        updateRegistry: deps().updateRegistry,
+      })
+      expect(result.removed).to.deep.equal(['bb-management-administrator', 'bb-unwritten'])
+      expect(Object.keys(registry).sort()).to.deep.equal(['bb-apps-devstg-devops', 'bb-other-file'])
+      expect(readFileSync(configFile, 'utf8'))
+        .to.include('[profile bb-apps-devstg-devops]')
+        .and.not.include('management')
+      expect(readdirSync(dir).sort()).to.deep.equal(['config', 'config.mine.tmp'])
     })
   })
 })

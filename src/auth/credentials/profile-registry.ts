@@ -11,6 +11,8 @@ import {ConfigError} from '../../lib/errors.js'
  * (names, account ids, role names and start URLs only: no secret).
  */
 export interface ManagedProfile {
+  /** the AWS config file it was written to (absent in registries written before it was recorded) */
+  configFile?: string
   /** the project folder whose `aws configure sso` wrote it (absent in registries written before it was recorded) */
   projectRoot?: string
   ref: RoleRef

@@ -2,10 +2,20 @@ import {Flags} from '@oclif/core'
 import {join} from 'node:path'
 
 import {awsErrorName, endpointFor, toTerraceError} from '../../../auth/aws-errors.js'
-import {readProfileRegistry, updateProfileRegistry} from '../../../auth/credentials/profile-registry.js'
+import {
+  profileRegistryPath,
+  readProfileRegistry,
+  updateProfileRegistry,
+} from '../../../auth/credentials/profile-registry.js'
 import {createAuthServices} from '../../../auth/services.js'
 import {awsConfigFile, awsCredentialsFile} from '../../../awsfiles/aws-file-paths.js'
-import {ConfigureResult, planProfiles, skippedProfilesError, writeSsoProfiles} from '../../../awsfiles/configure-sso.js'
+import {
+  ConfigureResult,
+  planProfiles,
+  reconcileManagedProfiles,
+  skippedProfilesError,
+  writeSsoProfiles,
+} from '../../../awsfiles/configure-sso.js'
 import {listReachableRoles, ReachableRole} from '../../../awsfiles/sso-role-listing.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {projectBindings, projectSso} from '../../../layers/profile-bindings.js'
@@ -38,6 +48,14 @@ From anywhere in the project, writes one profile per (account, role) the project
     }
     const reachable = flags.all ? await this.listRoles(sso) : []
     const configDir = homePaths(env).config
+    const configFile = awsConfigFile(env)
+    // what a killed earlier run left (temp files, locks, a registry entry its config never got) goes first
+    await reconcileManagedProfiles({
+      configFile,
+      readRegistry: () => readProfileRegistry(configDir),
+      registryFile: profileRegistryPath(configDir),
+      updateRegistry: (change) => updateProfileRegistry(configDir, change),
+    })
     const result = await writeSsoProfiles(
       planProfiles(naming, projectBindings(project), reachable, (message) => this.logToStderr(`Warning: ${message}`)),
       {
@@ -47,7 +65,7 @@ From anywhere in the project, writes one profile per (account, role) the project
         node: process.execPath,
         projectRoot: project.root,
         readRegistry: () => readProfileRegistry(configDir),
-        updateRegistry: (set) => updateProfileRegistry(configDir, {set}),
+        updateRegistry: (change) => updateProfileRegistry(configDir, change),
       },
     )
     if (!this.jsonEnabled()) {

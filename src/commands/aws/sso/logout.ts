@@ -1,10 +1,14 @@
 import {Flags} from '@oclif/core'
 
-import {readProfileRegistry} from '../../../auth/credentials/profile-registry.js'
+import {
+  profileRegistryPath,
+  readProfileRegistry,
+  updateProfileRegistry,
+} from '../../../auth/credentials/profile-registry.js'
 import {createAuthServices} from '../../../auth/services.js'
 import {logoutAll, LogoutReport, logoutStartUrl} from '../../../auth/sso/sso-logout.js'
 import {awsConfigFile} from '../../../awsfiles/aws-file-paths.js'
-import {profilesOf} from '../../../awsfiles/configure-sso.js'
+import {profilesOf, reconcileManagedProfiles} from '../../../awsfiles/configure-sso.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {ssoTargetFlags, ssoTargetFrom} from '../../../cli/sso-target-flags.js'
 
@@ -36,11 +40,19 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
     }
 
     // the profiles `aws configure sso` wrote stay (they hold no secret): they say to log in until the next login
+    // only what a killed `aws configure sso` left half-written is removed (see reconcileManagedProfiles)
     const configDir = services.paths.config
+    const configFile = awsConfigFile(process.env)
+    const {removed} = await reconcileManagedProfiles({
+      configFile,
+      readRegistry: () => readProfileRegistry(configDir),
+      registryFile: profileRegistryPath(configDir),
+      updateRegistry: (change) => updateProfileRegistry(configDir, change),
+    })
     const awsProfiles = {
-      configFile: awsConfigFile(process.env),
+      configFile,
       kept: profilesOf(await readProfileRegistry(configDir), flags.all ? 'all' : logouts.map((l) => l.startUrl)),
-      removed: [] as string[],
+      removed,
     }
 
     if (logouts.length === 0) this.logToStderr('No SSO login found in the vault: nothing to wipe.')
@@ -48,6 +60,12 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
       const revoked = report.revoked ? 'token revoked' : `token not revoked: ${report.note}`
       this.logToStderr(`Logged out of ${report.startUrl} (${revoked}); wiped ${report.wiped.length} vault entries.`)
       for (const entry of report.wiped) this.logToStderr(`  - ${entry}`)
+    }
+
+    if (awsProfiles.removed.length > 0) {
+      this.logToStderr(
+        `Removed ${awsProfiles.removed.length} half-written terrace profiles (an earlier run was interrupted) from ${configFile} and the registry.`,
+      )
     }
 
     if (awsProfiles.kept.length > 0) {
