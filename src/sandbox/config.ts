@@ -2,6 +2,7 @@
  * The sandbox's configuration: the JSON shape users write (SandboxConfigInput, every field optional) and the
  * normalised shape the emulator runs on (SandboxConfig). docs/sandbox.md documents the JSON.
  */
+import {shapeProblem} from './config-schema.js'
 import {base32Decode} from './totp.js'
 
 export type FaultKind = '5xx' | 'reset' | 'stall'
@@ -141,9 +142,13 @@ export interface SandboxConfigInput {
 }
 
 export class SandboxConfigError extends Error {
-  constructor(message: string) {
-    super(`sandbox config: ${message}`)
+  /** the message without its "sandbox config: " prefix */
+  readonly problem: string
+
+  constructor(problem: string) {
+    super(`sandbox config: ${problem}`)
     this.name = 'SandboxConfigError'
+    this.problem = problem
   }
 }
 
@@ -262,7 +267,8 @@ export const DEFAULT_SSO_ROLES = ['DevOps', 'Administrator']
 
 /** Turns the JSON input into the running configuration, with defaults, validating as it goes. */
 export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
-  if (typeof input !== 'object' || input === null) throw new SandboxConfigError('the configuration must be an object')
+  const problem = shapeProblem(input)
+  if (problem) throw new SandboxConfigError(problem)
   const sso = input.sso ?? {}
   const defaultSsoRoles = stringList(input.defaultSsoRoles, 'defaultSsoRoles', DEFAULT_SSO_ROLES)
   const defaultIamRoles = normaliseRoles(input.defaultIamRoles, 'defaultIamRoles', [])

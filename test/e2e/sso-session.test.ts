@@ -187,4 +187,25 @@ describe('e2e: sso sessions (issue 10)', function () {
       expect(await refreshTokenOutcomes(s.sb)).to.deep.equal(['accepted'])
     })
   })
+
+  describe('issue 15: a login renews again and again whether or not AWS rotates refresh tokens', () => {
+    for (const rotate of [true, false]) {
+      it(`login, then two renewals after the access token expired (${rotate ? 'rotating' : 'non-rotating'} refresh tokens)`, async () => {
+        s = await setUp({rotateRefreshTokens: rotate})
+        const login = await cli(s, ['aws', 'sso', 'login', '--no-browser'])
+        expect(login.code, login.stderr).to.equal(0)
+        for (const round of [1, 2]) {
+          await s.sb.control.expire(['access-tokens'])
+          const refresh = await cli(s, ['aws', 'sso', 'refresh', '--force'])
+          expect(refresh.code, `renewal ${round}: ${refresh.stderr}`).to.equal(0)
+        }
+
+        expect(await outcomes(s.sb, 'CreateToken')).to.deep.equal(['ok', 'ok', 'ok'])
+        const issued = (await s.sb.control.secrets()).filter((x) => x.kind === 'refresh-token')
+        expect(issued, 'refresh tokens the sandbox issued').to.have.length(rotate ? 3 : 1)
+        const status = await cli(s, ['aws', 'sso', 'status'])
+        expect(status.code, status.stderr).to.equal(0)
+      })
+    }
+  })
 })

@@ -105,6 +105,15 @@ describe('terrace sandbox command', function () {
       expect(await bad.exit).to.equal(4)
       expect(bad.output.stderr).to.contain('accounts.solo.id must be a 12-digit account id')
 
+      const typo = join(dir, 'typo.json')
+      writeFileSync(
+        typo,
+        JSON.stringify({accounts: {solo: {iamRoles: [{name: 'R', requireMFA: true}], id: '123456789012'}}}),
+      )
+      const misspelt = collect(runCommand(['--config', typo, '--port', '0']))
+      expect(await misspelt.exit).to.equal(4)
+      expect(misspelt.output.stderr).to.contain(`${typo}: accounts.solo.iamRoles[0].requireMFA: unknown key`)
+
       const port = collect(runCommand(['--port', String(busy.sandbox.port)]))
       expect(await port.exit).to.equal(2)
       expect(port.output.stderr).to.contain(`port ${busy.sandbox.port} is already in use`)

@@ -3,7 +3,12 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {loadSandboxConfigFile, normaliseConfig, SandboxConfigError} from '../../src/sandbox/index.js'
+import {
+  loadSandboxConfigFile,
+  normaliseConfig,
+  SandboxConfigError,
+  sandboxConfigFromFile,
+} from '../../src/sandbox/index.js'
 import {templateConfig} from '../helpers/sandbox.js'
 
 describe('sandbox configuration', () => {
@@ -106,5 +111,80 @@ describe('sandbox configuration', () => {
     } finally {
       rmSync(dir, {force: true, recursive: true})
     }
+  })
+
+  describe('a configuration file (terrace sandbox --config)', () => {
+    let dir: string
+    const file = (name: string, content: unknown) => {
+      const path = join(dir, name)
+      writeFileSync(path, JSON.stringify(content))
+      return path
+    }
+
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'terrace-sandbox-config-'))
+    })
+
+    afterEach(() => rmSync(dir, {force: true, recursive: true}))
+
+    const solo = {id: '123456789012'}
+    const bad: Array<[string, unknown, string]> = [
+      ['a misspelt top-level key', {acounts: {solo}}, 'acounts: unknown key'],
+      [
+        'a misspelt key deep inside',
+        {accounts: {solo: {...solo, iamRoles: [{name: 'R'}, {nmae: 'X'}]}}},
+        'accounts.solo.iamRoles[1].nmae: unknown key',
+      ],
+      [
+        'a misspelt key in an IAM user',
+        {iamUsers: [{account: 'security', mfaDevices: [{seed: 'JBSWY3DPEHPK3PXP'}], name: 'bob'}]},
+        'iamUsers[0].mfaDevices[0].seed: unknown key',
+      ],
+      ['a misspelt sso setting', {sso: {rotateRefreshToken: false}}, 'sso.rotateRefreshToken: unknown key'],
+      ['a number as a string', {sso: {pollInterval: '1'}}, 'sso.pollInterval: must be an integer, not string'],
+      ['an object where a list belongs', {iamUsers: {name: 'bob'}}, 'iamUsers: must be a list, not an object'],
+      ['a list where an object belongs', {accounts: [solo]}, 'accounts: must be an object, not a list'],
+      ['a number in a list of names', {defaultSsoRoles: ['DevOps', 1]}, 'defaultSsoRoles[1]: must be a string'],
+      ['a fault rate as a word', {faults: {rate: 'high'}}, 'faults.rate: must be a number, not string'],
+      [
+        'a misspelt rate limit',
+        {rateLimit: {portal: {brust: 2, requestsPerSecond: 5}}},
+        'rateLimit.portal.brust: unknown key',
+      ],
+      ['an account without its id', {accounts: {solo: {email: 'a@b.c'}}}, 'accounts.solo.id: is required'],
+      ['a value out of range', {accounts: {solo: {id: '12'}}}, 'accounts.solo.id must be a 12-digit account id'],
+    ]
+    for (const [what, content, message] of bad)
+      it(`refuses ${what}, naming the file and the key`, () => {
+        const path = file('bad.json', content)
+        expect(() => sandboxConfigFromFile(path))
+          .to.throw(SandboxConfigError)
+          .with.property('message')
+          .that.contains(`${path}: ${message}`)
+      })
+
+    it('without a file: the template', () => {
+      expect(sandboxConfigFromFile()).to.deep.equal(templateConfig())
+    })
+
+    it('a partial file is merged over the default world', () => {
+      const approve = normaliseConfig(sandboxConfigFromFile(file('a.json', {autoApprove: true})))
+      expect(approve.settings.autoApprove).to.equal(true)
+      expect(approve.accounts).to.deep.equal(normaliseConfig(templateConfig()).accounts)
+      expect(approve.iamUsers.map((user) => user.name)).to.deep.equal(['alice'])
+
+      const sso = normaliseConfig(sandboxConfigFromFile(file('s.json', {sso: {rotateRefreshTokens: false}})))
+      expect(sso.rotateRefreshTokens).to.equal(false)
+      expect(sso.ssoUser).to.equal('alice')
+      expect(sso.lifetimes).to.deep.equal(normaliseConfig(templateConfig()).lifetimes)
+      expect(sso.settings.portalRateLimit).to.deep.equal({burst: 20, requestsPerSecond: 20})
+      expect(sso.accounts).to.have.length(6)
+
+      const world = normaliseConfig(sandboxConfigFromFile(file('w.json', {accounts: {solo}, sso: {user: 'bob'}})))
+      expect(world.accounts.map((account) => account.name)).to.deep.equal(['solo'])
+      expect(world.iamUsers, "the template's alice lives in an account this world lacks").to.deep.equal([])
+      expect(world.ssoUser).to.equal('bob')
+      expect(world.lifetimes.accessToken).to.equal(28_800)
+    })
   })
 })

@@ -16,7 +16,9 @@ It listens on 127.0.0.1:${DEFAULT_SANDBOX_PORT} (--port 0: a free port), prints 
   ]
   static override flags = {
     'auto-approve': Flags.boolean({description: 'approve every device login without the approval page (demos)'}),
-    config: Flags.string({description: 'configuration JSON file (default: templates/sandbox.json)'}),
+    config: Flags.string({
+      description: 'configuration JSON file, merged over templates/sandbox.json (docs/sandbox.md)',
+    }),
     port: Flags.integer({
       default: DEFAULT_SANDBOX_PORT,
       description: 'port on 127.0.0.1; 0 picks a free one',
@@ -28,18 +30,18 @@ It listens on 127.0.0.1:${DEFAULT_SANDBOX_PORT} (--port 0: a free port), prints 
   async run(): Promise<void> {
     const {flags} = await this.parse(Sandbox)
     const {
-      loadSandboxConfigFile,
       normaliseConfig,
       removeSandboxRecord,
       sandboxBanner,
       SandboxConfigError,
+      sandboxConfigFromFile,
       startSandbox,
       untilSignal,
       writeSandboxRecord,
     } = await import('../../sandbox/index.js')
     let sandbox
     try {
-      const config = flags.config ? loadSandboxConfigFile(flags.config) : loadSandboxConfigFile()
+      const config = sandboxConfigFromFile(flags.config)
       if (flags['auto-approve']) config.autoApprove = true
       normaliseConfig(config)
       sandbox = await startSandbox({config, port: flags.port})
