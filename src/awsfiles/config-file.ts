@@ -1,20 +1,7 @@
-import {randomBytes} from 'node:crypto'
-import {
-  appendFile,
-  chmod,
-  type FileHandle,
-  lstat,
-  mkdir,
-  open,
-  readFile,
-  readlink,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises'
-import {basename, dirname, join, resolve} from 'node:path'
+import {appendFile, type FileHandle, lstat, mkdir, open, readFile, readlink, stat} from 'node:fs/promises'
+import {dirname, resolve} from 'node:path'
 
+import {writeFileAtomic} from '../lib/atomic-write.js'
 import {withLock} from '../lib/lock.js'
 import {dieHereInTests} from '../lib/test-death.js'
 import {BlockEdit, BlockEditResult, blockProfileNames, editManagedBlockBytes} from './managed-block.js'
@@ -75,31 +62,25 @@ async function replaceIfUnchanged(
   write: {bytes: Buffer; force: boolean; mode: number; seen: Buffer | undefined},
 ): Promise<boolean> {
   const {bytes, force, mode, seen} = write
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   let old: FileHandle | undefined
   try {
-    await writeFile(temporary, bytes, {flag: 'wx', mode})
-    await chmod(temporary, mode) // the umask must not narrow (or the default widen) the user's mode
-    dieHereInTests('aws-config:temp-written')
-    old = seen ? await openIfExists(target) : undefined
-    const now = old ? await old.readFile() : await readIfExists(target).then((file) => file?.bytes)
-    const unchanged = seen ? now?.equals(seen) : now === undefined
-    if (!unchanged && !force) {
-      await rm(temporary, {force: true})
-      return false
-    }
-
-    await rename(temporary, target)
-    if (old && seen) {
+    const replaced = await writeFileAtomic(target, bytes, {
+      async beforeRename() {
+        dieHereInTests('aws-config:temp-written')
+        old = seen ? await openIfExists(target) : undefined
+        const now = old ? await old.readFile() : await readIfExists(target).then((file) => file?.bytes)
+        const unchanged = seen ? now?.equals(seen) : now === undefined
+        return unchanged || force
+      },
+      mode,
+    })
+    if (replaced && old && seen) {
       const after = await readFrom(old, 0)
       if (after.length > seen.length && after.subarray(0, seen.length).equals(seen))
         await appendFile(target, after.subarray(seen.length))
     }
 
-    return true
-  } catch (error) {
-    await rm(temporary, {force: true})
-    throw error
+    return replaced
   } finally {
     await old?.close()
   }

@@ -6,8 +6,11 @@ import {basename, dirname, join} from 'node:path'
 export type AtomicWriteFileSystem = Pick<typeof fs, 'open' | 'rename' | 'rm'>
 
 export interface AtomicWriteOptions {
-  /** called with the temporary file complete, just before the rename (tests kill the process there) */
-  beforeRename?: () => void
+  /**
+   * Called with the temporary file complete, just before the rename: false abandons the write (the temporary file
+   * is removed, the target untouched), for a caller that re-checks the target; tests also kill the process there.
+   */
+  beforeRename?: () => boolean | Promise<boolean | void> | void
   /** fsync the file and its directory (default true); a cache that may be rebuilt can skip it */
   durable?: boolean
   /** node:fs/promises unless a test injects its own */
@@ -21,11 +24,12 @@ export interface AtomicWriteOptions {
  * beside the target (created exclusively), written, chmod-ed and fsync-ed, renamed over the target, then the
  * directory fsync-ed (the two fsyncs make it survive a power cut, not only a crash). On any failure the temporary file is removed and the target is untouched.
  */
+/** True when the file was replaced, false when beforeRename abandoned the write. */
 export async function writeFileAtomic(
   path: string,
   data: Buffer | string,
   options: AtomicWriteOptions = {},
-): Promise<void> {
+): Promise<boolean> {
   const files = options.fileSystem ?? fs
   const mode = options.mode ?? 0o600
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
@@ -39,7 +43,11 @@ export async function writeFileAtomic(
       await handle.close()
     }
 
-    options.beforeRename?.()
+    if ((await options.beforeRename?.()) === false) {
+      await files.rm(temporary, {force: true})
+      return false
+    }
+
     await files.rename(temporary, path)
   } catch (error) {
     await files.rm(temporary, {force: true})
@@ -47,6 +55,7 @@ export async function writeFileAtomic(
   }
 
   if (options.durable !== false) await syncDirectory(files, dirname(path))
+  return true
 }
 
 async function syncDirectory(files: AtomicWriteFileSystem, dir: string): Promise<void> {
