@@ -1,4 +1,4 @@
-import {chmod, rm, stat} from 'node:fs/promises'
+import {chmod, lstat, rm, stat} from 'node:fs/promises'
 import {createServer, type Server, type Socket} from 'node:net'
 
 import {withLock} from '../lib/lock.js'
@@ -44,10 +44,12 @@ export async function startAgent(options: AgentOptions): Promise<StartResult> {
     async (): Promise<StartResult> => {
       const running = await probeAgent(paths, deps)
       if (running) return {kind: 'already-running', status: running}
-      const stale = await rm(paths.socket, {force: true}).then(
+      // a socket nobody answers on: its agent was killed (kill -9 leaves the file behind)
+      const stale = await lstat(paths.socket).then(
         () => true,
         () => false,
       )
+      if (stale) await rm(paths.socket, {force: true})
       const agent = new AgentServer(options)
       await agent.listen()
       options.log.write('started', {pid: process.pid, replacedStale: stale || undefined})
