@@ -15,7 +15,9 @@ import {
   parseRequest,
   type Request,
 } from './protocol.js'
+import {Schedule, type Timers} from './schedule.js'
 import {checkSocketPath, ensureSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
+import {MemoryStore} from './store.js'
 
 /** An agent exits by itself after this long without a request (and with nothing held or scheduled). */
 export const DEFAULT_IDLE_MS = 15 * 60 * 1000
@@ -26,6 +28,8 @@ export interface AgentOptions {
   log: AgentLog
   now?: () => Date
   paths: AgentPaths
+  /** the schedule's clock and timer (tests drive it) */
+  timers?: Timers
 }
 
 export type StartResult = {agent: AgentServer; kind: 'started'} | {kind: 'already-running'; status: AgentStatus}
@@ -62,6 +66,10 @@ export async function startAgent(options: AgentOptions): Promise<StartResult> {
 export class AgentServer {
   /** Resolves with the reason once the agent has stopped and removed its socket. */
   readonly closed: Promise<string>
+  /** the rotations the agent wakes for */
+  readonly schedule: Schedule
+  /** what the agent holds in memory */
+  readonly store: MemoryStore
   private readonly connections = new Set<Socket>()
   private readonly idleMs: number
   private idleTimer: NodeJS.Timeout | undefined
@@ -79,6 +87,13 @@ export class AgentServer {
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS
     this.startedAt = (options.now ?? (() => new Date()))()
     this.server = createServer((socket) => this.serve(socket))
+    const {timers} = options
+    this.store = new MemoryStore(timers ? () => timers.now() : Date.now)
+    this.schedule = new Schedule(
+      (entry) => this.log.write('due', {what: entry.what}),
+      timers,
+      (entry) => this.log.write('rotation-failed', {what: entry.what}),
+    )
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
@@ -100,9 +115,9 @@ export class AgentServer {
 
   status(): AgentStatus {
     return {
-      cachedCredentials: 0,
+      cachedCredentials: this.store.size,
       pid: process.pid,
-      rotating: 0,
+      rotating: this.schedule.size,
       socket: this.paths.socket,
       startedAt: this.startedAt.toISOString(),
       unlocked: false,
@@ -119,6 +134,7 @@ export class AgentServer {
 
     this.stopping = true
     clearTimeout(this.idleTimer)
+    this.wipe()
     const serverClosed = new Promise<void>((resolve) => {
       this.server.close(() => resolve())
     })
@@ -134,10 +150,23 @@ export class AgentServer {
     this.resolveClosed(reason)
   }
 
+  /** Forgets everything held in memory and every scheduled rotation (vault lock, sso logout, agent stop). */
+  wipe(): {unscheduled: number; wiped: number} {
+    const counts = {unscheduled: this.schedule.clear(), wiped: this.store.wipe()}
+    this.log.write('wiped', counts)
+    return counts
+  }
+
   private armIdle(): void {
     clearTimeout(this.idleTimer)
     if (this.stopping) return
     this.idleTimer = setTimeout(async () => {
+      // holding something or having something to rotate is not idle: look again later
+      if (this.store.size > 0 || this.schedule.size > 0) {
+        this.armIdle()
+        return
+      }
+
       await this.stop(`idle for ${Math.round(this.idleMs / 1000)} s`)
     }, this.idleMs)
   }
@@ -155,6 +184,10 @@ export class AgentServer {
       case 'stop': {
         setImmediate(async () => this.stop('stop request'))
         return okAnswer(request.id, {stopping: true})
+      }
+
+      case 'wipe': {
+        return okAnswer(request.id, this.wipe())
       }
 
       default: {

@@ -93,4 +93,40 @@ describe('agent/server: one agent per socket folder, answering newline-delimited
     expect(await result.agent.closed).to.match(/^idle/)
     expect(existsSync(agentPaths(tmp).socket)).to.equal(false)
   })
+
+  it('wipe forgets what the agent holds and what it rotates; status counts both', async () => {
+    const result = await start()
+    if (result.kind !== 'started') throw new Error('not started')
+    result.agent.store.set('role-a', 'a-secret', null)
+    result.agent.store.set('role-b', 'b-secret', null)
+    result.agent.schedule.add('delivery-1', Date.now() + 3_600_000)
+    const paths = agentPaths(tmp)
+    expect(await probeAgent(paths)).to.deep.include({cachedCredentials: 2, rotating: 1})
+    const connection = await connectSocket(paths.socket)
+    try {
+      expect(await connection.request('wipe')).to.deep.include({ok: true, result: {unscheduled: 1, wiped: 2}})
+    } finally {
+      connection.close()
+    }
+
+    expect(await probeAgent(paths)).to.deep.include({cachedCredentials: 0, rotating: 0})
+    expect(readFileSync(paths.log, 'utf8')).not.to.contain('secret')
+  })
+
+  it('holding something is not idle: it stays past the idle time, and leaves once wiped', async () => {
+    const idleMs = 200
+    const result = await start(idleMs)
+    if (result.kind !== 'started') throw new Error('not started')
+    result.agent.store.set('role-a', 'a-secret', null)
+    let stopped = false
+    result.agent.closed.then(() => {
+      stopped = true
+    })
+    await new Promise((resolve) => {
+      setTimeout(resolve, idleMs * 3)
+    })
+    expect(stopped, 'stopped while holding a credential').to.equal(false)
+    result.agent.wipe()
+    expect(await result.agent.closed).to.match(/^idle/)
+  })
 })

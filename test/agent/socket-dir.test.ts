@@ -39,8 +39,8 @@ describe("agent/socket-dir: the socket folder's owner and mode", () => {
       const dir = join(tmp, 'run')
       mkdirSync(dir)
       chmodSync(dir, mode)
-      for (const check of [checkSocketDir(dir), ensureSocketDir(dir)]) {
-        const error = await refusal(check)
+      for (const check of [checkSocketDir, ensureSocketDir]) {
+        const error = await refusal(check(dir))
         expect(error.exitCode).to.equal(ExitCode.VaultUnavailable)
         expect(error.message).to.contain(dir).and.contain(mode.toString(8))
         expect(error.suggestion).to.equal(`Close it to everyone but you: chmod 700 ${dir}`)
