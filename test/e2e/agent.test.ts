@@ -4,7 +4,7 @@
  * folder others could reach. Every test ends its agents; the last one checks no process of this TERRACE_HOME is left.
  */
 import {expect} from 'chai'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -170,5 +170,20 @@ describe('e2e: terrace agent start, status, stop, run (issue 12)', function () {
     }
 
     expect(existsSync(join(run, 'agent.sock'))).to.equal(false)
+  })
+
+  it('a socket folder owned by another user: refused with exit 8 (needs root to make one; the unit test injects it otherwise)', async function () {
+    if (process.getuid?.() !== 0) this.skip()
+    const run = join(home, 'run')
+    mkdirSync(run, {mode: 0o700, recursive: true})
+    chownSync(run, 65_534, 65_534)
+    for (const args of [
+      ['agent', 'start'],
+      ['agent', 'status'],
+    ]) {
+      const {code, stderr} = await cli(args)
+      expect(code, args.join(' ')).to.equal(8)
+      expect(stderr).to.contain('belongs to another user (uid 65534').and.contain(`rm -r ${run}`)
+    }
   })
 })
