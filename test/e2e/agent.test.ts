@@ -133,6 +133,19 @@ describe('e2e: terrace agent start, status, stop, run (issue 12)', function () {
     expect((await cli(['agent', 'stop'])).stderr).to.contain('No terrace agent is running.')
   })
 
+  it('three starts at once make one agent: all name the same pid', async () => {
+    const results = await Promise.all([1, 2, 3].map(async () => cli(['agent', 'start'])))
+    const pids = results.map(({code, stderr}) => {
+      expect(code, stderr).to.equal(0)
+      const pid = Number(/pid (\d+)/.exec(stderr)?.[1])
+      started.add(pid)
+      return pid
+    })
+    expect(new Set(pids).size, pids.join(' ')).to.equal(1)
+    expect(results.filter(({stderr}) => stderr.includes('terrace agent started'))).to.have.length(1)
+    expect(await status()).to.deep.include({pid: pids[0], running: true})
+  })
+
   it('exits by itself after --idle-timeout seconds without a request, removing its socket', async () => {
     const idleSeconds = 1
     const {status: agent} = await start('--idle-timeout', String(idleSeconds))
