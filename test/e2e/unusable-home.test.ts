@@ -19,6 +19,8 @@ describe('e2e: an unusable TERRACE_HOME is exit 4 or 8 naming the path, never ex
   after(() => rm(dir, {force: true, recursive: true}))
 
   const cases: Array<{args: string[]; exit: number}> = [
+    {args: ['agent', 'start'], exit: ExitCode.Config},
+    {args: ['agent', 'status'], exit: ExitCode.Config},
     {args: ['chain', 'list'], exit: ExitCode.Config},
     {args: ['credential-process', '--profile', 'x'], exit: ExitCode.Config},
     {args: ['vault', 'reset', '--yes'], exit: ExitCode.VaultUnavailable},

@@ -1,0 +1,134 @@
+import {connect, type Socket} from 'node:net'
+
+import {VaultError} from '../lib/errors.js'
+import {type AgentPaths} from './paths.js'
+import {type AgentStatus, type Answer, encode, type Op, parseAnswer, PROTOCOL_VERSION} from './protocol.js'
+import {checkSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
+
+/** A connection to a running agent: requests go out with increasing ids, answers are matched back by id. */
+export class AgentConnection {
+  private buffer = ''
+  private nextId = 1
+  private readonly pending = new Map<number | string, {reject: (e: Error) => void; resolve: (a: Answer) => void}>()
+
+  constructor(private readonly socket: Socket) {
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => this.onData(chunk))
+    socket.on('close', () => this.failAll(new Error('the agent closed the connection')))
+    socket.on('error', (error) => this.failAll(error))
+  }
+
+  close(): void {
+    this.socket.destroy()
+  }
+
+  request(op: Op): Promise<Answer> {
+    const id = this.nextId++
+    return this.sendRaw(encode({id, op, v: PROTOCOL_VERSION}), id)
+  }
+
+  /** Sends one request line as it is (tests send malformed ones) and resolves with the next answer. */
+  sendRaw(line: string, id: number | string): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, {reject, resolve})
+      this.socket.write(line.endsWith('\n') ? line : `${line}\n`)
+    })
+  }
+
+  private failAll(error: Error): void {
+    for (const {reject} of this.pending.values()) reject(error)
+    this.pending.clear()
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk
+    let newline: number
+    while ((newline = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, newline)
+      this.buffer = this.buffer.slice(newline + 1)
+      const answer = parseAnswer(line)
+      if (!answer) continue
+      // an answer without an id (a line the agent could not parse) goes to the oldest request waiting
+      const key = answer.id ?? this.pending.keys().next().value
+      const waiter = key === undefined ? undefined : this.pending.get(key)
+      if (!waiter || key === undefined) continue
+      this.pending.delete(key)
+      waiter.resolve(answer)
+    }
+  }
+}
+
+/** Connects to the socket; rejects with the connect error (ENOENT, ECONNREFUSED for a stale socket). */
+export function connectSocket(socketPath: string, timeoutMs = 5000): Promise<AgentConnection> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath)
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(Object.assign(new Error(`no answer from ${socketPath} within ${timeoutMs} ms`), {code: 'ETIMEDOUT'}))
+    }, timeoutMs)
+    socket.once('connect', () => {
+      clearTimeout(timer)
+      socket.removeAllListeners('error')
+      resolve(new AgentConnection(socket))
+    })
+    socket.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+  })
+}
+
+const NO_AGENT = new Set(['ECONNREFUSED', 'ENOENT', 'ENOTSOCK'])
+
+/**
+ * The running agent's status, or null when none answers (no socket, or a stale one left by an agent that was
+ * killed). Throws VaultError (exit 8) when the socket folder's owner or mode is wrong: terrace does not talk to a
+ * socket others could have put there.
+ */
+export async function probeAgent(paths: AgentPaths, deps: SocketDirDeps = socketDirDeps): Promise<AgentStatus | null> {
+  if (!(await checkSocketDir(paths.runDir, deps))) return null
+  let connection: AgentConnection
+  try {
+    connection = await connectSocket(paths.socket)
+  } catch (error) {
+    if (NO_AGENT.has((error as NodeJS.ErrnoException).code ?? '')) return null
+    throw error
+  }
+
+  try {
+    const answer = await connection.request('status')
+    if (!answer.ok)
+      throw new VaultError(`The agent at ${paths.socket} refused a status request: ${answer.error.message}`)
+    return answer.result as AgentStatus
+  } catch (error) {
+    // the agent went away between connect and answer: there is none
+    if (error instanceof VaultError) throw error
+    return null
+  } finally {
+    connection.close()
+  }
+}
+
+/** Sends one request to the running agent; null when no agent answers. */
+export async function requestAgent(
+  paths: AgentPaths,
+  op: Op,
+  deps: SocketDirDeps = socketDirDeps,
+): Promise<Answer | null> {
+  if (!(await checkSocketDir(paths.runDir, deps))) return null
+  let connection: AgentConnection
+  try {
+    connection = await connectSocket(paths.socket)
+  } catch (error) {
+    if (NO_AGENT.has((error as NodeJS.ErrnoException).code ?? '')) return null
+    throw error
+  }
+
+  try {
+    return await connection.request(op)
+  } catch {
+    return null
+  } finally {
+    connection.close()
+  }
+}

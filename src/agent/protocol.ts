@@ -1,0 +1,113 @@
+/**
+ * The agent's wire protocol: one JSON object per line each way, over the agent's Unix socket.
+ * A request is `{"v":1,"id":<string|number>,"op":"<op>",...}`; its answer `{"v":1,"id":<same>,"ok":true,"result":…}`
+ * or `{"v":1,"id":<same or null>,"ok":false,"error":{"code":…,"message":…}}`. A line that is not a valid request
+ * gets an error answer and the connection stays open for the next line. Answers carry the request's id, so a
+ * client may send several requests before reading.
+ */
+export const PROTOCOL_VERSION = 1
+
+/** The longest request line the agent reads; a longer one is answered with an error and the connection closed. */
+export const MAX_LINE_BYTES = 1024 * 1024
+
+export const OPS = ['ping', 'status', 'stop', 'wipe'] as const
+export type Op = (typeof OPS)[number]
+
+export type RequestId = number | string
+
+export interface Request {
+  id: RequestId
+  op: Op
+  v: typeof PROTOCOL_VERSION
+}
+
+export type ErrorCode = 'bad-json' | 'bad-request' | 'failed' | 'line-too-long' | 'unknown-op' | 'unsupported-version'
+
+export interface AnswerError {
+  code: ErrorCode
+  message: string
+}
+
+export type Answer =
+  | {error: AnswerError; id: null | RequestId; ok: false; v: typeof PROTOCOL_VERSION}
+  | {id: RequestId; ok: true; result: unknown; v: typeof PROTOCOL_VERSION}
+
+/** What `status` answers (and `terrace agent status --json` prints, with running: true). */
+export interface AgentStatus {
+  cachedCredentials: number
+  pid: number
+  rotating: number
+  socket: string
+  startedAt: string
+  unlocked: boolean
+  unlockedUntil: null | string
+}
+
+export const okAnswer = (id: RequestId, result: unknown): Answer => ({id, ok: true, result, v: PROTOCOL_VERSION})
+
+export const errorAnswer = (id: null | RequestId, code: ErrorCode, message: string): Answer => ({
+  error: {code, message},
+  id,
+  ok: false,
+  v: PROTOCOL_VERSION,
+})
+
+export const encode = (message: Answer | Request): string => `${JSON.stringify(message)}\n`
+
+const isId = (value: unknown): value is RequestId =>
+  (typeof value === 'string' && value.length <= 200) || (typeof value === 'number' && Number.isFinite(value))
+
+/** One request line, parsed: the request, or the error answer to send back. */
+export function parseRequest(line: string): {answer: Answer; ok: false} | {ok: true; request: Request} {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    return {answer: errorAnswer(null, 'bad-json', 'the request is not valid JSON'), ok: false}
+  }
+
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return {answer: errorAnswer(null, 'bad-request', 'a request is a JSON object'), ok: false}
+  }
+
+  const {id: rawId, op, v} = value as Record<string, unknown>
+  const id = isId(rawId) ? rawId : null
+  if (v !== PROTOCOL_VERSION) {
+    return {
+      answer: errorAnswer(
+        id,
+        'unsupported-version',
+        `protocol version ${JSON.stringify(v ?? null)} is not supported; this agent speaks version ${PROTOCOL_VERSION}`,
+      ),
+      ok: false,
+    }
+  }
+
+  if (id === null) {
+    return {answer: errorAnswer(null, 'bad-request', 'a request needs an id (a string or a number)'), ok: false}
+  }
+
+  if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
+    return {
+      answer: errorAnswer(id, 'unknown-op', `unknown op ${JSON.stringify(op ?? null)}; known: ${OPS.join(', ')}`),
+      ok: false,
+    }
+  }
+
+  return {ok: true, request: {id, op: op as Op, v: PROTOCOL_VERSION}}
+}
+
+/** One answer line from the agent, parsed; null when it is not an answer of this protocol version. */
+export function parseAnswer(line: string): Answer | null {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    return null
+  }
+
+  if (typeof value !== 'object' || value === null) return null
+  const answer = value as Answer
+  if (answer.v !== PROTOCOL_VERSION || typeof answer.ok !== 'boolean') return null
+  return answer
+}
