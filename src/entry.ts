@@ -53,7 +53,7 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
       './runner/fast-path.js',
       () => import('./runner/run-wrapped-argv.js'),
     )
-    process.exitCode = await runWrappedArgv(route.kind, route.args)
+    process.exitCode = await runWrappedArgv(route.kind, route.parsed ?? route.args)
   } catch (error) {
     process.stderr.write(`${formatError(error, isDebug(argv))}\n`)
     process.exitCode = exitCodeOf(error)

@@ -27,6 +27,7 @@ export async function createAuthServices(options: {env?: NodeJS.ProcessEnv; noti
   const clock = systemClock
   return {
     clock,
+    configDir: paths.config,
     env,
     interactive,
     lockDir,

@@ -1,14 +1,13 @@
 /**
  * A credential-process cache miss: the full credential source (SSO login renewal, role lock, GetRoleCredentials
- * through the lazily loaded SDK). Imported only when the cache did not answer.
+ * through the lazily loaded SDK) from the credential root. Imported only when the cache did not answer.
  */
 import type {AwsCredentials} from '../auth/credentials/types.js'
 import type {RoleRef} from '../lib/role-refs.js'
 import type {SecretStore} from '../vault/secret-store.js'
 
-import {openChainSource} from '../auth/chains/open-chain-source.js'
-import {dispatchingSource} from '../auth/credentials/dispatch-source.js'
-import {createSsoCredentialSource} from '../auth/credentials/sso-source.js'
+import {composeCredentials} from '../auth/credential-root.js'
+import {mfaPolicy} from '../auth/iam/mfa-code.js'
 import {sdkOidc, sdkPortal} from '../auth/sso/sdk-ports.js'
 import {SsoLogin} from '../auth/sso/sso-login.js'
 import {systemClock} from '../lib/clock.js'
@@ -20,48 +19,13 @@ export async function refreshCredentials(options: {
   lockDir: string
   ref: RoleRef
   store: SecretStore
-  ttlMs: number
 }): Promise<AwsCredentials> {
-  const {env, lockDir, store, ttlMs} = options
+  const {env, lockDir, store} = options
   const ssoLogin = new SsoLogin({clock: systemClock, env, lockDir, oidc: sdkOidc, store})
-  const sso = createSsoCredentialSource({
-    clock: systemClock,
-    env,
-    lockDir,
-    portal: sdkPortal,
-    ssoLogin,
-    store,
-    ttlMs,
-  })
-  // run by AWS tools, never from a prompt: an MFA code only from TERRACE_MFA_CODE
-  const chain =
-    options.ref.kind === 'chain'
-      ? await openChainSource({
-          clock: systemClock,
-          configDir: homePaths(env).config,
-          env,
-          interactive: false,
-          isChildRunning: () => false,
-          lockDir,
-          sso,
-          stderr: process.stderr,
-          store,
-          ttlMs,
-        })
-      : undefined
-  // MFA projects: a cached MFA session, or TERRACE_MFA_CODE; never a prompt
-  const iam =
-    options.ref.kind === 'iam'
-      ? (await import('../auth/iam/open-iam-source.js')).openIamSource({
-          clock: systemClock,
-          env,
-          interactive: () => false,
-          lockDir,
-          stderr: process.stderr,
-          store,
-          ttlMs,
-        })
-      : undefined
-  const source = dispatchingSource({chain, iam, sso})
+  const {source} = composeCredentials(
+    {clock: systemClock, configDir: homePaths(env).config, env, lockDir, portal: sdkPortal, ssoLogin, store},
+    // run by AWS tools, never from a prompt: a cached MFA session, or TERRACE_MFA_CODE
+    {mfa: mfaPolicy({env, prompt: null}), mfaSessionSeconds: null, stderr: process.stderr},
+  )
   return source.get(options.ref)
 }

@@ -40,7 +40,7 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   let creds: AwsCredentials | undefined = await readCachedCredentials(store, profile.ref)
   if (!creds || !isFresh(creds, Date.now(), ttlMs)) {
     const {refreshCredentials} = await import('./cold-path.js')
-    creds = await refreshCredentials({env, lockDir: join(paths.cache, 'locks'), ref: profile.ref, store, ttlMs})
+    creds = await refreshCredentials({env, lockDir: join(paths.cache, 'locks'), ref: profile.ref, store})
   }
 
   return credentialProcessJson(creds, ttlMs)

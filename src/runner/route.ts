@@ -3,7 +3,7 @@
  * wrapped commands straight to the runner, everything else to oclif.
  */
 import {credentialProcessInvocation} from '../lib/credential-process-invocation.js'
-import {parseWrapperArgs, type WrapKind} from './wrapper-options.js'
+import {type ParsedWrapperArgs, parseWrapperArgs, type WrapKind} from './wrapper-options.js'
 
 const HOT: ReadonlyMap<string, WrapKind> = new Map([
   ['aws', 'aws'],
@@ -32,8 +32,18 @@ export function isReservedAwsGroupHelp(awsArgs: readonly string[]): boolean {
   )
 }
 
-export type Route =
-  {args: string[]; kind: WrapKind; to: 'runner'} | {args: string[]; to: 'credential-process'} | {to: 'oclif'}
+/**
+ * To the runner, with terrace's options already split from the tool's arguments (`parsed`, handed to the runner so
+ * argv is parsed once); no `parsed` when they do not parse: the runner parses `args` again to report the usage error.
+ */
+export interface RunnerRoute {
+  args: string[]
+  kind: WrapKind
+  parsed?: ParsedWrapperArgs
+  to: 'runner'
+}
+
+export type Route = RunnerRoute | {args: string[]; to: 'credential-process'} | {to: 'oclif'}
 
 export function routeArgv(argv: readonly string[]): Route {
   const [name, ...args] = argv
@@ -57,5 +67,5 @@ export function routeArgv(argv: readonly string[]): Route {
     return {to: 'oclif'}
   }
 
-  return {args, kind, to: 'runner'}
+  return {args, kind, parsed, to: 'runner'}
 }

@@ -23,6 +23,7 @@ import {
 import {
   credentialOptions,
   extractLateOptions,
+  type ParsedWrapperArgs,
   parseWrapperArgs,
   type WrapKind,
   type WrapperOptions,
@@ -55,8 +56,13 @@ export interface WrapDeps {
   stdout: Output
 }
 
-export async function runWrapped(kind: WrapKind, argv: readonly string[], deps: WrapDeps): Promise<number> {
-  const parsed = parseWrapperArgs(kind, argv)
+/** A wrapped command from its argv, or from argv already parsed (the entry point's route: argv is parsed once). */
+export async function runWrapped(
+  kind: WrapKind,
+  argv: ParsedWrapperArgs | readonly string[],
+  deps: WrapDeps,
+): Promise<number> {
+  const parsed = isParsed(argv) ? argv : parseWrapperArgs(kind, argv)
   if (parsed.help) throw new UsageError(`terrace's help for this command: terrace ${kind} --help`)
   switch (kind) {
     case 'aws': {
@@ -72,6 +78,10 @@ export async function runWrapped(kind: WrapKind, argv: readonly string[], deps: 
       return runTerraform(kind, parsed.options, parsed.toolArgs, deps)
     }
   }
+}
+
+function isParsed(argv: ParsedWrapperArgs | readonly string[]): argv is ParsedWrapperArgs {
+  return !Array.isArray(argv)
 }
 
 /** Terraform commands that never talk to AWS: they run without credentials and without a login. */

@@ -111,6 +111,13 @@ describe('runner/wrap-service', () => {
     expect(h.targets[0].context?.layer).to.equal('apps-devstg/us-east-1/a')
   })
 
+  it("runs argv the route already parsed (argv is parsed once): terrace's options and the tool's arguments as given", async () => {
+    const h = harness({contexts: inLayers, cwd: layerA})
+    const parsed = {help: false, options: {}, toolArgs: ['plan', '-out=p']}
+    expect(await runWrapped('terraform', parsed, h.deps)).to.equal(0)
+    expect(h.runs[0].args).to.deep.equal(['plan', ...VF, '-out=p'])
+  })
+
   it('passes the child exit code through', async () => {
     const h = harness({codes: {[layerA]: 2}, contexts: inLayers, cwd: layerA})
     expect(await runWrapped('tofu', ['apply'], h.deps)).to.equal(2)

@@ -8,10 +8,11 @@ import type {SsoLogin} from '../sso/sso-login.js'
 import type {PortalPort} from '../sso/types.js'
 import type {AwsCredentials, CredentialSource} from './types.js'
 
-import {AwsRefusedError} from '../../lib/errors.js'
+import {AwsRefusedError, TerraceError} from '../../lib/errors.js'
 import {withLock} from '../../lib/lock.js'
 import {normalizeStartUrl} from '../../vault/entries.js'
 import {awsErrorName, endpointFor, toTerraceError} from '../aws-errors.js'
+import {withSsoToken} from '../sso/with-sso-token.js'
 import {readCachedCredentials, writeCachedCredentials} from './credential-cache.js'
 import {singleFlightSource, usableAfterLock} from './single-flight.js'
 
@@ -62,11 +63,11 @@ export function createSsoCredentialSource(deps: SsoCredentialSourceDeps): Creden
   })
 }
 
-/** GetRoleCredentials with the login's access token; a token AWS rejects is renewed once and the call retried. */
+/** GetRoleCredentials with the login's access token (renewed once when AWS rejects it: withSsoToken). */
 async function fetchRoleCredentials(deps: SsoCredentialSourceDeps, ref: SsoRoleRef): Promise<AwsCredentials> {
   const what = `getting credentials for role ${ref.role} in account ${describeAccount(ref)}`
   const endpoint = endpointFor('sso', ref.ssoRegion, deps.env)
-  let token = await deps.ssoLogin.accessToken(ref.startUrl)
+  const token = await deps.ssoLogin.accessToken(ref.startUrl)
   let portal: PortalPort
   try {
     portal = await deps.portal(ref.ssoRegion)
@@ -74,30 +75,27 @@ async function fetchRoleCredentials(deps: SsoCredentialSourceDeps, ref: SsoRoleR
     throw toTerraceError(error, {endpoint, what})
   }
 
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const out = await portal.getRoleCredentials({
-        accessToken: token.accessToken,
-        accountId: ref.accountId,
-        roleName: ref.role,
-      })
-      return {
-        accessKeyId: out.accessKeyId,
-        expiration: out.expiration,
-        obtainedAt: deps.clock.now(),
-        secretAccessKey: out.secretAccessKey,
-        sessionToken: out.sessionToken,
-      }
-    } catch (error) {
-      const name = awsErrorName(error)
-      if (name === 'UnauthorizedException' && attempt === 1) {
-        token = await deps.ssoLogin.renewRejected(ref.startUrl, token.accessToken)
-        continue
-      }
-
-      if (/Forbidden|AccessDenied|ResourceNotFound/.test(name)) throw refused(ref, name, error)
-      throw toTerraceError(error, {endpoint, what})
-    }
+  try {
+    return await withSsoToken(
+      deps.ssoLogin,
+      ref.startUrl,
+      async ({accessToken}) => {
+        const out = await portal.getRoleCredentials({accessToken, accountId: ref.accountId, roleName: ref.role})
+        return {
+          accessKeyId: out.accessKeyId,
+          expiration: out.expiration,
+          obtainedAt: deps.clock.now(),
+          secretAccessKey: out.secretAccessKey,
+          sessionToken: out.sessionToken,
+        }
+      },
+      {token},
+    )
+  } catch (error) {
+    if (error instanceof TerraceError) throw error
+    const name = awsErrorName(error)
+    if (/Forbidden|AccessDenied|ResourceNotFound/.test(name)) throw refused(ref, name, error)
+    throw toTerraceError(error, {endpoint, what})
   }
 }
 

@@ -2,6 +2,7 @@ import {NotLoggedInError} from '../../lib/errors.js'
 import {awsErrorName, isUnreachable} from '../aws-errors.js'
 import {SsoLogin} from './sso-login.js'
 import {PortalPort, SsoToken} from './types.js'
+import {withSsoToken} from './with-sso-token.js'
 
 export interface SsoStatus {
   expiresAt: null | number
@@ -40,21 +41,26 @@ export async function ssoStatus(
   }
 
   const portal = await deps.portal(token.region)
-  for (let attempt = 0; attempt < 2; attempt++) {
+  // the call's own outcome, except a rejected token, which withSsoToken renews once and retries
+  const check = async (current: SsoToken): Promise<SsoStatus> => {
+    token = current
     try {
-      await portal.listAccounts({accessToken: token.accessToken, maxResults: 1})
-      return result(token, true, true)
+      await portal.listAccounts({accessToken: current.accessToken, maxResults: 1})
+      return result(current, true, true)
     } catch (error) {
-      if (isUnreachable(error)) return result(token, true, false)
-      if (awsErrorName(error) !== 'UnauthorizedException' || attempt > 0) return result(token, false, true)
-      try {
-        token = await deps.ssoLogin.renewRejected(startUrl, token.accessToken)
-      } catch (renewError) {
-        if (renewError instanceof NotLoggedInError) return result(token, false, true)
-        throw renewError
-      }
+      if (isUnreachable(error)) return result(current, true, false)
+      if (awsErrorName(error) === 'UnauthorizedException') throw error
+      return result(current, false, true)
     }
   }
 
-  return result(token, false, true)
+  try {
+    return await withSsoToken(deps.ssoLogin, startUrl, check, {token})
+  } catch (error) {
+    if (error instanceof NotLoggedInError || awsErrorName(error) === 'UnauthorizedException') {
+      return result(token, false, true)
+    }
+
+    throw error
+  }
 }

@@ -11,10 +11,10 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import type {AwsCredentials, CredentialSource} from '../../auth/credentials/types.js'
+import type {MfaPolicy} from '../../auth/iam/mfa-code.js'
 import type {SsoLogin} from '../../auth/sso/sso-login.js'
 import type {ProjectWithSettings} from '../../layers/profile-bindings.js'
 import type {Project} from '../../layers/project.js'
-import type {ProjectSettings} from '../../layers/settings.js'
 import type {ChildEnvironment, ChildEnvironmentFactory, ChildTarget} from '../child-environment.js'
 import type {HelperCommand} from './aws-config-file.js'
 import type {DeliveryPlan} from './delivery-environment.js'
@@ -32,7 +32,7 @@ export function helperScript(from = dirname(fileURLToPath(import.meta.url))): st
   }
 }
 
-/** What the factory needs from the auth services (createAuthServices + createSsoCredentialSource in production). */
+/** What the factory needs from the credential root (openCredentialServices in production). */
 export interface CredentialServices {
   configDir: string
   expirationOf(creds: AwsCredentials): number
@@ -43,99 +43,84 @@ export interface CredentialServices {
   ssoLogin: Pick<SsoLogin, 'accessToken'>
 }
 
+/** This run's choices for the credential root, as data: known once the project is loaded, the same for each child. */
+export interface RunCredentialOptions {
+  /** how an MFA code is had: `--mfa-code`, TERRACE_MFA_CODE, the terminal (before a child starts), or never */
+  mfa: MfaPolicy
+  /** terrace.json's mfaSessionDurationSeconds */
+  mfaSessionSeconds: null | number
+}
+
 export interface CredentialFactoryDeps {
   env: NodeJS.ProcessEnv
   helper?: HelperCommand
   now?(): number
-  /** opens the auth services (the vault); called at most once */
-  openServices?(env: NodeJS.ProcessEnv, iam?: IamSourceOptions): Promise<CredentialServices>
+  /** opens the auth services (the vault) and composes the run's credential source; called at most once */
+  openServices?(env: NodeJS.ProcessEnv, run: RunCredentialOptions): Promise<CredentialServices>
   /** the invocation's loaded project at a root (layers/project-cache.ts); loads it when not given */
   projectAt?(root: string): Promise<Project>
   /** a background renewal failed: say so (the next request retries) */
   warn?(message: string): void
 }
 
-/** What the IAM-user source needs from this invocation (MFA projects), read when first needed. */
-export interface IamSourceOptions {
-  /** `--mfa-code` */
-  mfaCode(): null | string
-  /** terrace.json's mfaSessionDurationSeconds */
-  settingsSessionSeconds(): null | number
-}
-
 export async function openCredentialServices(
   env: NodeJS.ProcessEnv,
-  iam?: IamSourceOptions,
+  run: RunCredentialOptions,
 ): Promise<CredentialServices> {
-  const [{createAuthServices}, {createSsoCredentialSource}, ttl, {dispatchingSource, lazySource}] = await Promise.all([
+  const [{createAuthServices}, {composeCredentials}] = await Promise.all([
     import('../../auth/services.js'),
-    import('../../auth/credentials/sso-source.js'),
-    import('../../auth/credentials/ttl.js'),
-    import('../../auth/credentials/dispatch-source.js'),
+    import('../../auth/credential-root.js'),
   ])
-  const ttlMs = ttl.credentialTtlMs(env)
   const services = await createAuthServices({env})
-  const sso = createSsoCredentialSource({
-    clock: services.clock,
-    env,
-    lockDir: services.lockDir,
-    portal: services.portal,
-    ssoLogin: services.ssoLogin,
-    store: services.store,
-    ttlMs,
-  })
   let childRunning = false
-  // chains and IAM-user roles load their modules only when a ref of their kind is asked for
-  const chain = lazySource(async () => {
-    const {openChainSource} = await import('../../auth/chains/open-chain-source.js')
-    return openChainSource({
-      clock: services.clock,
-      configDir: services.paths.config,
-      env,
-      interactive: services.interactive,
-      isChildRunning: () => childRunning,
-      lockDir: services.lockDir,
-      sso,
-      stderr: process.stderr,
-      store: services.store,
-      ttlMs,
-    })
+  const composed = composeCredentials(services, {
+    ...run,
+    stderr: process.stderr,
+    terminalBusy: () => childRunning,
   })
-  // MFA projects: roles assumed from the project's IAM user; the MFA code is asked (stderr, no echo) only before a
-  // child starts, never while one owns the terminal
-  const iamSource = lazySource(async () => {
-    const {openIamSource} = await import('../../auth/iam/open-iam-source.js')
-    return openIamSource({
-      clock: services.clock,
-      env,
-      interactive: () => services.interactive && !childRunning,
-      lockDir: services.lockDir,
-      mfaCode: iam?.mfaCode,
-      settingsSessionSeconds: iam?.settingsSessionSeconds,
-      stderr: process.stderr,
-      store: services.store,
-      ttlMs,
-    })
-  })
-  const source = dispatchingSource({chain, iam: iamSource, sso})
   return {
-    configDir: services.paths.config,
-    expirationOf: (creds) => ttl.handedOutExpiration(creds, ttlMs),
-    // renewed half a stale-margin after the source would call them stale, well before they are handed out as expired
-    renewLeadMs: Math.max(1000, Math.floor(ttl.renewMarginMs(ttlMs) / 2)),
+    configDir: services.configDir,
+    expirationOf: composed.expirationOf,
+    renewLeadMs: composed.renewLeadMs,
     setChildRunning(running) {
       childRunning = running
     },
-    source,
-    ssoLogin: services.ssoLogin,
+    source: composed.source,
+    ssoLogin: composed.ssoLogin,
   }
+}
+
+/** The MFA policy of this invocation: `--mfa-code`, TERRACE_MFA_CODE, else the terminal when the run is interactive. */
+async function runMfaPolicy(target: ChildTarget, env: NodeJS.ProcessEnv): Promise<MfaPolicy> {
+  const [{mfaPolicy}, {isInteractive, promptSecret}] = await Promise.all([
+    import('../../auth/iam/mfa-code.js'),
+    import('../../lib/prompt.js'),
+  ])
+  return mfaPolicy({
+    env,
+    flagCode: target.credentialOptions.mfaCode,
+    prompt: isInteractive(env, process.stdin)
+      ? (question) => promptSecret(question, {input: process.stdin, output: process.stderr})
+      : null,
+  })
+}
+
+async function loadedProject(target: ChildTarget, deps: CredentialFactoryDeps): Promise<null | ProjectWithSettings> {
+  const {context} = target
+  if (!context) return null
+  const projectAt =
+    deps.projectAt ??
+    (async (root: string) => (await import('../../layers/project.js')).loadProjectAt(root, {env: deps.env}))
+  // terrace.json and build.env (loaded with the project) decide whether the project's roles come from SSO or
+  // from its IAM user (MFA)
+  return projectAt(context.root)
 }
 
 async function planFor(
   target: ChildTarget,
   deps: CredentialFactoryDeps,
+  project: null | ProjectWithSettings,
   services: () => Promise<CredentialServices>,
-  onSettings?: (settings: ProjectSettings) => void,
 ) {
   const {env} = deps
   const [{planDelivery}, registry] = await Promise.all([
@@ -143,17 +128,6 @@ async function planFor(
     import('../../auth/credentials/profile-registry.js'),
   ])
   const {context} = target
-  let project = null
-  if (context) {
-    const projectAt =
-      deps.projectAt ?? (async (root: string) => (await import('../../layers/project.js')).loadProjectAt(root, {env}))
-    // terrace.json and build.env (loaded with the project) decide whether the project's roles come from SSO or
-    // from its IAM user (MFA)
-    const loaded: ProjectWithSettings = await projectAt(context.root)
-    project = loaded
-    onSettings?.(loaded.settings)
-  }
-
   const {mode, profile} = target.credentialOptions
   // `--chain` and terrace.json's `chains` (chain-plan.ts)
   const chainName = target.credentialOptions.chain ?? null
@@ -222,27 +196,26 @@ async function checkLogin(plan: DeliveryPlan, target: ChildTarget, services: Cre
 
 export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): ChildEnvironmentFactory {
   let opening: Promise<CredentialServices> | undefined
-  // this invocation's `--mfa-code` and terrace.json's MFA session lifetime, for the IAM-user source
-  let mfaCode: null | string = null
-  let settingsSessionSeconds: null | number = null
-  const iam: IamSourceOptions = {mfaCode: () => mfaCode, settingsSessionSeconds: () => settingsSessionSeconds}
-  const services = () => {
-    opening ??= (deps.openServices ?? openCredentialServices)(deps.env, iam)
+  // opened for the first child that needs credentials, with that run's options (every child shares them)
+  const services = (run: RunCredentialOptions) => () => {
+    opening ??= (deps.openServices ?? openCredentialServices)(deps.env, run)
     return opening
   }
 
   return async (target: ChildTarget): Promise<ChildEnvironment> => {
     if (!target.needsCredentials) return passThroughEnvironment
-    // In a project the vault and the delivery code are needed: load them while the plan is worked out.
-    const early = target.context ? [services(), import('./delivery-environment.js')] : []
-    for (const loading of early) loading.catch(() => {})
-    mfaCode = target.credentialOptions.mfaCode ?? mfaCode
-    const plan = await planFor(target, deps, services, (settings) => {
-      settingsSessionSeconds = settings.mfaSessionDurationSeconds
+    const project = await loadedProject(target, deps)
+    const open = services({
+      mfa: await runMfaPolicy(target, deps.env),
+      mfaSessionSeconds: project?.settings.mfaSessionDurationSeconds ?? null,
     })
+    // In a project the vault and the delivery code are needed: load them while the plan is worked out.
+    const early = target.context ? [open(), import('./delivery-environment.js')] : []
+    for (const loading of early) loading.catch(() => {})
+    const plan = await planFor(target, deps, project, open)
     if (!plan) return passThroughEnvironment
     if (plan.defaultBinding === null) await noDefaultRole(plan, target, deps)
-    const [opened, {credentialDelivery}] = await Promise.all([services(), import('./delivery-environment.js')])
+    const [opened, {credentialDelivery}] = await Promise.all([open(), import('./delivery-environment.js')])
     const delivery = credentialDelivery(plan, {
       expirationOf: opened.expirationOf,
       helper: deps.helper ?? {helper: helperScript(), node: process.execPath},

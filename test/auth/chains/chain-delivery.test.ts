@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import type {ChainRef, ProfileBinding} from '../../../src/lib/role-refs.js'
 
-import {guardedCodes} from '../../../src/auth/chains/open-chain-source.js'
+import {guardedCodes} from '../../../src/auth/iam/mfa-code.js'
 import {withAccountChains} from '../../../src/layers/chain-bindings.js'
 import {MfaError} from '../../../src/lib/errors.js'
 import {planDelivery} from '../../../src/runner/credentials/plan.js'

@@ -8,7 +8,7 @@ import type {IamRoleRef} from '../../../src/lib/role-refs.js'
 
 import {createIamCredentialSource, roleSessionName} from '../../../src/auth/iam/iam-source.js'
 import {writeIamUser} from '../../../src/auth/iam/iam-user-store.js'
-import {createMfaCodeSource} from '../../../src/auth/iam/mfa-code.js'
+import {mfaCodeSource, mfaPolicy} from '../../../src/auth/iam/mfa-code.js'
 import {createMfaSessions, mfaSessionDurationSeconds} from '../../../src/auth/iam/mfa-session.js'
 import {MemoryStore} from '../../../src/vault/memory-store.js'
 
@@ -71,14 +71,15 @@ describe('auth/iam: MFA code source, MFA session, IAM role source', () => {
 
   function sessionsWith(answers: string[], sts: StsPort, notices: string[] = []) {
     const asked: string[] = []
-    const codes = createMfaCodeSource({
-      env: {},
-      interactive: true,
-      async prompt(q) {
-        asked.push(q)
-        return answers.shift() ?? ''
-      },
-    })
+    const codes = mfaCodeSource(
+      mfaPolicy({
+        env: {},
+        async prompt(q) {
+          asked.push(q)
+          return answers.shift() ?? ''
+        },
+      }),
+    )
     const sessions = createMfaSessions({
       clock,
       codes,
@@ -93,7 +94,7 @@ describe('auth/iam: MFA code source, MFA session, IAM role source', () => {
   }
 
   it('code source: flag first, then TERRACE_MFA_CODE, used once; non-interactive without one → exit 7', async () => {
-    const flag = createMfaCodeSource({env: {TERRACE_MFA_CODE: '222222'}, flagCode: '111111', interactive: true, prompt})
+    const flag = mfaCodeSource(mfaPolicy({env: {TERRACE_MFA_CODE: '222222'}, flagCode: '111111', prompt}))
     expect(await flag.code('s', 1)).to.equal('111111')
     await flag.code('s', 2).then(
       () => expect.fail('a refused flag code must not be asked again'),
@@ -102,10 +103,10 @@ describe('auth/iam: MFA code source, MFA session, IAM role source', () => {
         expect(error.message).to.include('--mfa-code')
       },
     )
-    expect(
-      await createMfaCodeSource({env: {TERRACE_MFA_CODE: ' 222222 '}, interactive: false, prompt}).code('s', 1),
-    ).to.equal('222222')
-    await createMfaCodeSource({env: {}, interactive: false, prompt})
+    expect(await mfaCodeSource(mfaPolicy({env: {TERRACE_MFA_CODE: ' 222222 '}, prompt: null})).code('s', 1)).to.equal(
+      '222222',
+    )
+    await mfaCodeSource(mfaPolicy({env: {}, prompt: null}))
       .code('arn:x', 1)
       .then(
         () => expect.fail('no prompt without a terminal'),

@@ -1,13 +1,14 @@
 import {Flags} from '@oclif/core'
 import {join} from 'node:path'
 
-import {awsErrorName, endpointFor, toTerraceError} from '../../../auth/aws-errors.js'
+import {endpointFor, toTerraceError} from '../../../auth/aws-errors.js'
 import {
   profileRegistryPath,
   readProfileRegistry,
   updateProfileRegistry,
 } from '../../../auth/credentials/profile-registry.js'
 import {createAuthServices} from '../../../auth/services.js'
+import {withSsoToken} from '../../../auth/sso/with-sso-token.js'
 import {awsConfigFile, awsCredentialsFile} from '../../../awsfiles/aws-file-paths.js'
 import {
   ConfigureResult,
@@ -95,7 +96,7 @@ From anywhere in the project, writes one profile per (account, role) the project
   private async listRoles(sso: {ssoRegion: string; startUrl: string}): Promise<ReachableRole[]> {
     const services = await createAuthServices()
     const portal = await services.portal(sso.ssoRegion)
-    let token = await services.ssoLogin.accessToken(sso.startUrl)
+    const token = await services.ssoLogin.accessToken(sso.startUrl)
     const progress = startProgress('[0/?] accounts', {plainEveryMs: 2000})
     let total = 0
     const options = {
@@ -105,16 +106,14 @@ From anywhere in the project, writes one profile per (account, role) the project
       },
     }
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const roles = await listReachableRoles(portal, token.accessToken, options)
-          progress.stop(`[${total}/${total}] accounts: ${roles.length} roles`)
-          return roles
-        } catch (error) {
-          if (awsErrorName(error) !== 'UnauthorizedException' || attempt > 0) throw error
-          token = await services.ssoLogin.renewRejected(sso.startUrl, token.accessToken)
-        }
-      }
+      const roles = await withSsoToken(
+        services.ssoLogin,
+        sso.startUrl,
+        ({accessToken}) => listReachableRoles(portal, accessToken, options),
+        {token},
+      )
+      progress.stop(`[${total}/${total}] accounts: ${roles.length} roles`)
+      return roles
     } catch (error) {
       progress.stop()
       throw toTerraceError(error, {

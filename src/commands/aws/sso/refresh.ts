@@ -1,8 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import {composeCredentials} from '../../../auth/credential-root.js'
 import {refreshRoles, type RoleRefreshResult} from '../../../auth/credentials/refresh-roles.js'
-import {createSsoCredentialSource} from '../../../auth/credentials/sso-source.js'
-import {credentialTtlMs, handedOutExpiration} from '../../../auth/credentials/ttl.js'
 import {createAuthServices} from '../../../auth/services.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {projectBindings, projectSso} from '../../../layers/profile-bindings.js'
@@ -29,20 +28,24 @@ Run it inside a project. Without --force, only credentials that are stale (older
   async run(): Promise<RefreshResult> {
     const {flags} = await this.parse(AwsSsoRefresh)
     const {env} = process
-    const ttlMs = credentialTtlMs(env)
     const project = await loadProject(process.cwd(), {env})
     const {startUrl} = projectSso(project)
     const bindings = projectBindings(project)
     const services = await createAuthServices({env})
     await services.ssoLogin.accessToken(startUrl) // logged out: one exit 5 up front, not one per role
-    const source = createSsoCredentialSource({...services, ttlMs})
+    // the project's roles are SSO roles: no MFA
+    const {expirationOf, source} = composeCredentials(services, {
+      mfa: {kind: 'never'},
+      mfaSessionSeconds: null,
+      stderr: process.stderr,
+    })
     const progress = startProgress(`Refreshing credentials for ${bindings.length} roles…`, {plainEveryMs: 5000})
     let roles: RoleRefreshResult[] = []
     try {
       roles = await refreshRoles({
         bindings,
         concurrency: flags.concurrency,
-        expiresAt: (creds) => handedOutExpiration(creds, ttlMs),
+        expiresAt: expirationOf,
         force: flags.force,
         now: () => services.clock.now(),
         onProgress: (done, total) => progress.update(`Refreshing credentials: ${done}/${total} roles`),
