@@ -22,10 +22,13 @@ catch (error) {
 }
 `
 
+/** A private TERRACE_HOME: the command records each running sandbox there (cache/sandboxes/<port>.json). */
+const HOME = mkdtempSync(join(tmpdir(), 'terrace-sandbox-cmd-home-'))
+
 function runCommand(args: string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, '--', ...args], {
     cwd: ROOT,
-    env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+    env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', TERRACE_HOME: HOME},
   })
 }
 
@@ -54,6 +57,7 @@ async function waitFor(check: () => boolean, what: string, ms = 20_000) {
 }
 
 describe('terrace sandbox command', function () {
+  after(() => rmSync(HOME, {force: true, recursive: true}))
   this.timeout(40_000)
 
   it('prints the export lines, serves AWS calls (auto-approve on) and stops cleanly on Ctrl-C (SIGINT)', async () => {

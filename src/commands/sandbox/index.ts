@@ -72,8 +72,10 @@ It listens on 127.0.0.1:${DEFAULT_SANDBOX_PORT} (--port 0: a free port), prints 
       )
     }
 
+    // listening for the stop signals before the banner says to press Ctrl-C: a signal sent on seeing it is caught
+    const stopped = untilSignal()
     this.log(sandboxBanner(sandbox, sandbox.config.settings.autoApprove))
-    const signal = await untilSignal()
+    const signal = await stopped
     await sandbox.stop()
     if (recorded) removeSandboxRecord(recordDir, sandbox.port)
     this.log(`\nSandbox stopped (${signal}).`)
