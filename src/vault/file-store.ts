@@ -103,6 +103,23 @@ export class FileStore implements SecretStore {
       .sort()
   }
 
+  /**
+   * Checks the passphrase against the vault (asking for it, with the usual attempts); a vault that does not exist
+   * yet is created empty under it. Throws VaultError (exit 8) for a wrong passphrase.
+   */
+  async open(): Promise<void> {
+    try {
+      await this.fs.readFile(this.path)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        await this.update(() => true)
+        return
+      }
+    }
+
+    await this.load()
+  }
+
   async set(account: string, secret: string): Promise<void> {
     await this.update((entries) => {
       entries[account] = secret
