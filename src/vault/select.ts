@@ -100,10 +100,7 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
  * passphrase is used as given); undefined otherwise. Should the agent go away or lock later, the store falls back to
  * the direct path: source (a prompt when allowed), else exit 8 as without an agent.
  */
-async function viaAgent(
-  options: OpenVaultOptions,
-  source: PassphraseSource | undefined,
-): Promise<SecretStore | undefined> {
+async function viaAgent(options: OpenVaultOptions, source?: PassphraseSource): Promise<SecretStore | undefined> {
   if (options.agent === false || terraceEnv(options.env).vaultPassphrase) return undefined
   const request = options.agent ?? agentRequester(agentPaths(options.home))
   if (!(await AgentVaultStore.unlocked(request))) return undefined
@@ -116,6 +113,19 @@ async function viaAgent(
   }
 
   return new AgentVaultStore(request, direct, fileVaultPath(options.home))
+}
+
+/**
+ * For a caller that never prompts and checks the passphrase itself (credential-process): the file vault as the
+ * agent holds it unlocked, or undefined (no agent, locked there, or TERRACE_VAULT_PASSPHRASE set). Should the agent
+ * lock before a read, the read fails with exit 8 naming `terrace vault unlock`.
+ */
+export async function fileVaultInAgent(options: {
+  agent?: AgentRequest | false
+  env: NodeJS.ProcessEnv
+  home: string
+}): Promise<SecretStore | undefined> {
+  return viaAgent({...options, interactive: false})
 }
 
 /** The fallback notice, unless the marker beside this vault says it was shown; then the marker is written. */

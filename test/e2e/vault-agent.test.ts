@@ -96,7 +96,7 @@ describe('e2e: terrace vault unlock|lock|status with the agent (issue 12)', func
       interactive: false,
     })
 
-  it('unlock once (creating the vault): login, status and credentials configure need no passphrase and no terminal; lock: exit 8', async () => {
+  it('unlock once (creating the vault): login, status, configure sso and credentials configure need no passphrase and no terminal; lock: exit 8', async () => {
     const unlocked = await unlock()
     expect(unlocked.code, unlocked.stderr).to.equal(0)
     expect(existsSync(join(env.TERRACE_HOME!, 'vault.enc')), 'the new vault').to.equal(true)
@@ -109,6 +109,7 @@ describe('e2e: terrace vault unlock|lock|status with the agent (issue 12)', func
     for (const args of [
       ['aws', 'sso', 'login', '--no-browser'],
       ['aws', 'sso', 'status'],
+      ['aws', 'configure', 'sso'],
       ['credentials', 'configure', '--type', 'security', '--credentials-file', csv],
       ['aws', 'sso', 'status', '--json'],
     ]) {

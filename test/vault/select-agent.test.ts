@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {ExitCode} from '../../src/lib/errors.js'
 import {AgentVaultStore} from '../../src/vault/agent-store.js'
 import {FileStore} from '../../src/vault/file-store.js'
-import {openVault} from '../../src/vault/select.js'
+import {fileVaultInAgent, openVault} from '../../src/vault/select.js'
 import {rejection} from '../helpers/errors.js'
 import {fakeAgent} from './helpers/fake-agent.js'
 
@@ -51,5 +51,19 @@ describe('vault/select: openVault asks the agent first for the file vault', func
     })
     expect(store).to.be.instanceOf(FileStore)
     expect(state.ops).to.deep.equal([])
+  })
+
+  it('fileVaultInAgent (for credential-process): the agent store when unlocked, else undefined; locked later: exit 8', async () => {
+    const {request, state} = fakeAgent({a: '1'})
+    const store = await fileVaultInAgent({agent: request, env: env(), home})
+    expect(await store!.get('a')).to.equal('1')
+    state.unlocked = false
+    expect(await fileVaultInAgent({agent: request, env: env(), home})).to.equal(undefined)
+    const error = await rejection(store!.get('a'))
+    expect((error as {exitCode?: number}).exitCode).to.equal(ExitCode.VaultUnavailable)
+    expect(error.message).to.contain('cannot prompt')
+    expect(await fileVaultInAgent({agent: request, env: env({TERRACE_VAULT_PASSPHRASE: 'pw'}), home})).to.equal(
+      undefined,
+    )
   })
 })
