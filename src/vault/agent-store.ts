@@ -11,10 +11,21 @@ export const AGENT_CONNECT_TIMEOUT_MS = 1000
 /** Sends one request to the agent of paths: its answer, or null when no agent answers. */
 export type AgentRequest = (op: Op, params?: Params) => Promise<Answer | null>
 
+/**
+ * Requests to the agent of paths. A socket folder of another owner or open to others is refused (VaultError, exit
+ * 8); one that cannot be reached at all (an unusable TERRACE_HOME) counts as no agent, and the direct path reports
+ * what is wrong with the home.
+ */
 export const agentRequester =
   (paths: AgentPaths): AgentRequest =>
-  (op, params) =>
-    requestAgent(paths, op, {connectTimeoutMs: AGENT_CONNECT_TIMEOUT_MS, params})
+  async (op, params) => {
+    try {
+      return await requestAgent(paths, op, {connectTimeoutMs: AGENT_CONNECT_TIMEOUT_MS, params})
+    } catch (error) {
+      if (error instanceof VaultError) throw error
+      return null
+    }
+  }
 
 /**
  * The file vault as the agent holds it unlocked: get/set/delete/list are requests to the agent, which reads and
