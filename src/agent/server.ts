@@ -237,6 +237,7 @@ export class AgentServer {
   /** Forgets the unlocked file vault (and its key); whether one was held. */
   private lock(): boolean {
     const held = this.vault !== undefined
+    this.vault?.close()
     this.vault = undefined
     clearTimeout(this.vaultTimer)
     return held

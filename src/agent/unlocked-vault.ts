@@ -37,6 +37,11 @@ export class UnlockedVault {
     return new UnlockedVault(store, options.until)
   }
 
+  /** Zeroes the key the store holds (lock, wipe, time up). */
+  close(): void {
+    this.store.forget().catch(() => {})
+  }
+
   expired(now: number): boolean {
     return now >= this.until
   }

@@ -91,6 +91,19 @@ export class FileStore implements SecretStore {
     })
   }
 
+  /** Forgets the passphrase and overwrites the derived keys with zeros; the next read asks for the passphrase again. */
+  async forget(): Promise<void> {
+    const keys = [...this.keys.values()]
+    this.keys.clear()
+    this.passphrasePromise = undefined
+    for (const key of await Promise.allSettled(keys)) {
+      if (key.status === 'fulfilled') {
+        key.value.encryption.fill(0)
+        key.value.check.fill(0)
+      }
+    }
+  }
+
   async get(account: string): Promise<string | undefined> {
     const {entries} = await this.load()
     return Object.hasOwn(entries, account) ? entries[account] : undefined
