@@ -2,7 +2,7 @@ import {connect, type Socket} from 'node:net'
 
 import {VaultError} from '../lib/errors.js'
 import {type AgentPaths} from './paths.js'
-import {type AgentStatus, type Answer, encode, type Op, parseAnswer, PROTOCOL_VERSION} from './protocol.js'
+import {type AgentStatus, type Answer, encode, type Op, type Params, parseAnswer, PROTOCOL_VERSION} from './protocol.js'
 import {checkSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
 
 /** A connection to a running agent: requests go out with increasing ids, answers are matched back by id. */
@@ -22,9 +22,9 @@ export class AgentConnection {
     this.socket.destroy()
   }
 
-  request(op: Op): Promise<Answer> {
+  request(op: Op, params?: Params): Promise<Answer> {
     const id = this.nextId++
-    return this.sendRaw(encode({id, op, v: PROTOCOL_VERSION}), id)
+    return this.sendRaw(encode({id, op, ...(params ? {params} : {}), v: PROTOCOL_VERSION}), id)
   }
 
   /** Sends one request line as it is (tests send malformed ones) and resolves with the next answer. */
@@ -109,23 +109,27 @@ export async function probeAgent(paths: AgentPaths, deps: SocketDirDeps = socket
   }
 }
 
-/** Sends one request to the running agent; null when no agent answers. */
+/**
+ * Sends one request to the running agent; null when no agent answers (none, a stale socket, no connection within
+ * connectTimeoutMs, or the agent went away before answering).
+ */
 export async function requestAgent(
   paths: AgentPaths,
   op: Op,
-  deps: SocketDirDeps = socketDirDeps,
+  options: {connectTimeoutMs?: number; deps?: SocketDirDeps; params?: Params} = {},
 ): Promise<Answer | null> {
-  if (!(await checkSocketDir(paths.runDir, deps))) return null
+  if (!(await checkSocketDir(paths.runDir, options.deps ?? socketDirDeps))) return null
   let connection: AgentConnection
   try {
-    connection = await connectSocket(paths.socket)
+    connection = await connectSocket(paths.socket, options.connectTimeoutMs)
   } catch (error) {
-    if (NO_AGENT.has((error as NodeJS.ErrnoException).code ?? '')) return null
+    const {code} = error as NodeJS.ErrnoException
+    if (NO_AGENT.has(code ?? '') || code === 'ETIMEDOUT') return null
     throw error
   }
 
   try {
-    return await connection.request(op)
+    return await connection.request(op, options.params)
   } catch {
     return null
   } finally {

@@ -33,7 +33,8 @@ export async function launchAgent(
   const child = spawn(process.execPath, [script, 'agent', 'run', '--idle-timeout', String(options.idleSeconds)], {
     cwd: '/',
     detached: true,
-    env: process.env,
+    // the agent never holds a passphrase in its environment (it gets the unlocked vault over the socket only)
+    env: {...process.env, TERRACE_VAULT_PASSPHRASE: undefined},
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   let stderr = ''

@@ -10,18 +10,46 @@ export const PROTOCOL_VERSION = 1
 /** The longest request line the agent reads; a longer one is answered with an error and the connection closed. */
 export const MAX_LINE_BYTES = 1024 * 1024
 
-export const OPS = ['ping', 'status', 'stop', 'wipe'] as const
+/**
+ * The ops of version 1. `unlock` (carries the file vault's passphrase, once, over the 0600 socket), `lock` and the
+ * `vault-*` ops were added to version 1 before its first release; an agent without them answers unknown-op, which a
+ * client takes as "no unlocked vault here".
+ */
+export const OPS = [
+  'ping',
+  'status',
+  'stop',
+  'wipe',
+  'unlock',
+  'lock',
+  'vault-get',
+  'vault-set',
+  'vault-delete',
+  'vault-list',
+] as const
 export type Op = (typeof OPS)[number]
 
 export type RequestId = number | string
 
+/** An op's arguments: strings and numbers only (e.g. {account}, {account, secret}, {passphrase, until}). */
+export type Params = Record<string, number | string>
+
 export interface Request {
   id: RequestId
   op: Op
+  params?: Params
   v: typeof PROTOCOL_VERSION
 }
 
-export type ErrorCode = 'bad-json' | 'bad-request' | 'failed' | 'line-too-long' | 'unknown-op' | 'unsupported-version'
+export type ErrorCode =
+  | 'bad-json'
+  | 'bad-request'
+  | 'failed'
+  | 'line-too-long'
+  | 'locked'
+  | 'unknown-op'
+  | 'unsupported-version'
+  | 'wrong-passphrase'
 
 export interface AnswerError {
   code: ErrorCode
@@ -70,7 +98,7 @@ export function parseRequest(line: string): {answer: Answer; ok: false} | {ok: t
     return {answer: errorAnswer(null, 'bad-request', 'a request is a JSON object'), ok: false}
   }
 
-  const {id: rawId, op, v} = value as Record<string, unknown>
+  const {id: rawId, op, params, v} = value as Record<string, unknown>
   const id = isId(rawId) ? rawId : null
   if (v !== PROTOCOL_VERSION) {
     return {
@@ -94,7 +122,26 @@ export function parseRequest(line: string): {answer: Answer; ok: false} | {ok: t
     }
   }
 
-  return {ok: true, request: {id, op: op as Op, v: PROTOCOL_VERSION}}
+  if (params !== undefined && !isParams(params)) {
+    return {
+      answer: errorAnswer(id, 'bad-request', 'params is an object of strings and numbers'),
+      ok: false,
+    }
+  }
+
+  return {ok: true, request: {id, op: op as Op, ...(params === undefined ? {} : {params}), v: PROTOCOL_VERSION}}
+}
+
+const isParams = (value: unknown): value is Params =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))
+
+/** A string param of a request, or undefined. */
+export function stringParam(request: Request, name: string): string | undefined {
+  const value = request.params?.[name]
+  return typeof value === 'string' ? value : undefined
 }
 
 /** One answer line from the agent, parsed; null when it is not an answer of this protocol version. */

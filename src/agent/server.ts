@@ -1,7 +1,10 @@
 import {chmod, lstat, rm, stat} from 'node:fs/promises'
 import {createServer, type Server, type Socket} from 'node:net'
+import {dirname} from 'node:path'
 
+import {VaultError} from '../lib/errors.js'
 import {withLock} from '../lib/lock.js'
+import {fileVaultPath} from '../vault/file-store.js'
 import {probeAgent} from './client.js'
 import {type AgentLog} from './log.js'
 import {type AgentPaths} from './paths.js'
@@ -14,10 +17,12 @@ import {
   okAnswer,
   parseRequest,
   type Request,
+  stringParam,
 } from './protocol.js'
 import {Schedule, type Timers} from './schedule.js'
 import {checkSocketPath, ensureSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
 import {MemoryStore} from './store.js'
+import {MAX_UNLOCK_MS, UnlockedVault} from './unlocked-vault.js'
 
 /** An agent exits by itself after this long without a request (and with nothing held or scheduled). */
 export const DEFAULT_IDLE_MS = 15 * 60 * 1000
@@ -74,18 +79,25 @@ export class AgentServer {
   private readonly idleMs: number
   private idleTimer: NodeJS.Timeout | undefined
   private readonly log: AgentLog
+  private readonly now: () => Date
   private readonly paths: AgentPaths
   private resolveClosed!: (reason: string) => void
   private readonly server: Server
   private socketIno: number | undefined
   private readonly startedAt: Date
   private stopping = false
+  private vault: undefined | UnlockedVault
+  private readonly vaultPath: string
+  private vaultTimer: NodeJS.Timeout | undefined
 
   constructor(options: AgentOptions) {
     this.paths = options.paths
     this.log = options.log
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS
-    this.startedAt = (options.now ?? (() => new Date()))()
+    this.now = options.now ?? (() => new Date())
+    this.startedAt = this.now()
+    // the file vault of this agent's TERRACE_HOME (the socket folder is TERRACE_HOME/run)
+    this.vaultPath = fileVaultPath(dirname(options.paths.runDir))
     this.server = createServer((socket) => this.serve(socket))
     const {timers} = options
     this.store = new MemoryStore(timers ? () => timers.now() : Date.now)
@@ -120,8 +132,8 @@ export class AgentServer {
       rotating: this.schedule.size,
       socket: this.paths.socket,
       startedAt: this.startedAt.toISOString(),
-      unlocked: false,
-      unlockedUntil: null,
+      unlocked: this.unlocked() !== undefined,
+      unlockedUntil: this.vault ? new Date(this.vault.until).toISOString() : null,
     }
   }
 
@@ -151,8 +163,8 @@ export class AgentServer {
   }
 
   /** Forgets everything held in memory and every scheduled rotation (vault lock, sso logout, agent stop). */
-  wipe(): {unscheduled: number; wiped: number} {
-    const counts = {unscheduled: this.schedule.clear(), wiped: this.store.wipe()}
+  wipe(): {locked: boolean; unscheduled: number; wiped: number} {
+    const counts = {locked: this.lock(), unscheduled: this.schedule.clear(), wiped: this.store.wipe()}
     this.log.write('wiped', counts)
     return counts
   }
@@ -162,7 +174,7 @@ export class AgentServer {
     if (this.stopping) return
     this.idleTimer = setTimeout(async () => {
       // holding something or having something to rotate is not idle: look again later
-      if (this.store.size > 0 || this.schedule.size > 0) {
+      if (this.store.size > 0 || this.schedule.size > 0 || this.unlocked()) {
         this.armIdle()
         return
       }
@@ -173,6 +185,12 @@ export class AgentServer {
 
   private async handle(request: Request): Promise<Answer> {
     switch (request.op) {
+      case 'lock': {
+        const locked = this.lock()
+        this.log.write('locked', {held: locked})
+        return okAnswer(request.id, {locked})
+      }
+
       case 'ping': {
         return okAnswer(request.id, {pid: process.pid})
       }
@@ -186,6 +204,26 @@ export class AgentServer {
         return okAnswer(request.id, {stopping: true})
       }
 
+      case 'unlock': {
+        return this.unlock(request)
+      }
+
+      case 'vault-delete': {
+        return this.vaultOp(request)
+      }
+
+      case 'vault-get': {
+        return this.vaultOp(request)
+      }
+
+      case 'vault-list': {
+        return this.vaultOp(request)
+      }
+
+      case 'vault-set': {
+        return this.vaultOp(request)
+      }
+
       case 'wipe': {
         return okAnswer(request.id, this.wipe())
       }
@@ -194,6 +232,15 @@ export class AgentServer {
         return errorAnswer(request.id, 'unknown-op', `op ${String(request.op)} is not served`)
       }
     }
+  }
+
+  /** Forgets the unlocked file vault (and its key); whether one was held. */
+  private lock(): boolean {
+    const held = this.vault !== undefined
+    this.vault?.close()
+    this.vault = undefined
+    clearTimeout(this.vaultTimer)
+    return held
   }
 
   private onLine(socket: Socket, line: string): void {
@@ -244,5 +291,60 @@ export class AgentServer {
     })
     socket.on('error', () => socket.destroy())
     socket.on('close', () => this.connections.delete(socket))
+  }
+
+  /** params: passphrase (never logged), until (epoch ms, at most 24 h ahead). */
+  private async unlock(request: Request): Promise<Answer> {
+    const passphrase = stringParam(request, 'passphrase')
+    const until = request.params?.until
+    const now = this.now().getTime()
+    if (!passphrase || typeof until !== 'number' || until <= now || until > now + MAX_UNLOCK_MS + 60_000) {
+      return errorAnswer(request.id, 'bad-request', 'unlock needs a passphrase and until (epoch ms, within 24 h)')
+    }
+
+    let vault: UnlockedVault
+    try {
+      vault = await UnlockedVault.open({passphrase, path: this.vaultPath, until})
+    } catch (error) {
+      this.log.write('unlock-refused', {})
+      if (error instanceof VaultError && error.message.startsWith('Wrong passphrase'))
+        return errorAnswer(request.id, 'wrong-passphrase', error.message)
+      throw error
+    }
+
+    this.lock()
+    this.vault = vault
+    this.vaultTimer = setTimeout(() => this.unlocked(), Math.max(0, until - now) + 10)
+    this.vaultTimer.unref()
+    this.log.write('unlocked', {until: new Date(until).toISOString()})
+    return okAnswer(request.id, {path: this.vaultPath, unlockedUntil: new Date(until).toISOString()})
+  }
+
+  /** The unlocked vault, unless none is held or its time is up (then it is forgotten). */
+  private unlocked(): undefined | UnlockedVault {
+    if (this.vault?.expired(this.now().getTime())) {
+      this.lock()
+      this.log.write('unlock-expired', {})
+    }
+
+    return this.vault
+  }
+
+  private async vaultOp(request: Request): Promise<Answer> {
+    const vault = this.unlocked()
+    if (!vault)
+      return errorAnswer(request.id, 'locked', `the file vault ${this.vaultPath} is not unlocked in the agent`)
+    const account = stringParam(request, 'account')
+    if (request.op === 'vault-list') {
+      return okAnswer(request.id, {accounts: await vault.store.list(stringParam(request, 'prefix') ?? '')})
+    }
+
+    if (account === undefined) return errorAnswer(request.id, 'bad-request', `${request.op} needs an account`)
+    if (request.op === 'vault-get') return okAnswer(request.id, {value: (await vault.store.get(account)) ?? null})
+    if (request.op === 'vault-delete') return okAnswer(request.id, {deleted: await vault.store.delete(account)})
+    const secret = stringParam(request, 'secret')
+    if (secret === undefined) return errorAnswer(request.id, 'bad-request', 'vault-set needs a secret')
+    await vault.store.set(account, secret)
+    return okAnswer(request.id, {})
   }
 }

@@ -91,6 +91,19 @@ export class FileStore implements SecretStore {
     })
   }
 
+  /** Forgets the passphrase and overwrites the derived keys with zeros; the next read asks for the passphrase again. */
+  async forget(): Promise<void> {
+    const keys = [...this.keys.values()]
+    this.keys.clear()
+    this.passphrasePromise = undefined
+    for (const key of await Promise.allSettled(keys)) {
+      if (key.status === 'fulfilled') {
+        key.value.encryption.fill(0)
+        key.value.check.fill(0)
+      }
+    }
+  }
+
   async get(account: string): Promise<string | undefined> {
     const {entries} = await this.load()
     return Object.hasOwn(entries, account) ? entries[account] : undefined
@@ -101,6 +114,23 @@ export class FileStore implements SecretStore {
     return Object.keys(entries)
       .filter((account) => account.startsWith(prefix))
       .sort()
+  }
+
+  /**
+   * Checks the passphrase against the vault (asking for it, with the usual attempts); a vault that does not exist
+   * yet is created empty under it. Throws VaultError (exit 8) for a wrong passphrase.
+   */
+  async open(): Promise<void> {
+    try {
+      await this.fs.readFile(this.path)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        await this.update(() => true)
+        return
+      }
+    }
+
+    await this.load()
   }
 
   async set(account: string, secret: string): Promise<void> {

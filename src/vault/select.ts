@@ -3,15 +3,22 @@ import {mkdir, writeFile} from 'node:fs/promises'
 
 import type {SecretStore} from './secret-store.js'
 
+import {agentPaths} from '../agent/paths.js'
 import {VaultError} from '../lib/errors.js'
 import {type PromptInput, promptSecret} from '../lib/prompt.js'
 import {terraceEnv} from '../lib/terrace-env.js'
+import {type AgentRequest, agentRequester, AgentVaultStore} from './agent-store.js'
 import {FileStore, fileVaultNoticeMarker, fileVaultPath, type PassphraseRequest} from './file-store.js'
 import {probeKeychain, type ProbeOptions} from './keychain-probe.js'
 import {missingPassphraseError} from './missing-passphrase.js'
 
 /** The probe's options (keychain service, keytar loader, timeout) and the vault's own. */
 export type OpenVaultOptions = ProbeOptions & {
+  /**
+   * How the file vault is asked of terrace's agent first (when no TERRACE_VAULT_PASSPHRASE is set): the agent of
+   * this TERRACE_HOME by default; false never asks.
+   */
+  agent?: AgentRequest | false
   env: NodeJS.ProcessEnv
   /** TERRACE_HOME: the file vault lives at <home>/vault.enc */
   home: string
@@ -42,6 +49,8 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
   const passphrase = source?.ask
 
   if (mode === 'file') {
+    const unlocked = await viaAgent(options, source)
+    if (unlocked) return unlocked
     if (!passphrase) {
       throw missingPassphraseError(
         options.home,
@@ -63,6 +72,8 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
     })
   }
 
+  const unlocked = await viaAgent(options, source)
+  if (unlocked) return unlocked
   if (!passphrase) {
     throw new VaultError(
       `No secret store is usable: the OS keychain is unusable (${probe.reason}) and no passphrase is set for the encrypted file vault.`,
@@ -82,6 +93,39 @@ export async function openVault(options: OpenVaultOptions): Promise<SecretStore>
       'Set TERRACE_VAULT=file to skip the keychain check.',
   )
   return fileStore(options, source!)
+}
+
+/**
+ * The file vault through the agent, when it holds it unlocked and no TERRACE_VAULT_PASSPHRASE overrides it (that
+ * passphrase is used as given); undefined otherwise. Should the agent go away or lock later, the store falls back to
+ * the direct path: source (a prompt when allowed), else exit 8 as without an agent.
+ */
+async function viaAgent(options: OpenVaultOptions, source?: PassphraseSource): Promise<SecretStore | undefined> {
+  if (options.agent === false || terraceEnv(options.env).vaultPassphrase) return undefined
+  const request = options.agent ?? agentRequester(agentPaths(options.home))
+  if (!(await AgentVaultStore.unlocked(request))) return undefined
+  const direct = (): SecretStore => {
+    if (source) return fileStore(options, source)
+    throw missingPassphraseError(
+      options.home,
+      'The terrace agent no longer holds the file vault unlocked: run `terrace vault unlock`, or set TERRACE_VAULT_PASSPHRASE.',
+    )
+  }
+
+  return new AgentVaultStore(request, direct, fileVaultPath(options.home))
+}
+
+/**
+ * For a caller that never prompts and checks the passphrase itself (credential-process): the file vault as the
+ * agent holds it unlocked, or undefined (no agent, locked there, or TERRACE_VAULT_PASSPHRASE set). Should the agent
+ * lock before a read, the read fails with exit 8 naming `terrace vault unlock`.
+ */
+export async function fileVaultInAgent(options: {
+  agent?: AgentRequest | false
+  env: NodeJS.ProcessEnv
+  home: string
+}): Promise<SecretStore | undefined> {
+  return viaAgent({...options, interactive: false})
 }
 
 /** The fallback notice, unless the marker beside this vault says it was shown; then the marker is written. */

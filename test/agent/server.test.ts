@@ -104,7 +104,10 @@ describe('agent/server: one agent per socket folder, answering newline-delimited
     expect(await probeAgent(paths)).to.deep.include({cachedCredentials: 2, rotating: 1})
     const connection = await connectSocket(paths.socket)
     try {
-      expect(await connection.request('wipe')).to.deep.include({ok: true, result: {unscheduled: 1, wiped: 2}})
+      expect(await connection.request('wipe')).to.deep.include({
+        ok: true,
+        result: {locked: false, unscheduled: 1, wiped: 2},
+      })
     } finally {
       connection.close()
     }

@@ -10,6 +10,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {assertBuilt, CLI, cliEnv, REPO, runCli} from '../helpers/cli.js'
+import {PTY_ANSWER, type PtyResult} from '../helpers/pty.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
@@ -19,42 +20,6 @@ const PROMPTS = [
   'terrace vault passphrase: ',
   'to confirm: ',
 ]
-
-/** Runs a command under a pseudo-terminal and types the next answer each time one of the prompts shows. */
-const PTY_ANSWER = `import json, os, pty, select, sys, time
-answers = json.load(open(sys.argv[1]))
-prompts = [p.encode() for p in json.load(open(sys.argv[2]))]
-command = sys.argv[3:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(command[0], command)
-output = b''
-asked = 0
-deadline = time.time() + 60
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.02)
-    if r:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-        while asked < sum(output.count(p) for p in prompts):
-            if asked < len(answers):
-                time.sleep(0.05)
-                os.write(fd, (answers[asked] + '\\r').encode())
-            asked += 1
-_, status = os.waitpid(pid, 0)
-print(json.dumps({'exit': os.waitstatus_to_exitcode(status), 'output': output.decode('utf8', 'replace'), 'asked': asked}))
-`
-
-interface PtyResult {
-  asked: number
-  exit: number
-  output: string
-}
 
 describe('e2e: the file vault at a terminal (issue 10)', function () {
   this.timeout(120_000)

@@ -143,6 +143,29 @@ describe('vault/file-store', () => {
       expect(rewritten.subarray(44, 56)).not.to.deep.equal(header.subarray(44, 56)) // fresh IV
     })
 
+    it('open: a new vault is created (empty) under the passphrase; an existing one is checked; forget asks again', async () => {
+      const path = fileVaultPath(await tempHome())
+      let asked = 0
+      const store = new FileStore({
+        async passphrase() {
+          asked++
+          return 'pw'
+        },
+        path,
+        scryptLogN: 10,
+      })
+      await store.open()
+      expect(existsSync(path)).to.equal(true)
+      expect(await fast(path, 'pw').list()).to.deep.equal([])
+      await store.set('a', '1')
+      expect(asked).to.equal(1)
+      await store.forget()
+      expect(await store.get('a')).to.equal('1')
+      expect(asked, 'asked again after forget').to.equal(2)
+      const wrong = await rejection(fast(path, 'not-pw').open())
+      expect(wrong.message).to.contain('Wrong passphrase')
+    })
+
     it('asks for the passphrase once per store', async () => {
       const path = fileVaultPath(await tempHome())
       let asked = 0

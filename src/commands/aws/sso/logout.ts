@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import {requestAgent} from '../../../agent/client.js'
+import {agentPaths} from '../../../agent/paths.js'
 import {
   profileRegistryPath,
   readProfileRegistry,
@@ -38,6 +40,10 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
       const target = await ssoTargetFrom(flags)
       logouts = [await logoutStartUrl(target.startUrl, deps)]
     }
+
+    // the agent forgets all it holds (the unlocked file vault, cached credentials): nothing of the login stays warm
+    const agentWipe = await requestAgent(agentPaths(services.paths.root), 'wipe')
+    if (agentWipe?.ok) this.logToStderr('The terrace agent forgot everything it held (the file vault is locked again).')
 
     // the profiles `aws configure sso` wrote stay (they hold no secret): they say to log in until the next login
     // only what a killed `aws configure sso` left half-written is removed (see reconcileManagedProfiles)
