@@ -58,7 +58,10 @@ async function managedProfile(configDir: string, name: string): Promise<ManagedP
   return profile
 }
 
-/** The vault, without ever prompting: a file vault lacking TERRACE_VAULT_PASSPHRASE ends with exit 8 (vault). */
+/**
+ * The vault, without ever prompting: a file vault lacking TERRACE_VAULT_PASSPHRASE is the agent's when it is
+ * unlocked there, else exit 8 (vault).
+ */
 async function openNonInteractiveVault(
   env: NodeJS.ProcessEnv,
   home: string,
@@ -66,6 +69,10 @@ async function openNonInteractiveVault(
 ): Promise<SecretStore> {
   const settings = terraceEnv(env)
   if (settings.vault() === 'file' && !settings.vaultPassphrase) {
+    // unlocked in the agent (terrace vault unlock): its answers, never a prompt
+    const {fileVaultInAgent} = await import('../vault/select.js')
+    const unlocked = await fileVaultInAgent({env, home})
+    if (unlocked) return unlocked
     throw missingPassphraseError(
       home,
       'terrace credential-process never prompts: set TERRACE_VAULT_PASSPHRASE in the environment of the tool that runs credential_process.',

@@ -119,6 +119,11 @@ describe('e2e: terrace vault unlock|lock|status with the agent (issue 12)', func
       expect(result.stderr, args.join(' ')).not.to.match(/passphrase:/i)
     }
 
+    // credential-process never prompts: with the vault unlocked in the agent it answers without a passphrase
+    const served = await cli(['credential-process', '--profile', 'bb-apps-devstg-devops'])
+    expect(served.code, served.stderr).to.equal(0)
+    expect(JSON.parse(served.stdout)).to.include({Version: 1})
+
     // written by the agent into the vault file, under the passphrase
     const vault = await direct()
     expect(await vault.list('sso-token:')).to.have.length(1)
@@ -145,6 +150,8 @@ describe('e2e: terrace vault unlock|lock|status with the agent (issue 12)', func
     const after = await cli(['aws', 'sso', 'status'])
     expect(after.code, after.stderr).to.equal(8)
     expect(after.stderr).to.contain('TERRACE_VAULT=file needs a passphrase')
+    const refused = await cli(['credential-process', '--profile', 'bb-apps-devstg-devops'])
+    expect(refused.code, refused.stderr).to.equal(8)
   })
 
   it('a wrong passphrase: exit 8, and the agent holds nothing unlocked', async () => {
