@@ -147,6 +147,27 @@ describe('e2e: terrace session (the workspace and its session definitions)', fun
     }
   })
 
+  it('session list answers the same without oclif (its fast path) as through oclif (--debug takes that path)', async () => {
+    await addAll()
+    await ok('session', 'default-region', 'eu-central-1')
+    for (const args of [[], ['--json'], ['--type', 'chained'], ['--filter=prod', '--json'], ['--status', 'active']]) {
+      const fast = await ok('session', 'list', ...args)
+      const slow = await ok('session', 'list', ...args, '--debug')
+      expect(fast.stdout, args.join(' ')).to.equal(slow.stdout)
+    }
+
+    for (const args of [
+      ['--type', 'vm'],
+      ['--type', 'vm', '--json'],
+    ]) {
+      const fast = await cli('session', 'list', ...args)
+      const slow = await cli('session', 'list', ...args, '--debug')
+      expect([fast.code, slow.code]).to.deep.equal([2, 2])
+      expect(fast.stdout).to.equal(slow.stdout)
+      expect(fast.stderr.split('\n')[0]).to.equal(slow.stderr.split('\n')[0])
+    }
+  })
+
   it('a missing required flag, without a terminal, exits 2 naming it; a bad value exits 2 naming its flag', async () => {
     const cases: Array<[string[], string]> = [
       [['session', 'add', 'iam-user'], '--name'],
