@@ -33,6 +33,14 @@ const TYPE_KEYS: Record<SessionType, {optional: string[]; required: string[]}> =
   'aws-sso-role': {optional: ['accountName'], required: ['startUrl', 'ssoRegion', 'accountId', 'roleName']},
 }
 
+/** The keys a session of each type may hold: anything else is refused (a secret must never land here). */
+const ALLOWED_KEYS = Object.fromEntries(
+  SESSION_TYPES.map((type) => [
+    type,
+    new Set([...BASE_KEYS, ...TYPE_KEYS[type].optional, ...TYPE_KEYS[type].required]),
+  ]),
+) as Record<SessionType, Set<string>>
+
 type Rule = {expected: string; pattern: RegExp}
 
 function text(object: Json, key: string, at: string, rule?: Rule): string {
@@ -67,7 +75,7 @@ function oneOf<T extends string>(object: Json, key: string, at: string, values: 
 function validateSession(raw: unknown, at: string): Session {
   if (!isObject(raw)) throw new ShapeError(at, 'not an object')
   const type = oneOf<SessionType>(raw, 'type', at, SESSION_TYPES)
-  const allowed = new Set([...BASE_KEYS, ...TYPE_KEYS[type].optional, ...TYPE_KEYS[type].required])
+  const allowed = ALLOWED_KEYS[type]
   const unknown = Object.keys(raw).find((key) => !allowed.has(key))
   if (unknown) throw new ShapeError(`${at}.${unknown}`, `not a field of an ${type} session (secrets never go here)`)
   const startedAt = optionalText(raw, 'startedAt', at)
