@@ -31,6 +31,20 @@ export async function main(argv: string[], options: EntryOptions): Promise<void>
     return
   }
 
+  // `session list` in its common forms: without oclif (workspace/list-fast-path.ts), the rest goes to oclif
+  if (argv[0] === 'session' && argv[1] === 'list') {
+    const {runSessionList, sessionListArgs} = await import('./workspace/list-fast-path.js')
+    const listArgs = sessionListArgs(argv)
+    if (listArgs) {
+      process.exitCode = await runSessionList(listArgs, {
+        env: process.env,
+        stderr: (text) => process.stderr.write(text),
+        stdout: (text) => process.stdout.write(text),
+      })
+      return
+    }
+  }
+
   const [{routeArgv}, {exitCodeOf, formatError}, {isDebug}] = await Promise.all([
     import('./runner/route.js'),
     import('./lib/errors.js'),

@@ -1,0 +1,71 @@
+/**
+ * Earlier formats of workspace.json, each lifted to the next until the current one. Version 1: {version: 1,
+ * sessions: [{name, type, region?, …the type's fields}]}, no ids, profiles or status, a chained session naming its
+ * parent by `parent` (its name). Version 2 (current): stable random ids, `parentId`, profile, status, startedAt and
+ * the workspace's defaultRegion.
+ */
+import {randomUUID} from 'node:crypto'
+
+import {DEFAULT_PROFILE, WORKSPACE_VERSION} from './session.js'
+import {ShapeError} from './validate.js'
+
+type Json = Record<string, unknown>
+
+/** A file written by a newer terrace: never rewritten nor replaced by the last good copy. */
+export class NewerVersionError extends Error {
+  readonly version: number
+
+  constructor(version: number) {
+    super(`version ${version} is newer than this terrace knows (${WORKSPACE_VERSION})`)
+    this.version = version
+  }
+}
+
+function from1(raw: Json): Json {
+  if (!Array.isArray(raw.sessions)) throw new ShapeError('sessions', 'missing or not a list (version 1)')
+  const sessions = raw.sessions as unknown[]
+  const ids = new Map<unknown, string>()
+  for (const session of sessions) {
+    if (typeof session === 'object' && session !== null) ids.set((session as Json).name, randomUUID())
+  }
+
+  return {
+    defaultRegion: null,
+    sessions: sessions.map((session, i) => {
+      if (typeof session !== 'object' || session === null) return session
+      const {parent, ...rest} = session as Json
+      const next: Json = {
+        ...rest,
+        id: ids.get(rest.name),
+        profile: DEFAULT_PROFILE,
+        region: rest.region ?? null,
+        startedAt: null,
+        status: 'inactive',
+      }
+      if (rest.type === 'aws-iam-role-chained') {
+        if (!ids.has(parent)) throw new ShapeError(`sessions[${i}].parent`, `no session is named ${String(parent)}`)
+        next.parentId = ids.get(parent)
+      }
+
+      return next
+    }),
+    version: 2,
+  }
+}
+
+/** How to lift a file of version N to N + 1. */
+const MIGRATIONS: Record<number, (raw: Json) => Json> = {1: from1}
+
+/** `raw` lifted to the current version (unchanged when already current); the shape is checked afterwards. */
+export function migrate(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw
+  let current = raw as Json
+  const {version} = current
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new ShapeError('version', version === undefined ? 'missing' : `${JSON.stringify(version)} is not a version`)
+  }
+
+  if (version > WORKSPACE_VERSION) throw new NewerVersionError(version)
+  for (let v = version; v < WORKSPACE_VERSION; v++) current = MIGRATIONS[v](current)
+  return current
+}
