@@ -4,49 +4,20 @@
  * TERRACE_MFA_CODE / --mfa-code, AWS CLI v2 (/usr/bin/aws) as the child.
  */
 import {expect} from 'chai'
-import {execFile} from 'node:child_process'
 import {appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {openVault} from '../../src/vault/select.js'
-import {assertBuilt, CLI, cliEnv, type CliResult, runCli} from '../helpers/cli.js'
+import {assertBuilt, type CliResult, runCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
+import {type PtyResult, runOnPty} from '../helpers/pty.js'
 import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {startTestSandbox, TEMPLATE, type TestSandbox, totp} from '../helpers/sandbox.js'
 
 const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
 const AWS_V2 = '/usr/bin/aws'
 const PASSPHRASE = 'correct horse battery staple'
-
-/** Runs a command under a pseudo-terminal and types the next answer each time "MFA code for " shows. */
-const PTY_ANSWER = `import json, os, pty, select, sys, time
-answers = json.load(open(sys.argv[1]))
-command = sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(command[0], command)
-output = b''
-asked = 0
-deadline = time.time() + 60
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.02)
-    if r:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-        while asked < output.count(b'MFA code for '):
-            if asked < len(answers):
-                time.sleep(0.05)
-                os.write(fd, (answers[asked] + '\\r').encode())
-            asked += 1
-_, status = os.waitpid(pid, 0)
-print(json.dumps({'exit': os.waitstatus_to_exitcode(status), 'output': output.decode('utf8', 'replace'), 'asked': asked}))
-`
 
 interface Scenario {
   dir: string
@@ -55,12 +26,6 @@ interface Scenario {
   outputs: string[]
   project: string
   sb: TestSandbox
-}
-
-interface PtyResult {
-  asked: number
-  exit: number
-  output: string
 }
 
 /** The keychain vault needs the D-Bus session the test script (scripts/with-keyring.sh) started. */
@@ -126,28 +91,11 @@ async function cli(s: Scenario, args: string[], extra: NodeJS.ProcessEnv = {}, c
   return result
 }
 
-function ptyCli(s: Scenario, args: string[], answers: string[]): Promise<PtyResult> {
-  const script = join(s.dir, 'pty-answer.py')
-  writeFileSync(script, PTY_ANSWER)
-  const answersFile = join(s.dir, `answers-${Date.now()}.json`)
-  writeFileSync(answersFile, JSON.stringify(answers))
-  const env = cliEnv(s.env)
-  delete env.CI
-  return new Promise((resolve, reject) => {
-    execFile(
-      'python3',
-      [script, answersFile, process.execPath, CLI, ...args],
-      {cwd: s.layer, env, maxBuffer: 16 * 1024 * 1024},
-      (error, stdout) => {
-        if (error) reject(error)
-        else {
-          const result = JSON.parse(stdout) as PtyResult
-          s.outputs.push(result.output)
-          resolve(result)
-        }
-      },
-    )
-  })
+/** Runs terrace under a pseudo-terminal, typing the next answer each time "MFA code for " shows. */
+async function ptyCli(s: Scenario, args: string[], answers: string[]): Promise<PtyResult> {
+  const result = await runOnPty({answers, args, cwd: s.layer, dir: s.dir, env: s.env, prompts: ['MFA code for ']})
+  s.outputs.push(result.output)
+  return result
 }
 
 const getCallerIdentity = (s: Scenario, more: string[] = []) => [

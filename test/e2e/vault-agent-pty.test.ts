@@ -4,14 +4,13 @@
  * again. The agent is stopped after each test.
  */
 import {expect} from 'chai'
-import {execFile} from 'node:child_process'
-import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {isRunning, waitUntil} from '../../src/agent/process.js'
-import {assertBuilt, CLI, cliEnv, REPO, runCli} from '../helpers/cli.js'
-import {PTY_ANSWER, type PtyResult} from '../helpers/pty.js'
+import {assertBuilt, REPO, runCli} from '../helpers/cli.js'
+import {type PtyResult, runOnPty} from '../helpers/pty.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
@@ -26,24 +25,8 @@ describe('e2e: one vault unlock at a terminal, then 20 commands without a prompt
   let layer: string
   let agentPid: number | undefined
 
-  function onPty(args: string[], answers: string[]): Promise<PtyResult> {
-    const script = join(dir, 'pty-answer.py')
-    writeFileSync(script, PTY_ANSWER)
-    const answersFile = join(dir, 'answers.json')
-    writeFileSync(answersFile, JSON.stringify(answers))
-    const promptsFile = join(dir, 'prompts.json')
-    writeFileSync(promptsFile, JSON.stringify(PROMPTS))
-    const childEnv = cliEnv(env)
-    delete childEnv.CI
-    return new Promise((resolve, reject) => {
-      execFile(
-        'python3',
-        [script, answersFile, promptsFile, process.execPath, CLI, ...args],
-        {cwd: layer, env: childEnv},
-        (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as PtyResult)),
-      )
-    })
-  }
+  const onPty = (args: string[], answers: string[]): Promise<PtyResult> =>
+    runOnPty({answers, args, cwd: layer, dir, env, prompts: PROMPTS})
 
   beforeEach(async () => {
     assertBuilt()

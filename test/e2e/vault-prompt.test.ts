@@ -4,13 +4,12 @@
  * way out named (`terrace vault reset`) and working.
  */
 import {expect} from 'chai'
-import {execFile} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {assertBuilt, CLI, cliEnv, REPO, runCli} from '../helpers/cli.js'
-import {PTY_ANSWER, type PtyResult} from '../helpers/pty.js'
+import {assertBuilt, REPO, runCli} from '../helpers/cli.js'
+import {type PtyResult, runOnPty} from '../helpers/pty.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const LAYER = join('apps-devstg', 'us-east-1', 'base-network')
@@ -29,24 +28,8 @@ describe('e2e: the file vault at a terminal (issue 10)', function () {
   let layer: string
   let vault: string
 
-  function onPty(args: string[], answers: string[]): Promise<PtyResult> {
-    const script = join(dir, 'pty-answer.py')
-    writeFileSync(script, PTY_ANSWER)
-    const answersFile = join(dir, `answers-${Date.now()}.json`)
-    writeFileSync(answersFile, JSON.stringify(answers))
-    const promptsFile = join(dir, 'prompts.json')
-    writeFileSync(promptsFile, JSON.stringify(PROMPTS))
-    const childEnv = cliEnv(env)
-    delete childEnv.CI
-    return new Promise((resolve, reject) => {
-      execFile(
-        'python3',
-        [script, answersFile, promptsFile, process.execPath, CLI, ...args],
-        {cwd: layer, env: childEnv},
-        (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as PtyResult)),
-      )
-    })
-  }
+  const onPty = (args: string[], answers: string[]): Promise<PtyResult> =>
+    runOnPty({answers, args, cwd: layer, dir, env, prompts: PROMPTS})
 
   beforeEach(async () => {
     assertBuilt()

@@ -1,3 +1,9 @@
+import {execFile} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {CLI, cliEnv} from './cli.js'
+
 /**
  * A python3 script (argv: answers.json prompts.json command…) that runs a command under a pseudo-terminal and
  * types the next answer each time one of the prompts shows; prints {exit, output, asked} as JSON.
@@ -35,4 +41,36 @@ export interface PtyResult {
   asked: number
   exit: number
   output: string
+}
+
+/**
+ * Runs terrace (the built CLI) under a pseudo-terminal in `cwd`, typing the next of `answers` each time one of
+ * `prompts` shows. CI is removed from the environment: a terminal is what these tests are about.
+ */
+export function runOnPty(options: {
+  answers: string[]
+  args: string[]
+  cwd: string
+  /** a folder for the script and its answers */
+  dir: string
+  env: NodeJS.ProcessEnv
+  prompts: string[]
+}): Promise<PtyResult> {
+  const script = join(options.dir, 'pty-answer.py')
+  writeFileSync(script, PTY_ANSWER)
+  const unique = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`
+  const answersFile = join(options.dir, `answers-${unique}.json`)
+  writeFileSync(answersFile, JSON.stringify(options.answers))
+  const promptsFile = join(options.dir, `prompts-${unique}.json`)
+  writeFileSync(promptsFile, JSON.stringify(options.prompts))
+  const env = cliEnv(options.env)
+  delete env.CI
+  return new Promise((resolve, reject) => {
+    execFile(
+      'python3',
+      [script, answersFile, promptsFile, process.execPath, CLI, ...options.args],
+      {cwd: options.cwd, env, maxBuffer: 16 * 1024 * 1024},
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as PtyResult)),
+    )
+  })
 }
