@@ -1,15 +1,13 @@
 import {readFileSync} from 'node:fs'
 
+import {isProcessAlive} from '../lib/lock.js'
+
 /**
  * Whether a process runs: it exists and is not a zombie (an agent started detached is reparented, and where
  * nothing reaps it, its exit leaves a zombie entry until then).
  */
 export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  if (!isProcessAlive(pid)) return false
 
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')

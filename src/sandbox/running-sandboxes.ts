@@ -7,6 +7,8 @@ import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {get} from 'node:http'
 import {join} from 'node:path'
 
+import {isProcessAlive} from '../lib/lock.js'
+
 /** The port `terrace sandbox` listens on unless --port says otherwise (the one LocalStack users know). */
 export const DEFAULT_SANDBOX_PORT = 4566
 
@@ -70,15 +72,6 @@ export function readSandboxRecords(dir: string): SandboxRecord[] {
   })
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 function isRunningSandbox(value: unknown): value is RunningSandbox {
   const candidate = value as Partial<RunningSandbox> | undefined
   return (
@@ -134,8 +127,8 @@ export async function locateSandbox(options: LocateOptions): Promise<LocateResul
   let ports: number[]
   if (options.port === undefined) {
     const records = readSandboxRecords(options.dir)
-    for (const record of records) if (!processAlive(record.pid)) removeSandboxRecord(options.dir, record.port)
-    const recorded = records.filter((record) => processAlive(record.pid)).map((record) => record.port)
+    for (const record of records) if (!isProcessAlive(record.pid)) removeSandboxRecord(options.dir, record.port)
+    const recorded = records.filter((record) => isProcessAlive(record.pid)).map((record) => record.port)
     ports = [...new Set([options.defaultPort ?? DEFAULT_SANDBOX_PORT, ...recorded])].sort((a, b) => a - b)
   } else {
     ports = [options.port]

@@ -60,6 +60,10 @@ export function collect(child: ChildProcess, input?: string): Promise<CliResult>
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
   })
+  // a child that exits without reading its stdin closes the pipe first: EPIPE then says nothing about the test
+  child.stdin?.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
   child.stdin?.end(input ?? '')
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject)

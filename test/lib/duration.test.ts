@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import {formatDuration, parseDuration} from '../../src/lib/duration.js'
 import {ExitCode} from '../../src/lib/errors.js'
+import {thrown} from '../helpers/errors.js'
 
 const DAY = 24 * 60 * 60 * 1000
 const parse = (text: string) => parseDuration(text, {flag: '--for', maxMs: DAY})
@@ -18,13 +19,9 @@ describe('lib/duration: --for 30m, 8h, 1h30m', () => {
 
   for (const bad of ['', '8', 'h', '8x', '30m1h', '1.5h', '-1h', '0h', '0m', '8 h', '1h1h', '25h', '24h1s', 'PT8H']) {
     it(`"${bad}": a usage error (exit 2) naming the flag`, () => {
-      try {
-        parse(bad)
-        expect.fail('parsed')
-      } catch (error) {
-        expect((error as {exitCode: number}).exitCode).to.equal(ExitCode.Usage)
-        expect((error as Error).message).to.contain('--for')
-      }
+      const error = thrown<Error & {exitCode: number}>(() => parse(bad))
+      expect(error.exitCode).to.equal(ExitCode.Usage)
+      expect(error.message).to.contain('--for')
     })
   }
 
