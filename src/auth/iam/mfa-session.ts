@@ -54,6 +54,8 @@ export interface MfaSessionDeps {
 }
 
 export interface MfaSessionRequest {
+  /** what the session is for, named when the user's keys are missing (CredentialRequest.neededFor) */
+  neededFor?: string
   project: string
   userType: IamUserType
 }
@@ -107,7 +109,7 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
   const failed = new Map<string, unknown>()
 
   async function obtain(request: MfaSessionRequest, force: boolean): Promise<CallerCredentials> {
-    const keys = await requireIamUser(deps.store, request.project, request.userType)
+    const keys = await requireIamUser(deps.store, request.project, request.userType, request.neededFor)
     const longTerm: AwsCredentials = {
       accessKeyId: keys.accessKeyId,
       expiration: Number.MAX_SAFE_INTEGER,
@@ -179,7 +181,7 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
           )
         }
 
-        throw toTerraceError(error, {endpoint, what})
+        throw toTerraceError(error, {endpoint, neededFor: request.neededFor, what})
       }
     }
 

@@ -33,17 +33,16 @@ From inside the project: the access key pair comes from the CSV the AWS console 
 
   async run(): Promise<ConfigureIamUserResult> {
     const {flags} = await this.parse(CredentialsConfigure)
-    const {env} = process
-    const [{loadProject}, {createAuthServices}, {configureIamUser}, {sdkSts}, {parseCredentialsCsv}, prompt] =
-      await Promise.all([
-        import('../../layers/project.js'),
-        import('../../auth/services.js'),
-        import('../../auth/iam/configure-iam-user.js'),
-        import('../../auth/iam/sts-port.js'),
-        import('../../auth/iam/credentials-csv.js'),
-        import('../../lib/prompt.js'),
-      ])
-    const project = await loadProject(process.cwd(), {env})
+    const invocation = this.invocation()
+    const {env} = invocation
+    const [{createAuthServices}, {configureIamUser}, {sdkSts}, {parseCredentialsCsv}, prompt] = await Promise.all([
+      import('../../auth/services.js'),
+      import('../../auth/iam/configure-iam-user.js'),
+      import('../../auth/iam/sts-port.js'),
+      import('../../auth/iam/credentials-csv.js'),
+      import('../../lib/prompt.js'),
+    ])
+    const project = await invocation.project()
     const services = await createAuthServices({env})
     const userType = flags.type as 'bootstrap' | 'management' | 'security'
     const csv = flags['credentials-file']
