@@ -1,0 +1,35 @@
+/**
+ * `terrace session remove`: the sessions out of workspace.json (session-service.ts removeSession), then every vault
+ * entry they had (their keys, their cached credentials). The vault is opened first, so a vault that cannot be opened
+ * removes nothing; it is opened only when a removed session can own entries (an IAM user or a chained session:
+ * an SSO role session's credentials are the SSO role's, shared with projects).
+ */
+import type {SecretStore} from '../vault/secret-store.js'
+import type {Session} from './session.js'
+
+import {deleteSessionEntries} from '../auth/sessions/session-keys.js'
+import {descendants, findSession, removeSession} from './session-service.js'
+import {readWorkspace, type WorkspaceStore} from './workspace-file.js'
+
+export interface RemoveDeps {
+  /** opens the vault (may prompt for its passphrase) */
+  vault(): Promise<SecretStore>
+  workspace: WorkspaceStore
+}
+
+const ownsEntries = (session: Session): boolean => session.type !== 'aws-sso-role'
+
+export async function removeSessionAndSecrets(
+  deps: RemoveDeps,
+  nameOrId: string,
+  options: {withChildren?: boolean} = {},
+): Promise<{deletedEntries: string[]; removed: Session[]}> {
+  const workspace = await readWorkspace(deps.workspace)
+  const session = findSession(workspace, nameOrId)
+  const candidates = [session, ...(options.withChildren ? descendants(workspace, session.id) : [])]
+  const vault = candidates.some((candidate) => ownsEntries(candidate)) ? await deps.vault() : undefined
+  const removed = await removeSession(deps.workspace, nameOrId, options)
+  const deletedEntries: string[] = []
+  if (vault) for (const gone of removed) deletedEntries.push(...(await deleteSessionEntries(vault, gone.id)))
+  return {deletedEntries, removed}
+}
