@@ -27,6 +27,8 @@ export interface ChildTarget {
     mfaCode?: null | string
     mode: 'endpoint' | 'env'
     profile: null | string
+    /** `--session`: the child's default credentials are this workspace session's */
+    session?: null | string
   }
   cwd: string
   kind: WrapKind

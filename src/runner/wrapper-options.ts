@@ -87,6 +87,14 @@ export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
   {
     afterSubcommand: true,
     description:
+      "the workspace session (`terrace session add`) whose credentials are the command's default credentials, renewed while it runs",
+    kinds: ['aws', 'exec'],
+    name: 'session',
+    value: 'NAME',
+  },
+  {
+    afterSubcommand: true,
+    description:
       'MFA projects: the current code of your MFA device, for when a new MFA session is needed and nobody can be asked; never passed to the command. A command-line argument is visible to every local user in the process list: prefer the TERRACE_MFA_CODE environment variable',
     kinds: ALL,
     name: 'mfa-code',
@@ -94,13 +102,14 @@ export const WRAPPER_OPTIONS: readonly OptionSpec[] = [
   },
 ]
 
-/** `--credentials`, `--profile` and `--chain` as the credential broker takes them (UsageError for a bad mode). */
+/** `--credentials`, `--profile`, `--chain` and `--session` as the credential broker takes them (UsageError for a bad mode). */
 export function credentialOptions(options: WrapperOptions): {
   chain: null | string
   /** `--mfa-code`, or null */
   mfaCode: null | string
   mode: 'endpoint' | 'env'
   profile: null | string
+  session: null | string
 } {
   const mode = options.credentials ?? 'endpoint'
   if (mode !== 'endpoint' && mode !== 'env') {
@@ -117,9 +126,23 @@ export function credentialOptions(options: WrapperOptions): {
     })
   }
 
+  const session = sessionOption(options)
   const mfaCode = options['mfa-code']
   if (mfaCode === '' || mfaCode === true) throw new UsageError('--mfa-code needs the code: --mfa-code 123456')
-  return {chain: chain ?? null, mfaCode: mfaCode ?? null, mode, profile: profile ?? null}
+  return {chain: chain ?? null, mfaCode: mfaCode ?? null, mode, profile: profile ?? null, session: session ?? null}
+}
+
+/** `--session NAME`, alone: with --chain or --profile it is a UsageError (each names the default credentials). */
+function sessionOption(options: WrapperOptions): string | undefined {
+  const {chain, profile, session} = options
+  if (session === '' || session === true) throw new UsageError('--session needs a session name')
+  if (session !== undefined && (chain !== undefined || profile !== undefined)) {
+    throw new UsageError(`--session and --${chain === undefined ? 'profile' : 'chain'} cannot be combined`, {
+      suggestion: "--session NAME makes the session's credentials the default credentials; drop one of them.",
+    })
+  }
+
+  return session
 }
 
 export type WrapperOptions = Record<string, string | true>

@@ -244,6 +244,8 @@ describe('e2e: workspace sessions with credentials', function () {
           .map((x: {name: string; status: string}) => [x.name, x.status]),
       )
       expect(status).to.deep.equal({admin: 'active', bob: 'active', dev: 'inactive', net: 'active', ops: 'inactive'})
+      const mode = Object.fromEntries(listed.map((x: {mode: null | string; name: string}) => [x.name, x.mode]))
+      expect(mode).to.include({admin: 'process', dev: 'process', net: 'process', ops: null})
       expect(await awsIdentity('dev')).to.equal(assumedArn('444444444444', 'terrace-net'))
       const text = readFileSync(configFile(), 'utf8')
       expect(text.match(/\[profile dev]/g)).to.have.length(1)
@@ -273,6 +275,23 @@ describe('e2e: workspace sessions with credentials', function () {
       expect(exported.stdout).to.include(`export AWS_ACCESS_KEY_ID=${after}`).and.include('export AWS_SESSION_TOKEN=')
       const json = await cli(s, ['session', 'export', 'net', '--format', 'json'])
       expect(JSON.parse(json.stdout)).to.include({AccessKeyId: after, Region: 'eu-central-1', Version: 1})
+    })
+
+    it('exec --session and aws --session: the session through the loopback endpoint, run from any folder', async () => {
+      const identityArgs = ['sts', 'get-caller-identity', '--endpoint-url', s.sb.url, '--output', 'json']
+      const exec = await cli(s, ['exec', '--session', 'dev', '--', AWS_V2, ...identityArgs], {cwd: s.dir})
+      expect(exec.code, exec.stderr).to.equal(0)
+      expect(JSON.parse(exec.stdout).Arn).to.equal(assumedArn('555555555555', 'dev-x'))
+      const aws = await cli(s, ['aws', '--session', 'admin', ...identityArgs], {cwd: s.dir})
+      expect(aws.code, aws.stderr).to.equal(0)
+      expect(JSON.parse(aws.stdout).Arn).to.match(ssoArn('111111111111', 'Administrator'))
+      // inside the project too: the session, not the folder's role
+      const inProject = await cli(s, ['exec', '--session', 'bob', '--', AWS_V2, ...identityArgs])
+      expect(inProject.code, inProject.stderr).to.equal(0)
+      expect(JSON.parse(inProject.stdout).Arn).to.equal(ALICE_ARN)
+      const both = await cli(s, ['exec', '--session', 'bob', '--profile', 'x', '--', 'true'], {cwd: s.dir})
+      expect(both.code).to.equal(2)
+      expect(both.stderr).to.include('--session and --profile cannot be combined')
     })
 
     it('stop takes the profile out, leaving the user bytes; remove stops an active session first', async () => {

@@ -133,7 +133,7 @@ async function planFor(
   // `--chain` and terrace.json's `chains` (chain-plan.ts)
   const chainName = target.credentialOptions.chain ?? null
   const {chainPlanInput} = await import('./chain-plan.js')
-  const chains = await chainPlanInput({chain: chainName, env, project})
+  const chains = await chainPlanInput({chain: chainName, env, project, session: target.credentialOptions.session})
   // The registry is read only for a --profile the project does not name (or outside a project).
   const needsRegistry = profile !== null
   const managed = needsRegistry ? await registry.readProfileRegistry((await services()).configDir) : {}
@@ -189,6 +189,7 @@ async function checkLogin(plan: DeliveryPlan, target: ChildTarget, services: Cre
   const urls = new Set<string>()
   // a --chain run needs only its chain (walked before the child starts); the project's SSO profiles are extras
   if (plan.defaultBinding?.ref.kind === 'chain' && plan.defaultBinding.ref.source === '--chain') return
+  if (plan.defaultBinding?.ref.kind === 'session') return // --session: the same, for a workspace session
   for (const binding of [...plan.bindings, plan.defaultBinding])
     if (binding?.ref.kind === 'sso') urls.add(binding.ref.startUrl)
   for (const url of urls) await services.ssoLogin.accessToken(url, {neededFor: neededFor(target)})

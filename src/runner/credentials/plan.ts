@@ -5,7 +5,7 @@
 import type {ManagedProfile} from '../../auth/credentials/profile-registry.js'
 import type {Project} from '../../layers/project.js'
 import type {LayerContext} from '../../layers/types.js'
-import type {ChainRef, ProfileBinding} from '../../lib/role-refs.js'
+import type {ChainRef, ProfileBinding, SessionRef} from '../../lib/role-refs.js'
 import type {CredentialMode, DeliveryPlan} from './delivery-environment.js'
 
 import {withAccountChains} from '../../layers/chain-bindings.js'
@@ -15,10 +15,12 @@ import {ConfigError} from '../../lib/errors.js'
 export interface PlanInput {
   /** terrace.json `chains`: account name → the chain whose final role replaces that account's profiles */
   accountChains?: Record<string, ChainRef>
-  /** `--chain`: a profile bound to the chain, which becomes the child's default credentials */
-  chain?: null | ProfileBinding<ChainRef>
+  /** `--chain` (or `--session`): a profile bound to the chain (session), which becomes the child's default credentials */
+  chain?: null | ProfileBinding<ChainRef | SessionRef>
   /** null outside a project */
   context: LayerContext | null
+  /** `--session`'s region: the child's region when no layer gives one */
+  defaultRegion?: null | string
   mode: CredentialMode
   /** `--profile`, or null */
   profile: null | string
@@ -43,7 +45,7 @@ function managed(
 export function planDelivery(input: PlanInput): DeliveryPlan | null {
   const chain = input.chain ?? null
   if (chain && (!input.context || !input.project)) {
-    return {bindings: [chain], defaultBinding: chain, mode: input.mode, region: null}
+    return {bindings: [chain], defaultBinding: chain, mode: input.mode, region: input.defaultRegion ?? null}
   }
 
   const plan = planProfiles(input)
