@@ -16,6 +16,8 @@ import {promisify} from 'node:util'
 
 import {openVault} from '../../src/vault/select.js'
 import {assertBuilt} from '../helpers/cli.js'
+import {scanForSecrets} from '../helpers/leak-scan.js'
+import {runOnPty} from '../helpers/pty.js'
 import {TEMPLATE, totp} from '../helpers/sandbox.js'
 import {ALICE_ARN, assumedArn, roleArn, stsWalk} from './chain-helpers.js'
 import {AWS_V2, cli, login, type Scenario, setUp, ssoArn, STS_IDENTITY, tearDown} from './delivery-helpers.js'
@@ -308,6 +310,64 @@ describe('e2e: workspace sessions with credentials', function () {
         ['bob', 'ops', 'net', 'dev'].some((name) => e.includes(ids[name])),
       )
       expect(left).to.deep.equal([])
+    })
+
+    it('on a terminal: a fresh three-hop chained session asks for the MFA code once, at the start', async () => {
+      await add('iam-user', '--name', 'carol', '--profile', 'carol', '--credentials-file', csv, '--fetch-mfa-device')
+      let parent = 'carol'
+      for (const [i, account] of ['333333333333', '444444444444', '555555555555'].entries()) {
+        await add(
+          'chained',
+          '--name',
+          `c${i + 1}`,
+          '--parent',
+          parent,
+          '--role-arn',
+          roleArn(account),
+          '--profile',
+          'c',
+        )
+        parent = `c${i + 1}`
+      }
+
+      const before = (await stsWalk(s)).length
+      const result = await runOnPty({
+        answers: [totp(TEMPLATE.mfaSecret, Date.now() + 30_000)],
+        args: ['session', 'start', 'c3'],
+        cwd: s.dir,
+        dir: s.dir,
+        env: s.env,
+        prompts: ['MFA code for'],
+      })
+      expect(result.exit, result.output).to.equal(0)
+      expect(result.asked).to.equal(1)
+      expect(result.output.match(/MFA code for/g)).to.have.length(1)
+      expect(result.output)
+        .to.include(`[1/3] ${roleArn('333333333333')}`)
+        .and.include(`[3/3] ${roleArn('555555555555')}`)
+      const walk = (await stsWalk(s)).slice(before)
+      expect(walk.map((e) => `${e.operation} ${e.outcome}`)).to.deep.equal([
+        'GetSessionToken ok',
+        'AssumeRole ok',
+        'AssumeRole ok',
+        'AssumeRole ok',
+      ])
+      expect(await awsIdentity('c')).to.equal(assumedArn('555555555555', 'terrace-c3'))
+    })
+
+    it('leak scan: no issued secret nor the IAM user secret key in any file (HOME, TERRACE_HOME, AWS files) or on stderr', async () => {
+      const secrets = [
+        ...(await s.sb.control.secrets()),
+        {kind: 'iam-user-secret-key', value: TEMPLATE.secretAccessKey},
+      ]
+      expect(secrets.length).to.be.at.least(10)
+      const texts = Object.fromEntries(s.outputs.map((o, i) => [`output ${i} stderr`, o.stderr]))
+      const scan = scanForSecrets({dirs: [s.dir], secrets, texts})
+      expect(scan.findings).to.deep.equal([])
+      expect(scan.filesScanned).to.be.greaterThan(0)
+      expect(readFileSync(join(s.env.TERRACE_HOME!, 'workspace.json'), 'utf8')).not.to.match(
+        /secret|sessionToken|ASIA/i,
+      )
     })
   })
 })
