@@ -78,12 +78,28 @@ function optional(input: SessionInput, key: keyof SessionInput): string | undefi
   return value
 }
 
-function required(input: SessionInput, key: keyof SessionInput, type: string): string {
+/** The fields each type needs, in the order they are asked for. */
+export const REQUIRED_FIELDS: Record<SessionType, Array<keyof SessionInput>> = {
+  'aws-iam-role-chained': ['name', 'parent', 'roleArn'],
+  'aws-iam-user': ['name'],
+  'aws-sso-role': ['name', 'startUrl', 'ssoRegion', 'accountId', 'role'],
+}
+
+/** The flag each field comes from (`--start-url`), for prompts and errors. */
+export const flagOf = (key: keyof SessionInput): string => FLAG[key]
+
+/** The required fields of `type` that `input` lacks. Pure. */
+export const missingFields = (type: SessionType, input: SessionInput): Array<keyof SessionInput> =>
+  REQUIRED_FIELDS[type].filter((key) => input[key] === undefined)
+
+function required(input: SessionInput, key: keyof SessionInput, type: SessionType): string {
   const value = optional(input, key)
   if (value === undefined) {
-    throw new UsageError(`Missing ${FLAG[key]}: an ${type} session needs it.`, {
-      suggestion: 'Give it as a flag (prompting for missing values on a terminal is not implemented yet).',
-    })
+    const missing = missingFields(type, input).map((k) => FLAG[k])
+    throw new UsageError(
+      `Missing ${missing.join(', ')}: an ${type} session needs ${missing.length === 1 ? 'it' : 'them'}.`,
+      {suggestion: 'Give them as flags, or run the command on a terminal to be asked for them.'},
+    )
   }
 
   return value

@@ -355,6 +355,37 @@ describe('e2e: workspace sessions with credentials', function () {
       expect(await awsIdentity('c')).to.equal(assumedArn('555555555555', 'terrace-c3'))
     })
 
+    it('session add on a terminal asks for each missing value; without one it exits 2 naming every missing flag', async () => {
+      const result = await runOnPty({
+        answers: ['111111111111', 'Administrator'],
+        args: [
+          'session',
+          'add',
+          'sso-role',
+          '--name',
+          'asked',
+          '--start-url',
+          'https://bb-sandbox.awsapps.com/start',
+          '--sso-region',
+          'us-east-1',
+        ],
+        cwd: s.dir,
+        dir: s.dir,
+        env: s.env,
+        prompts: ['(--account-id): ', '(--role): '],
+      })
+      expect(result.exit, result.output).to.equal(0)
+      expect(result.asked).to.equal(2)
+      const listed = JSON.parse((await cli(s, ['session', 'list', '--json'])).stdout).sessions
+      expect(listed.find((x: {name: string}) => x.name === 'asked')).to.include({
+        accountId: '111111111111',
+        roleName: 'Administrator',
+      })
+      const missing = await cli(s, ['session', 'add', 'sso-role', '--name', 'x', '--sso-region', 'us-east-1'])
+      expect(missing.code).to.equal(2)
+      expect(missing.stderr).to.include('Missing --start-url, --account-id, --role')
+    })
+
     it('leak scan: no issued secret nor the IAM user secret key in any file (HOME, TERRACE_HOME, AWS files) or on stderr', async () => {
       const secrets = [
         ...(await s.sb.control.secrets()),

@@ -52,6 +52,8 @@ describe('workspace/session-service', () => {
       ['aws-iam-role-chained', {...CHAINED_INPUT, externalId: 'x'}, '--external-id "x"'],
       ['aws-iam-role-chained', {...CHAINED_INPUT, roleSessionName: 'a b'}, '--role-session-name "a b"'],
       ['aws-iam-user', {name: 'alice'}, 'A session named "alice" already exists'],
+      ['aws-sso-role', {name: 'x'}, 'Missing --start-url, --sso-region, --account-id, --role'],
+      ['aws-iam-role-chained', {}, 'Missing --name, --parent, --role-arn'],
     ]
     for (const [type, input, message] of cases) {
       it(`${type}: ${message}`, () => {

@@ -4,12 +4,13 @@ import type {Session} from '../../../workspace/session.js'
 
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {sessionAddFlags} from '../../../cli/session-flags.js'
+import {askMissing} from '../../../cli/session-prompts.js'
 import {workspaceStore} from '../../../workspace/store.js'
 
 export default class SessionAddIamUser extends TerraceCommand {
   static override description = `Add an aws-iam-user session: an IAM user's access keys, optionally with an MFA device.
 
-The access key pair comes from the CSV the AWS console exports (--credentials-file) or is typed in on the terminal (the secret without echo). It is verified with STS GetCallerIdentity using exactly those keys, then stored in the vault only, keyed by the session id; workspace.json holds no secret. --fetch-mfa-device looks the user's MFA device up (IAM ListMFADevices); --mfa-serial names it. The session's credentials are a GetSessionToken session (with MFA when a device is set), cached for its life. A missing flag exits 2 naming it.`
+The access key pair comes from the CSV the AWS console exports (--credentials-file) or is typed in on the terminal (the secret without echo). It is verified with STS GetCallerIdentity using exactly those keys, then stored in the vault only, keyed by the session id; workspace.json holds no secret. --fetch-mfa-device looks the user's MFA device up (IAM ListMFADevices); --mfa-serial names it. The session's credentials are a GetSessionToken session (with MFA when a device is set), cached for its life. A missing --name is asked for on a terminal; otherwise the command exits 2 naming it.`
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> session add iam-user --name alice --credentials-file ~/Downloads/alice_accessKeys.csv --fetch-mfa-device',
@@ -36,6 +37,7 @@ The access key pair comes from the CSV the AWS console exports (--credentials-fi
         import('../../../cli/access-keys-input.js'),
         import('../../../workspace/add-iam-user.js'),
       ])
+    const {name} = await askMissing('aws-iam-user', {name: flags.name}, {env})
     const services = await createAuthServices({env})
     const {keys, session} = await addIamUserSession(
       {
@@ -56,7 +58,7 @@ The access key pair comes from the CSV the AWS console exports (--credentials-fi
       {
         fetchMfaDevice: flags['fetch-mfa-device'],
         mfaSerial: flags['mfa-serial'],
-        name: flags.name,
+        name,
         profile: flags.profile,
         region: flags.region,
       },
