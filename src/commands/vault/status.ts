@@ -25,7 +25,7 @@ With --json: {vault: "file"|"keychain", path, unlocked, unlockedUntil, agent: {r
     await this.parse(VaultStatusCommand)
     const {env} = process
     const home = homePaths(env).root
-    const mode = terraceEnv(env).vault() ?? ('store' in (await probeKeychain({env})) ? 'keychain' : 'file')
+    const mode = terraceEnv(env).vault() ?? ('store' in (await probeKeychain()) ? 'keychain' : 'file')
     const agent = await probeAgent(agentPaths(home))
     const status: VaultStatus = {
       agent: {pid: agent?.pid ?? null, running: agent !== null},
