@@ -139,7 +139,7 @@ await execWithCredentials(runs)
 
 /**
  * Warm-cache `terrace credential-process --profile <p>` (what AWS tools run through credential_process, often
- * many at once) alternating with node -e 0 (target <= 1.5x). Own sandbox, login and profile registry in a temp
+ * many at once) alternating with node -e 0 (target <= 1.6x without an agent: every keychain read goes through keytar). Own sandbox, login and profile registry in a temp
  * TERRACE_HOME; the keychain vault when a D-Bus session is there (run under scripts/with-keyring.sh), else the
  * file vault (and it says so: the keychain figure is the one the target is about).
  */
@@ -173,12 +173,15 @@ async function credentialProcess(n) {
       {args: ['-e', '0'], name: 'node -e 0'},
       {args: [cli, 'credential-process', '--profile', profile], name: 'terrace credential-process (warm cache)'},
     ]
-    // the same through keytar for reads (what terrace did before reading the Secret Service directly)
+    // where the keychain's share goes: node, loading keytar (from terrace's node_modules) and one read, nothing else
     if (keychain)
       cases.push({
-        args: [cli, 'credential-process', '--profile', profile],
-        env: {TERRACE_KEYCHAIN_DIRECT: '0'},
-        name: 'terrace credential-process (keytar reads)',
+        args: [
+          '--input-type=module',
+          '-e',
+          `const k = (await import(${JSON.stringify(join(repo, 'node_modules', 'keytar', 'lib', 'keytar.js'))})).default; await k.getPassword('terrace', 'terrace-probe')`,
+        ],
+        name: 'node + keytar, one read',
       })
     const run = (c) => timeAsync(process.execPath, c.args, {cwd: dir, env: {...benchEnv, ...c.env}})
     for (const c of cases) await run(c) // warm-up: the first credential-process fills the cache
@@ -189,10 +192,12 @@ async function credentialProcess(n) {
     console.log(`\ncredential-process (${benchEnv.TERRACE_VAULT} vault), medians of ${n} alternating runs:`)
     for (const [name, values] of samples)
       console.log(`  ${name.padEnd(46)}  ${median(values).toFixed(1).padStart(7)} ms`)
-    console.log(`ratio terrace credential-process / node -e 0: ${(cp / node).toFixed(2)}x (target <= 1.5x)`)
+    console.log(
+      `ratio terrace credential-process / node -e 0: ${(cp / node).toFixed(2)}x (target <= 1.6x without an agent)`,
+    )
     if (keychain) {
-      const viaKeytar = median(samples.get(cases[2].name))
-      console.log(`ratio with keytar reads / node -e 0: ${(viaKeytar / node).toFixed(2)}x (baseline)`)
+      const keytar = median(samples.get(cases[2].name))
+      console.log(`ratio node + keytar, one read / node -e 0: ${(keytar / node).toFixed(2)}x (the keychain's share)`)
     }
 
     if (!keychain)

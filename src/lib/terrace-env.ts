@@ -23,10 +23,6 @@ export interface TerraceEnvironment {
   readonly debug: boolean
   /** TERRACE_HOME: where terrace keeps its state, null for the platform's default */
   readonly home: null | string
-  /** TERRACE_KEYCHAIN_DIRECT=0 turns the direct Secret Service reader off */
-  readonly keychainDirect: boolean
-  /** TERRACE_KEYCHAIN_TRANSFER=encrypted: secrets cross the session bus encrypted */
-  readonly keychainTransfer: 'encrypted' | 'plain'
   /** TERRACE_MFA_CODE: a one-time code for an MFA project's IAM user, null when unset or blank */
   readonly mfaCode: null | string
   /** TERRACE_MFA_SESSION_DURATION: seconds, 900 to 129600, null when unset; exit 4 when out of range */
@@ -59,8 +55,6 @@ export function terraceEnv(env: NodeJS.ProcessEnv = process.env): TerraceEnviron
     credentialTtlSeconds: () => credentialTtlSeconds(env.TERRACE_CREDENTIAL_TTL),
     debug: Boolean(env.TERRACE_DEBUG && env.TERRACE_DEBUG !== '0'),
     home: text(env.TERRACE_HOME),
-    keychainDirect: env.TERRACE_KEYCHAIN_DIRECT?.trim() !== '0',
-    keychainTransfer: env.TERRACE_KEYCHAIN_TRANSFER?.trim().toLowerCase() === 'encrypted' ? 'encrypted' : 'plain',
     mfaCode: trimmed(env.TERRACE_MFA_CODE),
     mfaSessionSeconds: () => mfaSessionSeconds(env.TERRACE_MFA_SESSION_DURATION),
     noInput: isSet(env.TERRACE_NO_INPUT),

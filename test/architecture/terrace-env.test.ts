@@ -70,18 +70,6 @@ describe('lib/terrace-env: the one module that parses TERRACE_* variables', () =
     {env: {TERRACE_NO_INPUT: 'false'}, name: 'TERRACE_NO_INPUT=false is off', read: (e) => e.noInput, want: false},
     {env: {TERRACE_NO_INPUT: '1'}, name: 'TERRACE_NO_INPUT=1 is on', read: (e) => e.noInput, want: true},
     {env: {TERRACE_DEBUG: '0'}, name: 'TERRACE_DEBUG=0 is off', read: (e) => e.debug, want: false},
-    {
-      env: {TERRACE_KEYCHAIN_DIRECT: '0'},
-      name: 'direct keychain reads off',
-      read: (e) => e.keychainDirect,
-      want: false,
-    },
-    {
-      env: {TERRACE_KEYCHAIN_TRANSFER: 'ENCRYPTED'},
-      name: 'encrypted transfer',
-      read: (e) => e.keychainTransfer,
-      want: 'encrypted',
-    },
   ]
   for (const {env, name, read, want} of table) {
     it(name, () => expect(read(terraceEnv(env))).to.equal(want))

@@ -34,7 +34,7 @@ Inside a project, the start URL and region come from config/common.tfvars (sso_s
   async run(): Promise<LoginResult> {
     const {flags} = await this.parse(AwsSsoLogin)
     const target = await ssoTargetFrom(flags, this.invocation())
-    const services = await createAuthServices()
+    const services = await createAuthServices({env: this.invocation().env})
     const abort = new AbortController()
     const onSigint = () => abort.abort()
     process.once('SIGINT', onSigint)
