@@ -148,7 +148,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     let rendered
-    if (fault === '5xx') {
+    if (fault === '429') {
+      const throttled =
+        route.service === 'sts' || route.service === 'iam'
+          ? new ApiError('Throttling', 400, 'Rate exceeded (injected fault)')
+          : PortalErrors.tooManyRequests('Too many requests (injected fault)')
+      rendered = {...renderFailure(route, throttled), outcome: 'fault:429'}
+    } else if (fault === '5xx') {
       const code =
         route.service === 'sts' || route.service === 'iam'
           ? settings.faults.status === 503
