@@ -8,7 +8,7 @@ export default class SessionRemove extends TerraceCommand {
   static override args = {name: Args.string({description: 'the session (its name or id)', required: true})}
   static override description = `Remove a session from the workspace, and its secrets from the vault.
 
-Its access keys and cached credentials are deleted from the vault. A session that is the parent of chained sessions is refused (exit 2) unless --with-children, which removes them too.`
+An active session is stopped first. Its access keys and cached credentials are deleted from the vault. A session that is the parent of chained sessions is refused (exit 2) unless --with-children, which removes them too.`
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> session remove alice',
@@ -21,8 +21,16 @@ Its access keys and cached credentials are deleted from the vault. A session tha
   async run(): Promise<{deletedEntries: number; removed: string[]}> {
     const {args, flags} = await this.parse(SessionRemove)
     const {env} = process
+    const {root} = this.config
     const {deletedEntries, removed} = await removeSessionAndSecrets(
       {
+        async stop(session) {
+          const [{serveDeps}, {stopSession}] = await Promise.all([
+            import('../../cli/session-credentials.js'),
+            import('../../workspace/session-serving.js'),
+          ])
+          return stopSession(serveDeps(env, root), session.id)
+        },
         async vault() {
           const {createAuthServices} = await import('../../auth/services.js')
           return (await createAuthServices({env})).store
