@@ -13,7 +13,10 @@ interface Fields {
   required: readonly string[]
 }
 
-const FIELDS: {[K in RoleRef['kind']]: Fields} = {
+/** the kinds the agent serves; a workspace session (kind session, whose links are not strings) is not one yet */
+export type ServedRef = Exclude<RoleRef, {kind: 'session'}>
+
+const FIELDS: {[K in ServedRef['kind']]: Fields} = {
   chain: {nullable: ['account', 'source'], required: ['accountId', 'chain', 'role']},
   iam: {nullable: ['account', 'source'], required: ['accountId', 'project', 'role', 'userType']},
   sso: {nullable: ['account', 'source'], required: ['accountId', 'role', 'ssoRegion', 'startUrl']},
@@ -22,20 +25,20 @@ const FIELDS: {[K in RoleRef['kind']]: Fields} = {
 const IAM_USER_TYPES = new Set(['bootstrap', 'management', 'security'])
 
 /** The params of a `credentials` request for ref. */
-export function refToParams(ref: RoleRef): Params {
+export function refToParams(ref: ServedRef): Params {
   const params: Params = {kind: ref.kind}
   for (const [name, value] of Object.entries(ref)) if (typeof value === 'string') params[name] = value
   return params
 }
 
 /** The ref a `credentials` request names, or the reason it names none (a bad-request answer). */
-export function paramsToRef(params: Params | undefined): {error: string} | {ref: RoleRef} {
+export function paramsToRef(params: Params | undefined): {error: string} | {ref: ServedRef} {
   const kind = params?.kind
   if (typeof kind !== 'string' || !Object.hasOwn(FIELDS, kind)) {
     return {error: `credentials needs a kind (${Object.keys(FIELDS).join(', ')})`}
   }
 
-  const fields = FIELDS[kind as RoleRef['kind']]
+  const fields = FIELDS[kind as ServedRef['kind']]
   const ref: Record<string, null | string> = {kind}
   for (const name of fields.required) {
     const value = params?.[name]
@@ -49,5 +52,5 @@ export function paramsToRef(params: Params | undefined): {error: string} | {ref:
   }
 
   if (kind === 'iam' && !IAM_USER_TYPES.has(ref.userType!)) return {error: `unknown IAM user type ${ref.userType}`}
-  return {ref: ref as unknown as RoleRef}
+  return {ref: ref as unknown as ServedRef}
 }

@@ -14,7 +14,12 @@ export const MAX_MFA_SESSION_SECONDS = 129_600
 
 export type VaultMode = 'file' | 'keychain'
 
+/** Whether credential-process and wrapped commands start terrace's agent on demand (auto) or never (off). */
+export type AgentMode = 'auto' | 'off'
+
 export interface TerraceEnvironment {
+  /** TERRACE_AGENT: auto (default; off when CI=true) or off; exit 4 for anything else */
+  agent(): AgentMode
   /** TERRACE_AWS_BIN: the AWS CLI to run, null for terrace.json or PATH */
   readonly awsBin: null | string
   /** TERRACE_CREDENTIAL_TTL: how old handed-out credentials may be, at most 1800 s (default); exit 4 when malformed */
@@ -51,6 +56,7 @@ const trimmed = (value: string | undefined): null | string => value?.trim() || n
 
 export function terraceEnv(env: NodeJS.ProcessEnv = process.env): TerraceEnvironment {
   return {
+    agent: () => agentMode(env.TERRACE_AGENT, env.CI),
     awsBin: text(env.TERRACE_AWS_BIN),
     credentialTtlSeconds: () => credentialTtlSeconds(env.TERRACE_CREDENTIAL_TTL),
     debug: Boolean(env.TERRACE_DEBUG && env.TERRACE_DEBUG !== '0'),
@@ -73,6 +79,15 @@ export function enableDebug(env: NodeJS.ProcessEnv = process.env): void {
 /** `--debug` among the arguments, or TERRACE_DEBUG. */
 export function isDebug(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): boolean {
   return argv.includes('--debug') || terraceEnv(env).debug
+}
+
+function agentMode(value: string | undefined, ci: string | undefined): AgentMode {
+  const mode = value?.trim().toLowerCase()
+  if (!mode) return isSet(ci) ? 'off' : 'auto'
+  if (mode === 'auto' || mode === 'off') return mode
+  throw new ConfigError(`TERRACE_AGENT must be "auto" or "off", not "${value}"`, {
+    suggestion: 'Unset TERRACE_AGENT (auto, or off when CI=true), or set it to auto or off.',
+  })
 }
 
 function credentialTtlSeconds(value: string | undefined): number {
