@@ -3,10 +3,11 @@
  * normalised shape the emulator runs on (SandboxConfig). docs/sandbox.md documents the JSON.
  */
 import {shapeProblem} from './config-schema.js'
+import {type DynamoDbInput, type DynamoTable, normaliseTables} from './dynamodb-config.js'
 import {base32Decode} from './totp.js'
 
 export type FaultKind = '5xx' | 'reset' | 'stall'
-export type ServiceName = 'iam' | 'oidc' | 'portal' | 'sts'
+export type ServiceName = 'dynamodb' | 'iam' | 'oidc' | 'portal' | 'sts'
 
 export interface FaultSettings {
   /** Stop injecting after this many faults (unlimited when absent). */
@@ -81,6 +82,8 @@ export interface IamUserConfig {
 
 export interface SandboxConfig {
   accounts: AccountConfig[]
+  /** DynamoDB tables (dynamodb-config.ts) */
+  dynamoTables: DynamoTable[]
   iamUsers: IamUserConfig[]
   lifetimes: SsoLifetimes
   pollInterval: number
@@ -120,6 +123,7 @@ export interface SandboxConfigInput {
   autoApprove?: boolean
   defaultIamRoles?: IamRoleInput[]
   defaultSsoRoles?: string[]
+  dynamodb?: DynamoDbInput
   faults?: Partial<FaultSettings>
   generateAccounts?: number
   iamUsers?: IamUserInput[]
@@ -152,7 +156,7 @@ export class SandboxConfigError extends Error {
   }
 }
 
-const ALL_SERVICES: ServiceName[] = ['oidc', 'portal', 'sts', 'iam']
+const ALL_SERVICES: ServiceName[] = ['oidc', 'portal', 'sts', 'iam', 'dynamodb']
 const FAULT_KINDS = new Set<FaultKind>(['5xx', 'reset', 'stall'])
 
 function positiveInt(value: unknown, field: string, fallback: number, min = 1): number {
@@ -305,8 +309,10 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
   }
 
   const pollInterval = positiveInt(sso.pollInterval, 'sso.pollInterval', 1, 0)
+  const region = input.region ?? 'us-east-1'
   return {
     accounts,
+    dynamoTables: normaliseTables(input.dynamodb, accounts, region, (problem) => new SandboxConfigError(problem)),
     iamUsers,
     lifetimes: {
       accessToken: positiveInt(sso.accessTokenLifetime, 'sso.accessTokenLifetime', 28_800),
@@ -317,7 +323,7 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
       roleCredentials: positiveInt(sso.roleCredentialLifetime, 'sso.roleCredentialLifetime', 3600, 1),
     },
     pollInterval,
-    region: input.region ?? 'us-east-1',
+    region,
     rotateRefreshTokens: boolean(sso.rotateRefreshTokens, 'sso.rotateRefreshTokens', true),
     settings: {
       autoApprove: input.autoApprove === true,
