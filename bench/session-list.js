@@ -26,7 +26,14 @@ function workspace() {
   const sessions = []
   for (let i = 0; i < count / 3; i++) {
     const account = String(100_000_000_000 + i)
-    const base = {profile: `p${i % 50}`, region: i % 2 ? 'eu-west-1' : null, startedAt: null, status: 'inactive'}
+    const base = {
+      mode: null,
+      profile: `p${i % 50}`,
+      region: i % 2 ? 'eu-west-1' : null,
+      source: null,
+      startedAt: null,
+      status: 'inactive',
+    }
     sessions.push({
       ...base,
       accountId: account,
@@ -57,7 +64,7 @@ function workspace() {
     })
   }
 
-  return {defaultRegion: 'us-east-2', sessions, version: 2}
+  return {defaultRegion: 'us-east-2', integrations: [], sessions, version: 3}
 }
 
 const cases = [

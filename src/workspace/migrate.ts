@@ -1,13 +1,14 @@
 /**
  * Earlier formats of workspace.json, each lifted to the next until the current one. Version 1: {version: 1,
  * sessions: [{name, type, region?, …the type's fields}]}, no ids, profiles or status, a chained session naming its
- * parent by `parent` (its name). Version 2 (current): stable random ids, `parentId`, profile, status, startedAt and
- * the workspace's defaultRegion.
+ * parent by `parent` (its name). Version 2: stable random ids, `parentId`, profile, status, startedAt and the
+ * workspace's defaultRegion. Version 3 (current): the workspace's `integrations`, and on each session `mode` (how it
+ * is served once started, null before) and `source` (the integration it was synced from, null when added by hand).
  */
 import {randomUUID} from 'node:crypto'
 
 import {DEFAULT_PROFILE, WORKSPACE_VERSION} from './session.js'
-import {ShapeError} from './validate.js'
+import {ShapeError} from './shape.js'
 
 type Json = Record<string, unknown>
 
@@ -53,8 +54,28 @@ function from1(raw: Json): Json {
   }
 }
 
+/** Version 2 knew no integrations; a session already started was served the only way there was: process. */
+function from2(raw: Json): Json {
+  if (raw.integrations !== undefined) throw new ShapeError('integrations', 'not a field of a version 2 workspace')
+  if (!Array.isArray(raw.sessions)) return {...raw, integrations: [], version: 3}
+  return {
+    ...raw,
+    integrations: [],
+    sessions: (raw.sessions as unknown[]).map((session, i) => {
+      if (typeof session !== 'object' || session === null) return session
+      const {status} = session as Json
+      for (const key of ['mode', 'source']) {
+        if (key in session) throw new ShapeError(`sessions[${i}].${key}`, 'not a field of a version 2 session')
+      }
+
+      return {...session, mode: status === 'active' || status === 'pending' ? 'process' : null, source: null}
+    }),
+    version: 3,
+  }
+}
+
 /** How to lift a file of version N to N + 1. */
-const MIGRATIONS: Record<number, (raw: Json) => Json> = {1: from1}
+const MIGRATIONS: Record<number, (raw: Json) => Json> = {1: from1, 2: from2}
 
 /** `raw` lifted to the current version (unchanged when already current); the shape is checked afterwards. */
 export function migrate(raw: unknown): unknown {

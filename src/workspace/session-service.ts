@@ -121,9 +121,11 @@ export function buildSession(workspace: Workspace, type: SessionType, input: Ses
   assertNameFree(workspace, name)
   const base = {
     id,
+    mode: null,
     name,
     profile: optional(input, 'profile') ?? DEFAULT_PROFILE,
     region: optional(input, 'region') ?? null,
+    source: null,
     startedAt: null,
     status: 'inactive' as const,
   }

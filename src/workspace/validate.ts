@@ -1,32 +1,38 @@
-/** The shape of workspace.json (version 2), checked field by field: the first fault names its key. */
-import {EXPECTED, isHttpsUrl, PATTERNS} from './patterns.js'
+/** The shape of workspace.json (version 3), checked field by field: the first fault names its key. */
+import type {Integration} from './integration.js'
+
+import {EXPECTED, isHttpsUrl} from './patterns.js'
 import {
   type Session,
+  SESSION_MODES,
   SESSION_STATUSES,
   SESSION_TYPES,
+  type SessionMode,
+  type SessionSource,
   type SessionStatus,
   type SessionType,
   type Workspace,
   WORKSPACE_VERSION,
 } from './session.js'
+import {
+  checked,
+  date,
+  isObject,
+  type Json,
+  object,
+  oneOf,
+  oneOfOrNull,
+  onlyKeys,
+  optionalText,
+  rule,
+  ShapeError,
+  text,
+} from './shape.js'
+import {validateIntegration} from './validate-integration.js'
 
-/** A fault in the file's content: `key` is its path inside the file (`sessions[2].accountId`). */
-export class ShapeError extends Error {
-  readonly key: string
+export {ShapeError} from './shape.js'
 
-  constructor(key: string, problem: string) {
-    super(`${key}: ${problem}`)
-    this.key = key
-  }
-}
-
-type Json = Record<string, unknown>
-
-const join = (at: string, key: string): string => (at ? `${at}.${key}` : key)
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
-
-const BASE_KEYS = ['id', 'name', 'type', 'region', 'profile', 'status', 'startedAt']
+const BASE_KEYS = ['id', 'name', 'type', 'region', 'profile', 'status', 'startedAt', 'mode', 'source']
 const TYPE_KEYS: Record<SessionType, {optional: string[]; required: string[]}> = {
   'aws-iam-role-chained': {optional: ['externalId', 'roleSessionName'], required: ['parentId', 'roleArn']},
   'aws-iam-user': {optional: ['mfaSerial'], required: []},
@@ -40,55 +46,39 @@ const ALLOWED_KEYS = Object.fromEntries(
     new Set([...BASE_KEYS, ...TYPE_KEYS[type].optional, ...TYPE_KEYS[type].required]),
   ]),
 ) as Record<SessionType, Set<string>>
+const SOURCE_KEYS = new Set(['integration', 'key'])
+const WORKSPACE_KEYS = new Set(['defaultRegion', 'integrations', 'sessions', 'version'])
 
-type Rule = {expected: string; pattern: RegExp}
-
-function text(object: Json, key: string, at: string, rule?: Rule): string {
-  const value = object[key]
-  if (typeof value !== 'string') throw new ShapeError(join(at, key), value === undefined ? 'missing' : 'not a string')
-  if (rule && !rule.pattern.test(value)) {
-    throw new ShapeError(join(at, key), `${JSON.stringify(value)} is not ${rule.expected}`)
+/** `source`: present on every session, null or {integration, key}. */
+function source(raw: Json, at: string): null | SessionSource {
+  if (raw.source === undefined) throw new ShapeError(`${at}.source`, 'missing (null for a session added by hand)')
+  if (raw.source === null) return null
+  const value = object(raw, 'source', at)
+  onlyKeys(value, SOURCE_KEYS, `${at}.source`, 'a session source')
+  return {
+    integration: text(value, 'integration', `${at}.source`, rule('alias')),
+    key: text(value, 'key', `${at}.source`, rule('sourceKey')),
   }
-
-  return value
 }
 
-function optionalText(object: Json, key: string, at: string, rule?: Rule): null | string {
-  if (object[key] === undefined || object[key] === null) return null
-  return text(object, key, at, rule)
-}
-
-const rule = (key: keyof typeof PATTERNS): Rule => ({expected: EXPECTED[key], pattern: PATTERNS[key]})
-
-const checked = (object: Json, key: keyof typeof PATTERNS, at: string, optional = false) =>
-  optional ? optionalText(object, key, at, rule(key)) : text(object, key, at, rule(key))
-
-function oneOf<T extends string>(object: Json, key: string, at: string, values: readonly T[]): T {
-  const value = text(object, key, at)
-  if (!(values as readonly string[]).includes(value)) {
-    throw new ShapeError(join(at, key), `${JSON.stringify(value)} is not one of ${values.join(', ')}`)
-  }
-
-  return value as T
+/** `mode`: present on every session, null (never started) or one of the modes. */
+function mode(raw: Json, at: string): null | SessionMode {
+  if (raw.mode === undefined) throw new ShapeError(`${at}.mode`, 'missing (null for a session never started)')
+  return oneOfOrNull<SessionMode>(raw, 'mode', at, SESSION_MODES)
 }
 
 function validateSession(raw: unknown, at: string): Session {
   if (!isObject(raw)) throw new ShapeError(at, 'not an object')
   const type = oneOf<SessionType>(raw, 'type', at, SESSION_TYPES)
-  const allowed = ALLOWED_KEYS[type]
-  const unknown = Object.keys(raw).find((key) => !allowed.has(key))
-  if (unknown) throw new ShapeError(`${at}.${unknown}`, `not a field of an ${type} session (secrets never go here)`)
-  const startedAt = optionalText(raw, 'startedAt', at)
-  if (startedAt !== null && Number.isNaN(Date.parse(startedAt))) {
-    throw new ShapeError(`${at}.startedAt`, `${JSON.stringify(startedAt)} is not a date`)
-  }
-
+  onlyKeys(raw, ALLOWED_KEYS[type], at, `an ${type} session`)
   const base = {
     id: checked(raw, 'id', at) as string,
+    mode: mode(raw, at),
     name: checked(raw, 'name', at) as string,
     profile: checked(raw, 'profile', at) as string,
     region: checked(raw, 'region', at, true),
-    startedAt,
+    source: source(raw, at),
+    startedAt: date(raw, 'startedAt', at, true),
     status: oneOf<SessionStatus>(raw, 'status', at, SESSION_STATUSES),
   }
   switch (type) {
@@ -125,7 +115,7 @@ function validateSession(raw: unknown, at: string): Session {
 }
 
 /** Ids and names unique, every parent present, no chain that leads back to itself. */
-function checkReferences(sessions: Session[]): void {
+function checkSessionReferences(sessions: Session[]): void {
   const byId = new Map<string, Session>()
   const names = new Set<string>()
   for (const [i, session] of sessions.entries()) {
@@ -149,16 +139,53 @@ function checkReferences(sessions: Session[]): void {
   }
 }
 
+/** Aliases unique, every session source naming an integration (one session per source key), source sessions present. */
+function checkIntegrationReferences(integrations: Integration[], sessions: Session[]): void {
+  const aliases = new Set<string>()
+  for (const [i, integration] of integrations.entries()) {
+    if (aliases.has(integration.alias))
+      throw new ShapeError(`integrations[${i}].alias`, `${integration.alias} is used twice`)
+    aliases.add(integration.alias)
+  }
+
+  const ids = new Set(sessions.map((session) => session.id))
+  for (const [i, integration] of integrations.entries()) {
+    if (integration.type === 'dynamodb' && !ids.has(integration.sourceSessionId)) {
+      throw new ShapeError(`integrations[${i}].sourceSessionId`, `no session has id ${integration.sourceSessionId}`)
+    }
+  }
+
+  const keys = new Set<string>()
+  for (const [i, {source}] of sessions.entries()) {
+    if (source === null) continue
+    if (!aliases.has(source.integration)) {
+      throw new ShapeError(`sessions[${i}].source.integration`, `no integration has alias ${source.integration}`)
+    }
+
+    const key = JSON.stringify([source.integration, source.key])
+    if (keys.has(key))
+      throw new ShapeError(`sessions[${i}].source`, `${source.key} of ${source.integration} is used twice`)
+    keys.add(key)
+  }
+}
+
+function list(raw: Json, key: string): unknown[] {
+  const value = raw[key]
+  if (!Array.isArray(value)) throw new ShapeError(key, value === undefined ? 'missing' : 'not a list')
+  return value
+}
+
 /** The workspace in `raw` (already migrated to the current version); ShapeError naming the first bad key. */
 export function validateWorkspace(raw: unknown): Workspace {
   if (!isObject(raw)) throw new ShapeError('(top level)', 'not a JSON object')
   if (raw.version !== WORKSPACE_VERSION) throw new ShapeError('version', `expected ${WORKSPACE_VERSION}`)
-  const unknown = Object.keys(raw).find((key) => !['defaultRegion', 'sessions', 'version'].includes(key))
-  if (unknown) throw new ShapeError(unknown, 'not a field of the workspace')
+  onlyKeys(raw, WORKSPACE_KEYS, '', 'the workspace')
   const defaultRegion = optionalText(raw, 'defaultRegion', '', rule('region'))
-  if (!Array.isArray(raw.sessions))
-    throw new ShapeError('sessions', raw.sessions === undefined ? 'missing' : 'not a list')
-  const sessions = raw.sessions.map((session, i) => validateSession(session, `sessions[${i}]`))
-  checkReferences(sessions)
-  return {defaultRegion, sessions, version: WORKSPACE_VERSION}
+  const sessions = list(raw, 'sessions').map((session, i) => validateSession(session, `sessions[${i}]`))
+  const integrations = list(raw, 'integrations').map((integration, i) =>
+    validateIntegration(integration, `integrations[${i}]`),
+  )
+  checkSessionReferences(sessions)
+  checkIntegrationReferences(integrations, sessions)
+  return {defaultRegion, integrations, sessions, version: WORKSPACE_VERSION}
 }

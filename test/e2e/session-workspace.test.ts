@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {assertBuilt, runCli} from '../helpers/cli.js'
-import {VERSION_1} from '../workspace/fixtures.js'
+import {VERSION_1, VERSION_2} from '../workspace/fixtures.js'
 
 type Listed = {defaultRegion: null | string; sessions: Array<Record<string, unknown> & {id: string; name: string}>}
 
@@ -274,16 +274,33 @@ describe('e2e: terrace session (the workspace and its session definitions)', fun
     }
   })
 
-  it('a version-1 workspace is read migrated and stored as version 2 by the next change', async () => {
+  it('a version-1 workspace is read migrated and stored as version 3 by the next change', async () => {
     mkdirSync(home, {mode: 0o700})
     writeFileSync(file(), JSON.stringify(VERSION_1))
     expect(await names('--type', 'chained')).to.deep.equal(['ops', 'deep'])
     await ok('session', 'default-region', 'us-west-2')
     const stored = JSON.parse(readFileSync(file(), 'utf8')) as {
-      sessions: Array<{id: string; parentId?: string}>
+      integrations: unknown[]
+      sessions: Array<{id: string; mode: unknown; parentId?: string; source: unknown}>
       version: number
     }
-    expect(stored.version).to.equal(2)
+    expect(stored.version).to.equal(3)
+    expect(stored.integrations).to.deep.equal([])
     expect(stored.sessions[2].parentId).to.equal(stored.sessions[1].id)
+    expect(stored.sessions.map((s) => [s.mode, s.source])).to.deep.equal(Array.from({length: 4}, () => [null, null]))
+  })
+
+  it('a version-2 workspace is read migrated (mode, source, no integrations) and stored as version 3', async () => {
+    mkdirSync(home, {mode: 0o700})
+    writeFileSync(file(), JSON.stringify(VERSION_2))
+    const listed = await list()
+    expect(listed.sessions.map((s) => [s.name, s.mode, s.source])).to.deep.equal([
+      ['shared-admin', 'process', null],
+      ['alice', null, null],
+      ['ops', null, null],
+    ])
+    await ok('session', 'edit', 'alice', '--region', 'us-west-2')
+    const stored = JSON.parse(readFileSync(file(), 'utf8')) as {integrations: unknown[]; version: number}
+    expect(stored).to.deep.include({integrations: [], version: 3})
   })
 })

@@ -12,6 +12,14 @@ describe('workspace/validate validateWorkspace', () => {
     expect(validateWorkspace(workspace())).to.deep.equal(workspace())
   })
 
+  it('accepts a workspace with no integrations and sessions of any mode', () => {
+    const w = workspace() as Record<string, any>
+    w.sessions.splice(3, 1)
+    w.integrations = []
+    w.sessions[1].mode = 'file'
+    expect(validateWorkspace(w).sessions[1].mode).to.equal('file')
+  })
+
   it('accepts optional fields left out and null', () => {
     const w = workspace() as Record<string, any>
     delete w.sessions[0].accountName
@@ -35,7 +43,7 @@ describe('workspace/validate validateWorkspace', () => {
     [
       'a bad version',
       (w) => {
-        w.version = 3
+        w.version = 2
       },
       'version',
     ],
@@ -187,6 +195,163 @@ describe('workspace/validate validateWorkspace', () => {
         w.sessions[0].id = w.sessions[1].id
       },
       'sessions[1].id',
+    ],
+    [
+      'a bad mode',
+      (w) => {
+        w.sessions[3].mode = 'env'
+      },
+      'sessions[3].mode',
+    ],
+    ['a missing mode', (w) => delete w.sessions[0].mode, 'sessions[0].mode'],
+    ['a missing source', (w) => delete w.sessions[0].source, 'sessions[0].source'],
+    [
+      'a source as a string',
+      (w) => {
+        w.sessions[0].source = 'corp'
+      },
+      'sessions[0].source',
+    ],
+    [
+      'a source naming no integration',
+      (w) => {
+        w.sessions[3].source.integration = 'nobody'
+      },
+      'sessions[3].source.integration',
+    ],
+    [
+      'a source without a key',
+      (w) => {
+        delete w.sessions[3].source.key
+      },
+      'sessions[3].source.key',
+    ],
+    [
+      'an empty source key',
+      (w) => {
+        w.sessions[3].source.key = ''
+      },
+      'sessions[3].source.key',
+    ],
+    [
+      'an unknown key in a source',
+      (w) => {
+        w.sessions[3].source.token = 'x'
+      },
+      'sessions[3].source.token',
+    ],
+    [
+      'two sessions from one source key',
+      (w) => {
+        w.sessions[0].source = {...w.sessions[3].source}
+      },
+      'sessions[3].source',
+    ],
+    [
+      'integrations not a list',
+      (w) => {
+        w.integrations = {}
+      },
+      'integrations',
+    ],
+    ['integrations missing', (w) => delete w.integrations, 'integrations'],
+    [
+      'an unknown integration type',
+      (w) => {
+        w.integrations[0].type = 'okta'
+      },
+      'integrations[0].type',
+    ],
+    [
+      'an alias with a space',
+      (w) => {
+        w.integrations[0].alias = 'my corp'
+      },
+      'integrations[0].alias',
+    ],
+    [
+      'two integrations of one alias',
+      (w) => {
+        w.integrations[1].alias = w.integrations[0].alias
+      },
+      'integrations[1].alias',
+    ],
+    [
+      'an http start URL on an integration',
+      (w) => {
+        w.integrations[0].startUrl = 'http://corp.awsapps.com/start'
+      },
+      'integrations[0].startUrl',
+    ],
+    [
+      'a bad integration region',
+      (w) => {
+        w.integrations[0].region = 'corp'
+      },
+      'integrations[0].region',
+    ],
+    [
+      'a bad integration default region',
+      (w) => {
+        w.integrations[0].defaultRegion = 'x'
+      },
+      'integrations[0].defaultRegion',
+    ],
+    [
+      'a secret on an integration',
+      (w) => {
+        w.integrations[0].accessToken = 'x'
+      },
+      'integrations[0].accessToken',
+    ],
+    [
+      'a field of another integration type',
+      (w) => {
+        w.integrations[0].table = 'x'
+      },
+      'integrations[0].table',
+    ],
+    [
+      'a bad table name',
+      (w) => {
+        w.integrations[1].table = 'a b'
+      },
+      'integrations[1].table',
+    ],
+    [
+      'a source session that does not exist',
+      (w) => {
+        w.integrations[1].sourceSessionId = 'ffffffff-0000'
+      },
+      'integrations[1].sourceSessionId',
+    ],
+    [
+      'a last sync without counts',
+      (w) => {
+        delete w.integrations[0].lastSync.counts
+      },
+      'integrations[0].lastSync.counts',
+    ],
+    [
+      'a last sync with a negative count',
+      (w) => {
+        w.integrations[0].lastSync.counts.added = -1
+      },
+      'integrations[0].lastSync.counts.added',
+    ],
+    [
+      'a last sync with a bad result',
+      (w) => {
+        w.integrations[0].lastSync.result = 'great'
+      },
+      'integrations[0].lastSync.result',
+    ],
+    [
+      'a last sync with a bad date',
+      (w) => {
+        w.integrations[0].lastSync.at = 'now'
+      },
+      'integrations[0].lastSync.at',
     ],
   ]
   const CHAINED_ARN = 'arn:aws:iam::333333333333:role/DevOps'

@@ -14,7 +14,7 @@ import {
   type WorkspaceStore,
 } from '../../src/workspace/workspace-file.js'
 import {rejection} from '../helpers/errors.js'
-import {VERSION_1, workspace} from './fixtures.js'
+import {VERSION_1, VERSION_2, workspace} from './fixtures.js'
 
 describe('workspace/workspace-file', () => {
   let root: string
@@ -35,7 +35,7 @@ describe('workspace/workspace-file', () => {
   }
 
   it('no file: an empty workspace, nothing written by reading', async () => {
-    expect(await readWorkspace(store)).to.deep.equal({defaultRegion: null, sessions: [], version: 2})
+    expect(await readWorkspace(store)).to.deep.equal({defaultRegion: null, integrations: [], sessions: [], version: 3})
     await rejection(stat(store.files.file))
   })
 
@@ -58,15 +58,27 @@ describe('workspace/workspace-file', () => {
     expect(await readFile(store.files.file, 'utf8')).to.equal(before)
   })
 
-  it('reads a version-1 file migrated, and the next write stores version 2 (the version-1 bytes as the last good copy)', async () => {
+  it('reads a version-1 file migrated, and the next write stores version 3 (the version-1 bytes as the last good copy)', async () => {
     const v1 = JSON.stringify(VERSION_1)
     await write(store.files.file, v1)
     const read = await readWorkspace(store)
-    expect(read.version).to.equal(2)
+    expect(read.version).to.equal(3)
     expect(read.sessions.map((s) => s.name)).to.deep.equal(['admin', 'alice', 'ops', 'deep'])
     await updateWorkspace(store, (w) => ({result: null, workspace: w}))
-    expect(JSON.parse(await readFile(store.files.file, 'utf8')).version).to.equal(2)
+    expect(JSON.parse(await readFile(store.files.file, 'utf8')).version).to.equal(3)
     expect(await readFile(store.files.backup, 'utf8')).to.equal(v1)
+  })
+
+  it('reads a version-2 file migrated, and the next write stores version 3 (the version-2 bytes as the last good copy)', async () => {
+    const v2 = JSON.stringify(VERSION_2)
+    await write(store.files.file, v2)
+    const read = await readWorkspace(store)
+    expect(read).to.include({version: 3}).and.deep.include({integrations: []})
+    await updateWorkspace(store, (w) => ({result: null, workspace: w}))
+    const stored = JSON.parse(await readFile(store.files.file, 'utf8'))
+    expect(stored.version).to.equal(3)
+    expect(stored.sessions.map((s: {mode: unknown}) => s.mode)).to.deep.equal(['process', null, null])
+    expect(await readFile(store.files.backup, 'utf8')).to.equal(v2)
   })
 
   const damages: Array<[string, string, RegExp]> = [
@@ -107,7 +119,7 @@ describe('workspace/workspace-file', () => {
     await updateWorkspace(store, (w) => ({result: null, workspace: {...w, defaultRegion: 'ap-south-1'}}))
     expect(warnings).to.have.length(1)
     const read = await readWorkspace(store)
-    expect(read.sessions).to.have.length(3)
+    expect(read.sessions).to.have.length(workspace().sessions.length)
     expect(read.defaultRegion).to.equal('ap-south-1')
   })
 
