@@ -55,8 +55,17 @@ export class DynamoDbError extends Error {
   }
 }
 
+/** Counted per request sent: every attempt, the retried ones, the throttled answers. */
+export interface RequestCounts {
+  requests: number
+  retries: number
+  throttled: number
+}
+
 export interface DynamoDbClientOptions {
   clock: Clock
+  /** counted into when given */
+  counts?: RequestCounts
   credentials: StaticClientCredentials
   env: NodeJS.ProcessEnv
   /** attempts per call, the first included (default 5) */
@@ -127,7 +136,7 @@ function post(url: URL, headers: Record<string, string>, body: string, timeoutMs
         )
       },
     )
-    request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)))
+    request.setTimeout(timeoutMs, () => request.destroy(new Error(`timed out: no answer within ${timeoutMs} ms`)))
     request.on('error', reject)
     request.end(body)
   })
@@ -164,10 +173,14 @@ export function dynamoDbClient(options: DynamoDbClientOptions): DynamoDbPort {
           {body, credentials: options.credentials, host: url.host, operation: 'Scan', region: options.region},
           Date.now(),
         )
+        if (options.counts) options.counts.requests++
         try {
           return answerOf(await post(url, headers, body, options.timeoutMs ?? 10_000, signal))
         } catch (error) {
+          if (options.counts && error instanceof DynamoDbError && /Throttl|Exceeded/.test(error.name))
+            options.counts.throttled++
           if (attempt >= attempts || signal?.aborted || !retryable(error)) throw error
+          if (options.counts) options.counts.retries++
           await options.clock.sleep(Math.random() * Math.min(5000, 100 * 2 ** attempt), signal)
         }
       }
