@@ -2,7 +2,7 @@
  * `integration add dynamodb --alias A --table T --region R --source-session S [--mfa-serial ARN]`: the integration
  * from its flags, each checked (exit 2 naming the flag). S (name or id) reads the table and is the first hop of every
  * chain the table gives. The MFA device goes where the chain asks for it, on S: an IAM user session without a device
- * gets the given one (so MFA is asked once, at the first hop); one with another device is refused. Pure.
+ * gets the given one (so MFA is asked once, at the first hop); one with another device is refused.
  */
 import type {DynamoDbIntegration} from '../../workspace/integration.js'
 import type {Session, Workspace} from '../../workspace/session.js'
@@ -10,6 +10,7 @@ import type {Session, Workspace} from '../../workspace/session.js'
 import {UsageError} from '../../lib/errors.js'
 import {EXPECTED, PATTERNS} from '../../workspace/patterns.js'
 import {findSession} from '../../workspace/session-service.js'
+import {updateWorkspace, type WorkspaceStore} from '../../workspace/workspace-file.js'
 
 export interface DynamoDbFlags {
   alias?: string
@@ -85,4 +86,15 @@ export function planDynamoDbAdd(workspace: Workspace, flags: DynamoDbFlags): Dyn
     sourceUpdated,
     workspace: {...workspace, integrations: [...workspace.integrations, integration], sessions},
   }
+}
+
+/** Adds the integration (and the source session's MFA device) in one locked update of the workspace. */
+export async function addDynamoDbIntegration(
+  store: WorkspaceStore,
+  flags: DynamoDbFlags,
+): Promise<Omit<DynamoDbAdd, 'workspace'>> {
+  return updateWorkspace(store, (workspace) => {
+    const {workspace: next, ...result} = planDynamoDbAdd(workspace, flags)
+    return {result, workspace: next}
+  })
 }
