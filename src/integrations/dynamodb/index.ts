@@ -10,7 +10,7 @@ export function dynamoDbDriver(deps: DynamoReadDeps): IntegrationDriver<DynamoDb
     async read(integration, context) {
       const {sessions, stats} = await readDynamoDbIntegration(
         integration,
-        {env: context.env, onProgress: context.onProgress, signal: context.signal},
+        {env: context.env, onProgress: context.onProgress, signal: context.signal, workspace: context.workspace},
         deps,
       )
       return {

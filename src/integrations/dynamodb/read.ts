@@ -6,6 +6,7 @@
 import type {StaticClientCredentials} from '../../auth/aws-clients.js'
 import type {Clock} from '../../lib/clock.js'
 import type {DynamoDbIntegration} from '../../workspace/integration.js'
+import type {Workspace} from '../../workspace/session.js'
 
 import {isUnreachable, toTerraceError} from '../../auth/aws-errors.js'
 import {AwsRefusedError, AwsUnreachableError} from '../../lib/errors.js'
@@ -16,7 +17,10 @@ import {readAccountTable} from './table-reader.js'
 export interface DynamoReadDeps {
   clock: Clock
   /** the credentials of the integration's source session (the composition root's: cache, MFA once, renewal) */
-  credentials(sessionId: string): Promise<StaticClientCredentials>
+  credentials(
+    sessionId: string,
+    context: {env: NodeJS.ProcessEnv; workspace: Workspace},
+  ): Promise<StaticClientCredentials>
 }
 
 export interface DynamoReadContext {
@@ -26,6 +30,7 @@ export interface DynamoReadContext {
   /** items per Scan page (Limit); absent: DynamoDB's own page size */
   pageSize?: number
   signal?: AbortSignal
+  workspace: Workspace
 }
 
 export interface DynamoRead {
@@ -42,7 +47,7 @@ export async function readDynamoDbIntegration(
 ): Promise<DynamoRead> {
   const started = deps.clock.now()
   const counts: RequestCounts = {requests: 0, retries: 0, throttled: 0}
-  const credentials = await deps.credentials(integration.sourceSessionId)
+  const credentials = await deps.credentials(integration.sourceSessionId, context)
   const port = dynamoDbClient({clock: deps.clock, counts, credentials, env: context.env, region: integration.region})
   const what = `reading DynamoDB table ${integration.table} (${integration.region}) for integration ${integration.alias}`
   try {

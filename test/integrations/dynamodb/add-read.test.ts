@@ -154,7 +154,7 @@ describe('dynamodb integration: add and read', () => {
       const progress: number[] = []
       const read = await readDynamoDbIntegration(
         integration,
-        {env: {AWS_ENDPOINT_URL_DYNAMODB: sb.url}, onProgress: (p) => progress.push(p.done)},
+        {env: {AWS_ENDPOINT_URL_DYNAMODB: sb.url}, onProgress: (p) => progress.push(p.done), workspace: workspace()},
         deps,
       )
       expect(asked).to.deep.equal([USER_ID])
@@ -178,7 +178,7 @@ describe('dynamodb integration: add and read', () => {
       try {
         await readDynamoDbIntegration(
           {...integration, region: 'eu-west-1'},
-          {env: {AWS_ENDPOINT_URL_DYNAMODB: sb.url}},
+          {env: {AWS_ENDPOINT_URL_DYNAMODB: sb.url}, workspace: workspace()},
           deps,
         )
       } catch (error) {
@@ -194,7 +194,11 @@ describe('dynamodb integration: add and read', () => {
     it('an endpoint where nothing listens is exit 9', async () => {
       let failure: unknown
       try {
-        await readDynamoDbIntegration(integration, {env: {AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9'}}, deps)
+        await readDynamoDbIntegration(
+          integration,
+          {env: {AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9'}, workspace: workspace()},
+          deps,
+        )
       } catch (error) {
         failure = error
       }
