@@ -121,7 +121,11 @@ interface RawAnswer {
   status: number
 }
 
-function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, signal?: AbortSignal) {
+function post(
+  url: URL,
+  call: {body: string; headers: Record<string, string>; signal?: AbortSignal; timeoutMs: number},
+) {
+  const {body, headers, signal, timeoutMs} = call
   return new Promise<RawAnswer>((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest
     const request = send(
@@ -175,7 +179,7 @@ export function dynamoDbClient(options: DynamoDbClientOptions): DynamoDbPort {
         )
         if (options.counts) options.counts.requests++
         try {
-          return answerOf(await post(url, headers, body, options.timeoutMs ?? 10_000, signal))
+          return answerOf(await post(url, {body, headers, signal, timeoutMs: options.timeoutMs ?? 10_000}))
         } catch (error) {
           if (options.counts && error instanceof DynamoDbError && /Throttl|Exceeded/.test(error.name))
             options.counts.throttled++
