@@ -22,7 +22,10 @@ export interface CredentialProcessOptions {
   env: NodeJS.ProcessEnv
   /** where the vault's one-line notices go (stderr) */
   notice(message: string): void
-  profile: string
+  /** a terrace-managed profile (`aws configure sso`); or */
+  profile?: string
+  /** a workspace session, by id or name (`terrace session start` writes profiles that run this) */
+  session?: string
   /**
    * the vault when the caller is already opening it (the fast path's keychain; undefined when it did not answer);
    * else opened here, without prompting
@@ -35,12 +38,15 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   const {env} = options
   const ttlMs = credentialTtlMs(env)
   const paths = homePaths(env)
-  const profile = await managedProfile(paths.config, options.profile)
+  const ref =
+    options.session === undefined
+      ? (await managedProfile(paths.config, options.profile ?? '')).ref
+      : await (await import('../workspace/session-ref-of.js')).sessionRefOf(env, options.session)
   const store = (await options.store) ?? (await openNonInteractiveVault(env, paths.root, options.notice))
-  let creds: AwsCredentials | undefined = await readCachedCredentials(store, profile.ref)
+  let creds: AwsCredentials | undefined = await readCachedCredentials(store, ref)
   if (!creds || !isFresh(creds, Date.now(), ttlMs)) {
     const {refreshCredentials} = await import('./cold-path.js')
-    creds = await refreshCredentials({env, lockDir: join(paths.cache, 'locks'), ref: profile.ref, store})
+    creds = await refreshCredentials({env, lockDir: join(paths.cache, 'locks'), ref, store})
   }
 
   return credentialProcessJson(creds, ttlMs)
