@@ -30,6 +30,7 @@ const chained = (id: string, parentId: string, account: string, name: string): S
 /** alice (IAM user, MFA) → ops (333…) → net (444…) → dev (555…); shared-admin (SSO) → ci (333…) */
 const WORKSPACE: Workspace = {
   defaultRegion: null,
+  integrations: [],
   sessions: [
     {...USER},
     {...CHAINED, externalId: 'ext-1'},
@@ -38,7 +39,7 @@ const WORKSPACE: Workspace = {
     {...SSO},
     chained('0a1b2c3d-0000-4000-8000-000000000006', SSO.id, '333333333333', 'ci'),
   ],
-  version: 2,
+  version: 3,
 }
 
 const refOf = (name: string) =>
