@@ -41,7 +41,7 @@ export function agentCredentialClient(options: {env: NodeJS.ProcessEnv; home: st
   return {
     async credentials(ref, request = {}) {
       // a workspace session is answered on the direct path until the agent serves sessions
-      if (ref.kind === 'session') return undefined
+      if (ref.kind === 'session') return
       const answer = await askAgent(paths, ref, request)
       if (answer !== NO_AGENT || !auto) return answer === NO_AGENT ? undefined : answer
       starting ??= startOnDemand(paths)

@@ -1,10 +1,9 @@
 import {expect} from 'chai'
 
-import {paramsToRef, refToParams} from '../../src/agent/role-ref-params.js'
-import {type RoleRef} from '../../src/lib/role-refs.js'
+import {paramsToRef, refToParams, type ServedRef} from '../../src/agent/role-ref-params.js'
 
 describe('agent/role-ref-params: a role ref as the params of a credentials request', () => {
-  const refs: RoleRef[] = [
+  const refs: ServedRef[] = [
     {
       account: 'apps-devstg',
       accountId: '555555555555',
