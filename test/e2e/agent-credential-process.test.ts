@@ -173,11 +173,24 @@ describe('e2e: credential-process and wrapped commands through the agent (issue 
     expect(off.code, off.stderr).to.equal(0)
     expect((await status()).running).to.equal(false)
 
-    const auto = await collect(credentialProcess(ROLES[0], {...direct, TERRACE_AGENT: 'auto'}))
+    // as when credential-process runs inside a wrapped command: that run's endpoint token stays out of the agent
+    const runToken = 'wrapped-run-endpoint-token-5d1e'
+    const auto = await collect(
+      credentialProcess(ROLES[0], {
+        ...direct,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: runToken,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials',
+        TERRACE_AGENT: 'auto',
+      }),
+    )
     expect(auto.code, auto.stderr).to.equal(0)
     expect((JSON.parse(auto.stdout) as {AccessKeyId: string}).AccessKeyId).to.equal(served.get(ROLES[0]))
     const started = await status()
     expect(started.running, 'started on demand').to.equal(true)
+    const environ = readFileSync(`/proc/${started.pid}/environ`, 'utf8')
+    expect(environ, 'the agent environment was read').to.contain('TERRACE_HOME=')
+    expect(environ).not.to.contain(runToken)
+    expect(environ).not.to.contain(PASSPHRASE)
     await stopAgents()
     expect((await status()).running).to.equal(false)
   })
