@@ -3,7 +3,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {AwsCredentials, CredentialSource} from '../../../src/auth/credentials/types.js'
+import type {CredentialSource} from '../../../src/auth/credentials/types.js'
 import type {StsPort} from '../../../src/auth/iam/sts-port.js'
 import type {SsoRoleRef} from '../../../src/lib/role-refs.js'
 import type {Session, Workspace} from '../../../src/workspace/session.js'
@@ -128,6 +128,7 @@ function world() {
 
 describe('workspace sessions: refs and their credential source', () => {
   let w: ReturnType<typeof world>
+
   beforeEach(async () => {
     w = world()
     await writeSessionKeys(w.store, USER.id, {
@@ -139,6 +140,7 @@ describe('workspace sessions: refs and their credential source', () => {
       userArn: 'arn:aws:iam::222222222222:user/alice',
     })
   })
+
   afterEach(() => w.dispose())
 
   it('sessionRef: links from the root, the final account and role; a loop is exit 4', () => {
@@ -240,5 +242,3 @@ describe('workspace sessions: refs and their credential source', () => {
     }
   })
 })
-
-export type {AwsCredentials}
