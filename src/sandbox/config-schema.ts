@@ -5,7 +5,12 @@
  */
 type Scalar = 'boolean' | 'integer' | 'number' | 'string'
 type Shape =
-  Scalar | {list: Shape} | {nullable: Shape} | {object: Record<string, Shape>; required?: string[]} | {record: Shape}
+  | Scalar
+  | {either: [Scalar, Shape]}
+  | {list: Shape}
+  | {nullable: Shape}
+  | {object: Record<string, Shape>; required?: string[]}
+  | {record: Shape}
 
 const role: Shape = {
   object: {allowWebIdentity: 'boolean', maxSessionDuration: 'integer', name: 'string', requireMfa: 'boolean'},
@@ -61,7 +66,12 @@ export const SANDBOX_CONFIG_SHAPE: Shape = {
         status: 'integer',
       },
     },
-    generateAccounts: 'integer',
+    generateAccounts: {
+      either: [
+        'integer',
+        {object: {count: 'integer', firstIndex: 'integer', rolesPerAccount: 'integer'}, required: ['count']},
+      ],
+    },
     iamUsers: {
       list: {
         object: {
@@ -109,6 +119,7 @@ const kindOf = (value: unknown): string =>
 const describe = (shape: Shape): string => {
   if (typeof shape === 'string') return shape === 'integer' ? 'an integer' : `a ${shape}`
   if ('list' in shape) return 'a list'
+  if ('either' in shape) return `${describe(shape.either[0])} or ${describe(shape.either[1])}`
   if ('nullable' in shape) return `${describe(shape.nullable)} or null`
   return 'an object'
 }
@@ -127,6 +138,11 @@ export function shapeProblem(value: unknown, shape: Shape = SANDBOX_CONFIG_SHAPE
   if (typeof shape === 'string')
     return isScalar(value, shape) ? undefined : `${where}: must be ${describe(shape)}, not ${kindOf(value)}`
   if ('nullable' in shape) return value === null ? undefined : shapeProblem(value, shape.nullable, path)
+  if ('either' in shape) {
+    const [scalar, other] = shape.either
+    return isScalar(value, scalar) ? undefined : shapeProblem(value, other, path)
+  }
+
   if ('list' in shape) {
     if (!Array.isArray(value)) return `${where}: must be a list, not ${kindOf(value)}`
     return firstProblem(value.map((item, index) => [`${path}[${index}]`, item, shape.list]))
