@@ -173,6 +173,13 @@ describe('e2e: terrace integration add dynamodb', function () {
       expect(JSON.parse(again.stdout).counts).to.deep.equal({added: 0, removed: 0, unchanged: 252, updated: 0})
     })
 
+    it('integration list shows it: type dynamodb, no login, 252 sessions, the last sync', async () => {
+      const listed = await scenarioCli(s, ['integration', 'list', '--json'])
+      expect(listed.code, listed.stderr).to.equal(0)
+      const [corp] = JSON.parse(listed.stdout).integrations as Array<Record<string, unknown>>
+      expect(corp).to.deep.include({alias: 'corp', loggedInUntil: null, sessions: 252, type: 'dynamodb'})
+    })
+
     it('session start of a 3-hop item asks MFA once, shows [i/3], and the real AWS CLI gets the last role', async () => {
       // a fresh start: alice's cached MFA session (from the sync) is wiped, so the chain walks from her keys
       const store = await openVault({env: s.env, home: s.env.TERRACE_HOME!, interactive: false, notice() {}})
