@@ -54,6 +54,8 @@ export interface MfaSessionDeps {
 }
 
 export interface MfaSessionRequest {
+  /** what the session is for, named when the user's keys are missing (CredentialRequest.neededFor) */
+  neededFor?: string
   project: string
   userType: IamUserType
 }
@@ -107,7 +109,7 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
   const failed = new Map<string, unknown>()
 
   async function obtain(request: MfaSessionRequest, force: boolean): Promise<CallerCredentials> {
-    const keys = await requireIamUser(deps.store, request.project, request.userType)
+    const keys = await requireIamUser(deps.store, request.project, request.userType, request.neededFor)
     const longTerm: AwsCredentials = {
       accessKeyId: keys.accessKeyId,
       expiration: Number.MAX_SAFE_INTEGER,
@@ -134,6 +136,7 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
 
         const creds = await sessionTokenWithMfa(deps, keys, serial, {
           keysFix: `${configureCommand(request.userType)} --overwrite`,
+          neededFor: request.neededFor,
           whose: `the stored ${request.userType} IAM user keys of project ${request.project}`,
         })
         await deps.store.set(mfaSessionEntry(request.project, request.userType), JSON.stringify(creds))
@@ -166,6 +169,8 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
 export interface SessionTokenLabels {
   /** the command that replaces refused keys */
   keysFix: string
+  /** what the session is for (CredentialRequest.neededFor) */
+  neededFor?: string
   /** `the security IAM user keys of project bb` */
   whose: string
 }
@@ -211,7 +216,7 @@ export async function sessionTokenWithMfa(
         })
       }
 
-      throw toTerraceError(error, {endpoint, what})
+      throw toTerraceError(error, {endpoint, neededFor: labels.neededFor, what})
     }
   }
 

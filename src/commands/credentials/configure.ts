@@ -31,15 +31,15 @@ From inside the project: the access key pair comes from the CSV the AWS console 
 
   async run(): Promise<ConfigureIamUserResult> {
     const {flags} = await this.parse(CredentialsConfigure)
-    const {env} = process
-    const [{loadProject}, {createAuthServices}, {configureIamUser}, {sdkSts}, {readAccessKeys}] = await Promise.all([
-      import('../../layers/project.js'),
+    const invocation = this.invocation()
+    const {env} = invocation
+    const [{createAuthServices}, {configureIamUser}, {sdkSts}, {readAccessKeys}] = await Promise.all([
       import('../../auth/services.js'),
       import('../../auth/iam/configure-iam-user.js'),
       import('../../auth/iam/sts-port.js'),
       import('../../cli/access-keys-input.js'),
     ])
-    const project = await loadProject(process.cwd(), {env})
+    const project = await invocation.project()
     const services = await createAuthServices({env})
     const userType = flags.type as 'bootstrap' | 'management' | 'security'
     const result = await configureIamUser(

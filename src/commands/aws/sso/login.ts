@@ -26,7 +26,7 @@ Inside a project, the start URL and region come from config/common.tfvars (sso_s
 
   async run(): Promise<LoginResult> {
     const {flags} = await this.parse(AwsSsoLogin)
-    const target = await ssoTargetFrom(flags)
+    const target = await ssoTargetFrom(flags, this.invocation())
     const services = await createAuthServices()
     return loginToStartUrl(
       target,

@@ -37,7 +37,7 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
     if (flags.all) {
       logouts = await logoutAll(deps)
     } else {
-      const target = await ssoTargetFrom(flags)
+      const target = await ssoTargetFrom(flags, this.invocation())
       logouts = [await logoutStartUrl(target.startUrl, deps)]
     }
 
