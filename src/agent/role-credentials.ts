@@ -68,6 +68,12 @@ export class AgentRoleCredentials {
     const obtaining = (async () => {
       const {source} = await this.composed()
       const creds = await source.get(ref, force ? {forceRefresh: true} : undefined)
+      this.deps.log.write('obtained', {
+        account: ref.accountId,
+        force: force || undefined,
+        kind: ref.kind,
+        role: ref.role,
+      })
       if (generation === this.generation) this.deps.store.set(name, JSON.stringify(creds), heldUntil(creds, ttlMs))
       return creds
     })().finally(() => this.inFlight.delete(key))

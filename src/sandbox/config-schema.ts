@@ -5,11 +5,43 @@
  */
 type Scalar = 'boolean' | 'integer' | 'number' | 'string'
 type Shape =
-  Scalar | {list: Shape} | {nullable: Shape} | {object: Record<string, Shape>; required?: string[]} | {record: Shape}
+  | Scalar
+  | {either: [Scalar, Shape]}
+  | {list: Shape}
+  | {nullable: Shape}
+  | {object: Record<string, Shape>; required?: string[]}
+  | {record: Shape}
 
 const role: Shape = {
   object: {allowWebIdentity: 'boolean', maxSessionDuration: 'integer', name: 'string', requireMfa: 'boolean'},
   required: ['name'],
+}
+
+/** An item of the central account table (dynamodb-config.ts). */
+const accountItem: Shape = {
+  object: {description: 'string', id: 'integer', name: 'string', region: {list: 'string'}, role: {list: 'string'}},
+  required: ['name', 'role'],
+}
+
+const dynamodbTable: Shape = {
+  object: {
+    account: 'string',
+    generate: {
+      object: {
+        count: 'integer',
+        hops: {list: 'integer'},
+        regions: {list: 'string'},
+        role: 'string',
+        via: {list: 'string'},
+      },
+      required: ['count'],
+    },
+    items: {list: accountItem},
+    key: 'string',
+    maxItemsPerPage: 'integer',
+    region: 'string',
+  },
+  required: ['account'],
 }
 
 export const SANDBOX_CONFIG_SHAPE: Shape = {
@@ -23,6 +55,7 @@ export const SANDBOX_CONFIG_SHAPE: Shape = {
     autoApprove: 'boolean',
     defaultIamRoles: {list: role},
     defaultSsoRoles: {list: 'string'},
+    dynamodb: {object: {tables: {record: dynamodbTable}}},
     faults: {
       object: {
         count: {nullable: 'integer'},
@@ -33,7 +66,12 @@ export const SANDBOX_CONFIG_SHAPE: Shape = {
         status: 'integer',
       },
     },
-    generateAccounts: 'integer',
+    generateAccounts: {
+      either: [
+        'integer',
+        {object: {count: 'integer', firstIndex: 'integer', rolesPerAccount: 'integer'}, required: ['count']},
+      ],
+    },
     iamUsers: {
       list: {
         object: {
@@ -81,6 +119,7 @@ const kindOf = (value: unknown): string =>
 const describe = (shape: Shape): string => {
   if (typeof shape === 'string') return shape === 'integer' ? 'an integer' : `a ${shape}`
   if ('list' in shape) return 'a list'
+  if ('either' in shape) return `${describe(shape.either[0])} or ${describe(shape.either[1])}`
   if ('nullable' in shape) return `${describe(shape.nullable)} or null`
   return 'an object'
 }
@@ -99,6 +138,11 @@ export function shapeProblem(value: unknown, shape: Shape = SANDBOX_CONFIG_SHAPE
   if (typeof shape === 'string')
     return isScalar(value, shape) ? undefined : `${where}: must be ${describe(shape)}, not ${kindOf(value)}`
   if ('nullable' in shape) return value === null ? undefined : shapeProblem(value, shape.nullable, path)
+  if ('either' in shape) {
+    const [scalar, other] = shape.either
+    return isScalar(value, scalar) ? undefined : shapeProblem(value, other, path)
+  }
+
   if ('list' in shape) {
     if (!Array.isArray(value)) return `${where}: must be a list, not ${kindOf(value)}`
     return firstProblem(value.map((item, index) => [`${path}[${index}]`, item, shape.list]))

@@ -3,10 +3,11 @@
  * normalised shape the emulator runs on (SandboxConfig). docs/sandbox.md documents the JSON.
  */
 import {shapeProblem} from './config-schema.js'
+import {type DynamoDbInput, type DynamoTable, normaliseTables} from './dynamodb-config.js'
 import {base32Decode} from './totp.js'
 
-export type FaultKind = '5xx' | 'reset' | 'stall'
-export type ServiceName = 'iam' | 'oidc' | 'portal' | 'sts'
+export type FaultKind = '5xx' | '429' | 'reset' | 'stall'
+export type ServiceName = 'dynamodb' | 'iam' | 'oidc' | 'portal' | 'sts'
 
 export interface FaultSettings {
   /** Stop injecting after this many faults (unlimited when absent). */
@@ -81,6 +82,8 @@ export interface IamUserConfig {
 
 export interface SandboxConfig {
   accounts: AccountConfig[]
+  /** DynamoDB tables (dynamodb-config.ts) */
+  dynamoTables: DynamoTable[]
   iamUsers: IamUserConfig[]
   lifetimes: SsoLifetimes
   pollInterval: number
@@ -120,8 +123,10 @@ export interface SandboxConfigInput {
   autoApprove?: boolean
   defaultIamRoles?: IamRoleInput[]
   defaultSsoRoles?: string[]
+  dynamodb?: DynamoDbInput
   faults?: Partial<FaultSettings>
-  generateAccounts?: number
+  /** a number of accounts, or {count, rolesPerAccount (Role1…RoleN; default: defaultSsoRoles), firstIndex (default 1)} */
+  generateAccounts?: GeneratedAccountsInput | number
   iamUsers?: IamUserInput[]
   latencyMs?: number
   mfa?: {rejectReusedCodes?: boolean}
@@ -141,6 +146,14 @@ export interface SandboxConfigInput {
   webIdentity?: {issuers?: string[]}
 }
 
+export interface GeneratedAccountsInput {
+  count: number
+  /** the index of the first account (generated-<index>, id 900000000000 + index); default 1 */
+  firstIndex?: number
+  /** roles Role1…RoleN in each; default: defaultSsoRoles */
+  rolesPerAccount?: number
+}
+
 export class SandboxConfigError extends Error {
   /** the message without its "sandbox config: " prefix */
   readonly problem: string
@@ -152,8 +165,8 @@ export class SandboxConfigError extends Error {
   }
 }
 
-const ALL_SERVICES: ServiceName[] = ['oidc', 'portal', 'sts', 'iam']
-const FAULT_KINDS = new Set<FaultKind>(['5xx', 'reset', 'stall'])
+const ALL_SERVICES: ServiceName[] = ['oidc', 'portal', 'sts', 'iam', 'dynamodb']
+const FAULT_KINDS = new Set<FaultKind>(['5xx', '429', 'reset', 'stall'])
 
 function positiveInt(value: unknown, field: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback
@@ -265,6 +278,32 @@ function normaliseUser(input: IamUserInput, index: number, accounts: AccountConf
 
 export const DEFAULT_SSO_ROLES = ['DevOps', 'Administrator']
 
+/** generated-0001 … (ids 900000000001 …): `count` accounts from `firstIndex`, with rolesPerAccount roles each. */
+function generatedAccounts(
+  input: GeneratedAccountsInput | number | undefined,
+  defaultSsoRoles: string[],
+  iamRoles: IamRoleConfig[],
+): AccountConfig[] {
+  const spec: Partial<GeneratedAccountsInput> = typeof input === 'object' && input !== null ? input : {count: input}
+  const field = typeof input === 'object' ? 'generateAccounts.count' : 'generateAccounts'
+  const count = positiveInt(spec.count, field, 0, 0)
+  const first = positiveInt(spec.firstIndex, 'generateAccounts.firstIndex', 1, 1)
+  if (first + count > 100_000_000_000) throw new SandboxConfigError('generateAccounts: too many accounts')
+  const perAccount = spec.rolesPerAccount
+  const roles =
+    perAccount === undefined
+      ? defaultSsoRoles
+      : Array.from(
+          {length: positiveInt(perAccount, 'generateAccounts.rolesPerAccount', 1, 0)},
+          (_, i) => `Role${i + 1}`,
+        )
+  return Array.from({length: count}, (_, i) => {
+    const index = first + i
+    const name = `generated-${String(index).padStart(4, '0')}`
+    return {email: `${name}@sandbox.example`, iamRoles, id: String(900_000_000_000 + index), name, ssoRoles: roles}
+  })
+}
+
 /** Turns the JSON input into the running configuration, with defaults, validating as it goes. */
 export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
   const problem = shapeProblem(input)
@@ -279,17 +318,7 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
     name,
     ssoRoles: stringList(account.ssoRoles, `accounts.${name}.ssoRoles`, defaultSsoRoles),
   }))
-  const generated = positiveInt(input.generateAccounts, 'generateAccounts', 0, 0)
-  for (let index = 1; index <= generated; index++) {
-    const name = `generated-${String(index).padStart(4, '0')}`
-    accounts.push({
-      email: `${name}@sandbox.example`,
-      iamRoles: defaultIamRoles,
-      id: String(900_000_000_000 + index),
-      name,
-      ssoRoles: defaultSsoRoles,
-    })
-  }
+  accounts.push(...generatedAccounts(input.generateAccounts, defaultSsoRoles, defaultIamRoles))
 
   const seen = new Set<string>()
   for (const account of accounts) {
@@ -305,8 +334,10 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
   }
 
   const pollInterval = positiveInt(sso.pollInterval, 'sso.pollInterval', 1, 0)
+  const region = input.region ?? 'us-east-1'
   return {
     accounts,
+    dynamoTables: normaliseTables(input.dynamodb, accounts, region, (problem) => new SandboxConfigError(problem)),
     iamUsers,
     lifetimes: {
       accessToken: positiveInt(sso.accessTokenLifetime, 'sso.accessTokenLifetime', 28_800),
@@ -317,7 +348,7 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
       roleCredentials: positiveInt(sso.roleCredentialLifetime, 'sso.roleCredentialLifetime', 3600, 1),
     },
     pollInterval,
-    region: input.region ?? 'us-east-1',
+    region,
     rotateRefreshTokens: boolean(sso.rotateRefreshTokens, 'sso.rotateRefreshTokens', true),
     settings: {
       autoApprove: input.autoApprove === true,

@@ -108,15 +108,17 @@ async function locked<T>(store: WorkspaceStore, fn: () => Promise<T>): Promise<T
 
 /**
  * Applies `change` under the lock: it gets the current workspace and returns the next one with a result. The
- * next workspace is validated, the current file (when valid) copied to the last good copy, then replaced.
+ * next workspace is validated, the current file (when valid) copied to the last good copy, then replaced. A change
+ * that returns `workspace: null` leaves every file untouched (a sync that changed nothing writes nothing).
  */
 export async function updateWorkspace<T>(
   store: WorkspaceStore,
-  change: (workspace: Workspace) => {result: T; workspace: Workspace},
+  change: (workspace: Workspace) => {result: T; workspace: null | Workspace},
 ): Promise<T> {
   return locked(store, async () => {
     const {goodText, workspace} = await readOrRestore(store)
     const next = change(workspace)
+    if (next.workspace === null) return next.result
     const checked = validateWorkspace(next.workspace)
     if (goodText !== undefined) await writeFileAtomic(store.files.backup, goodText)
     await writeFileAtomic(store.files.file, renderWorkspace(checked))

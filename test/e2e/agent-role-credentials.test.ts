@@ -4,7 +4,7 @@
  * GetRoleCredentials per role; status counts what it holds; lock and wipe forget it; a malformed ref is refused.
  */
 import {expect} from 'chai'
-import {cpSync, mkdtempSync, rmSync} from 'node:fs'
+import {cpSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -125,6 +125,16 @@ describe('e2e: the agent obtains and holds role credentials (issue 12)', functio
     const key = (a: typeof first) =>
       a.ok ? (a.result as {credentials: {accessKeyId: string}}).credentials.accessKeyId : ''
     expect(key(forced)).not.to.equal(key(first))
+  })
+
+  it('stopping the agent wipes what it holds (zeroed, logged with the count)', async () => {
+    expect((await ask(refToParams(DEVSTG))).ok).to.equal(true)
+    expect((await ask(refToParams(SHARED))).ok).to.equal(true)
+    expect(agent!.status().cachedCredentials).to.equal(2)
+    await agent!.stop('test stop')
+    expect(agent!.store.size).to.equal(0)
+    const log = readFileSync(agentPaths(env.TERRACE_HOME!).log, 'utf8')
+    expect(log).to.match(/wiped locked=false unscheduled=0 wiped=2\n.*stopped pid=\d+ reason="test stop"/)
   })
 
   it('a request without a usable ref is refused (bad-request) and names what is missing', async () => {

@@ -59,7 +59,22 @@ describe('sandbox configuration', () => {
     expect(config.accounts.every((account) => /^\d{12}$/.test(account.id))).to.equal(true)
   })
 
+  it('generates {count, rolesPerAccount, firstIndex} accounts with roles Role1…RoleN', () => {
+    const config = normaliseConfig({accounts: {}, generateAccounts: {count: 100, firstIndex: 11, rolesPerAccount: 3}})
+    expect(config.accounts).to.have.length(100)
+    expect(config.accounts[0]).to.deep.include({id: '900000000011', name: 'generated-0011'})
+    expect(config.accounts.at(-1)).to.deep.include({id: '900000000110', ssoRoles: ['Role1', 'Role2', 'Role3']})
+    const plain = normaliseConfig({accounts: {}, defaultSsoRoles: ['X'], generateAccounts: {count: 2}})
+    expect(plain.accounts.map((a) => [a.id, a.ssoRoles])).to.deep.equal([
+      ['900000000001', ['X']],
+      ['900000000002', ['X']],
+    ])
+  })
+
   const invalid: Array<[string, unknown, string]> = [
+    ['generated accounts without a count', {generateAccounts: {rolesPerAccount: 3}}, 'generateAccounts.count'],
+    ['a negative roles per account', {generateAccounts: {count: 1, rolesPerAccount: -1}}, 'rolesPerAccount'],
+    ['generated accounts as a word', {generateAccounts: 'many'}, 'generateAccounts'],
     ['a short account id', {accounts: {a: {id: '123'}}}, 'accounts.a.id'],
     ['a duplicate account id', {accounts: {a: {id: '123456789012'}, b: {id: '123456789012'}}}, 'used twice'],
     ['a user in an unknown account', {iamUsers: [{account: 'nope', name: 'bob'}]}, 'not a configured account'],

@@ -187,6 +187,19 @@ describe('sandbox control API, secrets, log, faults and env', () => {
       expect(log.filter((entry) => entry.outcome === 'fault:5xx')).to.have.length(3)
     })
 
+    it('429 faults throttle the portal (TooManyRequestsException) and STS (Throttling), logged as fault:429', async () => {
+      await sb.control.updateSettings({faults: {kinds: ['429'], rate: 1, services: ['sts', 'portal']}})
+      const sts = new STSClient({credentials: ALICE, endpoint: sb.url, maxAttempts: 1, region: 'us-east-1'})
+      const stsError = await failure(() => sts.send(new GetCallerIdentityCommand({})))
+      expect(stsError.name).to.equal('Throttling')
+      const sso = new SSOClient({endpoint: sb.url, maxAttempts: 1, region: 'us-east-1'})
+      const portalError = await failure(() => sso.send(new ListAccountsCommand({accessToken: 'x'})))
+      expect(portalError.name).to.equal('TooManyRequestsException')
+      expect(portalError.$metadata?.httpStatusCode).to.equal(429)
+      const log = await sb.control.requestLog()
+      expect(log.filter((entry) => entry.outcome === 'fault:429')).to.have.length(2)
+    })
+
     it('a limited number of faults is absorbed by the SDK retries', async () => {
       await sb.control.updateSettings({faults: {count: 2, kinds: ['5xx', 'reset'], rate: 1, status: 503}})
       const result = await clients(sb.url, ALICE).sts.send(new GetCallerIdentityCommand({}))
@@ -230,6 +243,7 @@ describe('sandbox control API, secrets, log, faults and env', () => {
       try {
         expect(sb.sandbox.env()).to.deep.equal({
           AWS_ENDPOINT_URL: sb.url,
+          AWS_ENDPOINT_URL_DYNAMODB: sb.url,
           AWS_ENDPOINT_URL_IAM: sb.url,
           AWS_ENDPOINT_URL_SSO: sb.url,
           AWS_ENDPOINT_URL_SSO_OIDC: sb.url,

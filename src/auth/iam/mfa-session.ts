@@ -169,7 +169,7 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
 export interface SessionTokenLabels {
   /** the command that replaces refused keys */
   keysFix: string
-  /** what the session is for (CredentialRequest.neededFor) */
+  /** what the session is for, named in a network error (CredentialRequest.neededFor) */
   neededFor?: string
   /** `the security IAM user keys of project bb` */
   whose: string

@@ -1,4 +1,4 @@
-import {createOidcClient, createSsoClient} from '../aws-clients.js'
+import {type ClientOptions, createOidcClient, createSsoClient} from '../aws-clients.js'
 import {OidcPort, PortalPort} from './types.js'
 
 /** OidcPort over the real SSO-OIDC client (loaded lazily). SDK exceptions propagate unchanged. */
@@ -32,9 +32,12 @@ export async function sdkOidc(region: string): Promise<OidcPort> {
   }
 }
 
-/** PortalPort over the real SSO portal client (loaded lazily). */
-export async function sdkPortal(region: string): Promise<PortalPort> {
-  const client = await createSsoClient({region})
+/**
+ * PortalPort over the real SSO portal client (loaded lazily). `options` tune the client: a listing that retries
+ * and counts on its own (integration sync) passes maxAttempts 1.
+ */
+export async function sdkPortal(region: string, options: Omit<ClientOptions, 'region'> = {}): Promise<PortalPort> {
+  const client = await createSsoClient({...options, region})
   const sdk = await import('@aws-sdk/client-sso')
   return {
     async getRoleCredentials(input) {

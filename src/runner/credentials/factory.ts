@@ -68,9 +68,10 @@ export async function openCredentialServices(
   env: NodeJS.ProcessEnv,
   run: RunCredentialOptions,
 ): Promise<CredentialServices> {
-  const [{createAuthServices}, {composeCredentials}] = await Promise.all([
+  const [{createAuthServices}, {composeCredentials}, {agentCredentialClient, agentFirstSource}] = await Promise.all([
     import('../../auth/services.js'),
     import('../../auth/credential-root.js'),
+    import('../../agent/credentials-client.js'),
   ])
   const services = await createAuthServices({env})
   let childRunning = false
@@ -86,7 +87,8 @@ export async function openCredentialServices(
     setChildRunning(running) {
       childRunning = running
     },
-    source: composed.source,
+    // terrace's agent first (started on demand with TERRACE_AGENT=auto), the run's own source when it does not answer
+    source: agentFirstSource(agentCredentialClient({env, home: services.paths.root}), composed.source),
     ssoLogin: composed.ssoLogin,
   }
 }

@@ -1,18 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {createAuthServices} from '../../../auth/services.js'
-import {loginUi} from '../../../auth/sso/login-ui.js'
-import {ssoStatus} from '../../../auth/sso/sso-status.js'
+import {type LoginResult, loginToStartUrl} from '../../../auth/sso/login-flow.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {ssoTargetFlags, ssoTargetFrom} from '../../../cli/sso-target-flags.js'
 
-export interface LoginResult {
-  /** false when a valid login (possibly renewed silently through the refresh grant) was already there */
-  deviceFlow: boolean
-  expiresAt: string
-  region: string
-  startUrl: string
-}
+export type {LoginResult} from '../../../auth/sso/login-flow.js'
 
 export default class AwsSsoLogin extends TerraceCommand {
   static override aliases = ['sso:login', 'login']
@@ -34,29 +27,11 @@ Inside a project, the start URL and region come from config/common.tfvars (sso_s
   async run(): Promise<LoginResult> {
     const {flags} = await this.parse(AwsSsoLogin)
     const target = await ssoTargetFrom(flags, this.invocation())
-    const services = await createAuthServices()
-    const abort = new AbortController()
-    const onSigint = () => abort.abort()
-    process.once('SIGINT', onSigint)
-    const ui = loginUi({openBrowser: !flags['no-browser'] && Boolean(process.stdin.isTTY && process.stderr.isTTY)})
-    try {
-      if (!flags.force) {
-        const status = await ssoStatus(target.startUrl, {portal: services.portal, ssoLogin: services.ssoLogin})
-        if (status.loggedIn && status.expiresAt !== null) {
-          const expiresAt = new Date(status.expiresAt).toISOString()
-          this.logToStderr(`Already logged in to ${target.startUrl} until ${expiresAt} (use --force to log in again).`)
-          return {deviceFlow: false, expiresAt, region: target.region, startUrl: target.startUrl}
-        }
-      }
-
-      const token = await services.ssoLogin.login(target.startUrl, target.region, {signal: abort.signal, ui})
-      ui.done()
-      const expiresAt = new Date(token.expiresAt).toISOString()
-      this.logToStderr(`Logged in to ${target.startUrl}, valid until ${expiresAt}.`)
-      return {deviceFlow: true, expiresAt, region: target.region, startUrl: target.startUrl}
-    } finally {
-      ui.done()
-      process.removeListener('SIGINT', onSigint)
-    }
+    const services = await createAuthServices({env: this.invocation().env})
+    return loginToStartUrl(
+      target,
+      {force: flags.force, noBrowser: flags['no-browser']},
+      {log: (message) => this.logToStderr(message), portal: services.portal, ssoLogin: services.ssoLogin},
+    )
   }
 }

@@ -1,0 +1,45 @@
+import {Args} from '@oclif/core'
+
+import type {LogoutOutcome} from '../../integrations/driver.js'
+
+import {TerraceCommand} from '../../cli/base-command.js'
+import {driverFor} from '../../integrations/registry.js'
+import {stoppedSession} from '../../integrations/stop-sessions.js'
+import {stopIntegrationSessions} from '../../integrations/store.js'
+import {findIntegrationIn} from '../../integrations/sync-apply.js'
+import {UsageError} from '../../lib/errors.js'
+import {workspaceStore} from '../../workspace/store.js'
+import {readWorkspace} from '../../workspace/workspace-file.js'
+
+export default class IntegrationLogout extends TerraceCommand {
+  static override args = {alias: Args.string({description: 'the integration', required: true})}
+  static override description = `Log out of an integration's source: its active sessions are stopped and their credentials wiped.
+
+aws-sso: the token is revoked at AWS (sso:Logout) and every credential derived from the start URL is deleted from the vault, as terrace aws sso logout does (a project using the same start URL is logged out too); the agent forgets what it held.`
+  static override enableJsonFlag = true
+  static override examples = ['<%= config.bin %> integration logout corp']
+
+  async run(): Promise<LogoutOutcome & {alias: string; stopped: string[]}> {
+    const {args} = await this.parse(IntegrationLogout)
+    const store = workspaceStore()
+    const integration = findIntegrationIn(await readWorkspace(store), args.alias)
+    const driver = driverFor(integration)
+    if (!driver.logout) throw new UsageError(`A ${integration.type} integration has no login of its own.`)
+    const stopped = await stopIntegrationSessions(store, args.alias, stoppedSession)
+    const outcome = await driver.logout(integration, {env: process.env, sessions: stopped})
+    if (!this.jsonEnabled()) {
+      const revoked = outcome.revoked ? 'token revoked' : `token not revoked: ${outcome.note}`
+      this.logToStderr(
+        `Logged out of ${integration.alias} (${revoked}); stopped ${stopped.length} sessions; wiped ${outcome.wiped.length} vault entries.`,
+      )
+      for (const entry of outcome.wiped) this.logToStderr(`  - ${entry}`)
+    }
+
+    if (outcome.failure) {
+      process.stderr.write(`Error: ${outcome.failure.message}\n`)
+      process.exitCode = outcome.failure.exitCode
+    }
+
+    return {...outcome, alias: integration.alias, stopped: stopped.map((s) => s.name)}
+  }
+}

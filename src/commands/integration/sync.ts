@@ -1,0 +1,64 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {SyncSummary} from '../../integrations/types.js'
+
+import {TerraceCommand} from '../../cli/base-command.js'
+import {syncProgress} from '../../integrations/sync-progress.js'
+import {syncIntegration} from '../../integrations/sync-service.js'
+import {UsageError} from '../../lib/errors.js'
+import {workspaceStore} from '../../workspace/store.js'
+
+export default class IntegrationSync extends TerraceCommand {
+  static override args = {alias: Args.string({description: 'the integration', required: true})}
+  static override description = `Read the integration's source and create, update or remove its sessions.
+
+Session ids stay the same across syncs, and what you changed on a synced session (name, region, profile) is kept. A session whose role left the source is stopped and removed, and the summary says so. aws-sso: ListAccounts, then ListAccountRoles per account, paced to --rate requests per second (default 20, the portal's limit), slowing down when throttled and retrying throttled or failed requests. Progress: a bar on a terminal, a line every few seconds otherwise. Nothing is written until the whole source is read (Ctrl-C leaves the workspace as it was), and nothing at all when nothing changed.`
+  static override enableJsonFlag = true
+  static override examples = [
+    '<%= config.bin %> integration sync corp',
+    '<%= config.bin %> integration sync corp --rate 10 --json',
+  ]
+  static override flags = {
+    rate: Flags.string({description: 'requests per second to the source (default 20)'}),
+  }
+
+  async run(): Promise<SyncSummary> {
+    const {args, flags} = await this.parse(IntegrationSync)
+    const rate = flags.rate === undefined ? 20 : Number(flags.rate)
+    if (!Number.isFinite(rate) || rate <= 0 || rate > 1000)
+      throw new UsageError(`--rate ${JSON.stringify(flags.rate)} is not a number of requests per second (0 to 1000).`)
+    const abort = new AbortController()
+    const onSigint = () => abort.abort()
+    process.on('SIGINT', onSigint)
+    const progress = syncProgress(args.alias)
+    let summary: SyncSummary
+    try {
+      summary = await syncIntegration(workspaceStore(), args.alias, {
+        env: process.env,
+        onProgress: (p) => progress.update(p),
+        rate,
+        signal: abort.signal,
+      })
+    } finally {
+      progress.stop()
+      process.removeListener('SIGINT', onSigint)
+    }
+
+    if (!this.jsonEnabled()) {
+      const {added, removed, unchanged, updated} = summary.counts
+      const r = summary.requests
+      this.log(
+        `${summary.alias}: ${added} added, ${updated} updated, ${removed} removed, ${unchanged} unchanged${summary.written ? '' : ' (workspace not written: nothing changed)'}.`,
+      )
+      this.log(
+        `requests ${r.requests}, throttled ${r.throttled}, retries ${r.retries}, ${r.ratePerSecond} requests/s over ${(r.elapsedMs / 1000).toFixed(1)} s.`,
+      )
+      for (const s of summary.removed) {
+        const why = s.reason === 'gone' ? `${s.key} is no longer in the source` : 'it was chained on a removed session'
+        this.log(`removed ${s.name}${s.stopped ? ' (stopped first)' : ''}: ${why}.`)
+      }
+    }
+
+    return summary
+  }
+}

@@ -1,0 +1,20 @@
+/** Each integration type's driver. A type whose module is not there yet is refused (exit 4) when used. */
+import type {Integration, IntegrationType} from '../workspace/integration.js'
+import type {IntegrationDriver} from './driver.js'
+
+import {systemClock} from '../lib/clock.js'
+import {ConfigError} from '../lib/errors.js'
+import {awsSsoDriver} from './aws-sso/index.js'
+import {dynamoDbDriver} from './dynamodb/index.js'
+import {sourceSessionCredentials} from './dynamodb/source-credentials.js'
+
+const DRIVERS: Partial<Record<IntegrationType, IntegrationDriver<never>>> = {
+  'aws-sso': awsSsoDriver as IntegrationDriver<never>,
+  dynamodb: dynamoDbDriver({clock: systemClock, credentials: sourceSessionCredentials}) as IntegrationDriver<never>,
+}
+
+export function driverFor<I extends Integration>(integration: I): IntegrationDriver<I> {
+  const driver = DRIVERS[integration.type]
+  if (!driver) throw new ConfigError(`This terrace cannot use ${integration.type} integrations yet.`)
+  return driver as unknown as IntegrationDriver<I>
+}
