@@ -120,7 +120,7 @@ describe('e2e: workspace sessions with credentials', function () {
       ['--profile', profile, 'sts', 'get-caller-identity', '--output', 'json', '--endpoint-url', s.sb.url],
       {
         cwd: s.dir,
-        env: {...s.env, PATH: process.env.PATH},
+        env: {...s.env, PATH: process.env.PATH, TERRACE_AGENT: 'off'}, // no agent started on demand, none left behind
       },
     )
     return JSON.parse(stdout).Arn as string
@@ -130,7 +130,7 @@ describe('e2e: workspace sessions with credentials', function () {
   const sdkIdentity = async (profile: string) => {
     const {stdout} = await run(process.execPath, [STS_IDENTITY, profile], {
       cwd: s.dir,
-      env: {...s.env, PATH: process.env.PATH},
+      env: {...s.env, PATH: process.env.PATH, TERRACE_AGENT: 'off'}, // no agent started on demand, none left behind
     })
     return JSON.parse(stdout.trim().split('\n').at(-1)!).arn as string
   }
