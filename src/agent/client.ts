@@ -62,9 +62,14 @@ export class AgentConnection {
 export function connectSocket(socketPath: string, timeoutMs = 5000): Promise<AgentConnection> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath)
+    // a connect the kernel completed is seen in the poll phase, after the timers: on a loaded machine this process
+    // may get no CPU for longer than the timeout, so the timeout is taken only once the poll phase had its turn
     const timer = setTimeout(() => {
-      socket.destroy()
-      reject(Object.assign(new Error(`no answer from ${socketPath} within ${timeoutMs} ms`), {code: 'ETIMEDOUT'}))
+      setImmediate(() => {
+        if (!socket.connecting) return
+        socket.destroy()
+        reject(Object.assign(new Error(`no answer from ${socketPath} within ${timeoutMs} ms`), {code: 'ETIMEDOUT'}))
+      })
     }, timeoutMs)
     socket.once('connect', () => {
       clearTimeout(timer)

@@ -33,8 +33,14 @@ export async function launchAgent(
   const child = spawn(process.execPath, [script, 'agent', 'run', '--idle-timeout', String(options.idleSeconds)], {
     cwd: '/',
     detached: true,
-    // the agent never holds a passphrase in its environment (it gets the unlocked vault over the socket only)
-    env: {...process.env, TERRACE_VAULT_PASSPHRASE: undefined},
+    // the agent never holds a passphrase in its environment (it gets the unlocked vault over the socket only), nor
+    // the endpoint and token of the wrapped run it may have been started from (credential-process inside `exec`)
+    env: {
+      ...process.env,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: undefined,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+      TERRACE_VAULT_PASSPHRASE: undefined,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   let stderr = ''

@@ -13,9 +13,12 @@ export const MAX_LINE_BYTES = 1024 * 1024
 /**
  * The ops of version 1. `unlock` (carries the file vault's passphrase, once, over the 0600 socket), `lock` and the
  * `vault-*` ops were added to version 1 before its first release; an agent without them answers unknown-op, which a
- * client takes as "no unlocked vault here".
+ * client takes as "no unlocked vault here". `credentials` (params: a role ref, lib/role-refs.ts, as agent/role-ref-params.ts
+ * writes it, and forceRefresh: 1 to skip what is held) answers `{credentials: {accessKeyId, secretAccessKey,
+ * sessionToken, expiration, obtainedAt}}`; an agent without it answers unknown-op, and the client takes the direct path.
  */
 export const OPS = [
+  'credentials',
   'ping',
   'status',
   'stop',

@@ -19,6 +19,8 @@ import {
   type Request,
   stringParam,
 } from './protocol.js'
+import {AgentRoleCredentials} from './role-credentials.js'
+import {paramsToRef} from './role-ref-params.js'
 import {Schedule, type Timers} from './schedule.js'
 import {checkSocketPath, ensureSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
 import {MemoryStore} from './store.js'
@@ -29,6 +31,8 @@ export const DEFAULT_IDLE_MS = 15 * 60 * 1000
 
 export interface AgentOptions {
   dirDeps?: SocketDirDeps
+  /** the environment role credentials are obtained with (the vault mode, AWS endpoints, the TTL): the agent's own */
+  env?: NodeJS.ProcessEnv
   idleMs?: number
   log: AgentLog
   now?: () => Date
@@ -76,6 +80,7 @@ export class AgentServer {
   /** what the agent holds in memory */
   readonly store: MemoryStore
   private readonly connections = new Set<Socket>()
+  private readonly credentials: AgentRoleCredentials
   private readonly idleMs: number
   private idleTimer: NodeJS.Timeout | undefined
   private readonly log: AgentLog
@@ -106,6 +111,14 @@ export class AgentServer {
       timers,
       (entry) => this.log.write('rotation-failed', {what: entry.what}),
     )
+    this.credentials = new AgentRoleCredentials({
+      env: options.env ?? process.env,
+      home: dirname(options.paths.runDir),
+      log: this.log,
+      now: () => this.now().getTime(),
+      store: this.store,
+      unlocked: () => this.unlocked()?.store,
+    })
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
@@ -164,7 +177,7 @@ export class AgentServer {
 
   /** Forgets everything held in memory and every scheduled rotation (vault lock, sso logout, agent stop). */
   wipe(): {locked: boolean; unscheduled: number; wiped: number} {
-    const counts = {locked: this.lock(), unscheduled: this.schedule.clear(), wiped: this.store.wipe()}
+    const counts = {locked: this.lock(), unscheduled: this.schedule.clear(), wiped: this.forgetCredentials()}
     this.log.write('wiped', counts)
     return counts
   }
@@ -183,12 +196,24 @@ export class AgentServer {
     }, this.idleMs)
   }
 
+  /** Forgets every role credential held (zeroed) and the vault the credential source had open; how many were held. */
+  private forgetCredentials(): number {
+    this.credentials.wipe()
+    return this.store.wipe()
+  }
+
   private async handle(request: Request): Promise<Answer> {
     switch (request.op) {
+      case 'credentials': {
+        return this.roleCredentials(request)
+      }
+
       case 'lock': {
+        // what was obtained with the vault goes with it
         const locked = this.lock()
-        this.log.write('locked', {held: locked})
-        return okAnswer(request.id, {locked})
+        const wiped = this.forgetCredentials()
+        this.log.write('locked', {held: locked, wiped})
+        return okAnswer(request.id, {locked, wiped})
       }
 
       case 'ping': {
@@ -264,6 +289,15 @@ export class AgentServer {
         }
       },
     )
+  }
+
+  /** params: a role ref (role-ref-params.ts), forceRefresh: 1 to obtain new ones. Never logs what it answers. */
+  private async roleCredentials(request: Request): Promise<Answer> {
+    const parsed = paramsToRef(request.params)
+    if ('error' in parsed) return errorAnswer(request.id, 'bad-request', parsed.error)
+    const force = request.params?.forceRefresh === 1
+    const creds = await this.credentials.get(parsed.ref, force)
+    return okAnswer(request.id, {credentials: creds})
   }
 
   private serve(socket: Socket): void {

@@ -1,4 +1,5 @@
 import {AwsRefusedError, AwsUnreachableError, NotLoggedInError, TerraceError} from '../lib/errors.js'
+import {neededForSentence} from './needed-for.js'
 
 /** The shape of an AWS SDK v3 error that matters here (no SDK import needed to inspect it). */
 interface SdkError {
@@ -107,7 +108,11 @@ export function endpointFor(
  * Turns an SDK failure into the typed error a user understands. Errors already typed pass through.
  * `what` says what terrace was doing ("getting credentials for DevOps in 555555555555").
  */
-export function toTerraceError(error: unknown, context: {endpoint: string; what: string}): TerraceError {
+export function toTerraceError(
+  error: unknown,
+  /** neededFor: what the credentials were for, named when the login is the problem (CredentialRequest.neededFor) */
+  context: {endpoint: string; neededFor?: string; what: string},
+): TerraceError {
   if (error instanceof TerraceError) return error
   const name = awsErrorName(error)
   const message = (error as SdkError)?.message ?? String(error)
@@ -122,10 +127,13 @@ export function toTerraceError(error: unknown, context: {endpoint: string; what:
   }
 
   if (name === 'UnauthorizedException' || name === 'ExpiredTokenException' || name === 'InvalidGrantException') {
-    return new NotLoggedInError(`Your SSO login has expired or was revoked (${name}).`, {
-      cause: error,
-      suggestion: 'Run `terrace aws sso login` to log in again.',
-    })
+    return new NotLoggedInError(
+      neededForSentence(`Your SSO login has expired or was revoked (${name}).`, context.neededFor),
+      {
+        cause: error,
+        suggestion: 'Run `terrace aws sso login` to log in again.',
+      },
+    )
   }
 
   if (/AccessDenied|Forbidden|ResourceNotFound|NoSuchEntity|InvalidClientTokenId/.test(name)) {

@@ -1,8 +1,9 @@
 /**
  * The one place a command's credential source is composed (the runner, credential-process, `aws sso refresh`):
  * SSO role credentials; the project's IAM user with a GetSessionToken-with-MFA session on top of it and AssumeRole
- * on top of that; chains, AssumeRole hops stacked on their source. Every kind has the same cache and single-flight
- * (credentials/single-flight.ts) and the SSO token's renew-and-retry (sso/with-sso-token.ts).
+ * on top of that; chains, AssumeRole hops stacked on their source; workspace sessions (sessions/session-source.ts:
+ * an SSO role, an IAM user's GetSessionToken session, AssumeRole stacked on a parent session). Every kind has the
+ * same cache and single-flight (credentials/single-flight.ts) and the SSO token's renew-and-retry (sso/with-sso-token.ts).
  *
  * What differs per command is data passed in: how an MFA code is had (MfaPolicy, built by the command), the MFA
  * session lifetime of this run (terrace.json), and whether a child owns the terminal now (the runner). The IAM-user
@@ -122,10 +123,33 @@ export function composeCredentials(base: CredentialBase, run: CredentialRun): Co
     })
   })
 
+  const session = lazySource(async () => {
+    const [{createSessionSource}, {mfaSessionDurationSeconds}, {codes, sts}] = await Promise.all([
+      import('./sessions/session-source.js'),
+      import('./iam/mfa-session.js'),
+      mfa(),
+    ])
+    return createSessionSource({
+      clock,
+      codes,
+      env,
+      lockDir,
+      mfaSessionSeconds: mfaSessionDurationSeconds(env, run.mfaSessionSeconds),
+      notice: (message) => run.stderr.write(`${message}\n`),
+      progress(line) {
+        if (!busy()) run.stderr.write(`${line}\n`)
+      },
+      sso,
+      store,
+      sts,
+      ttlMs,
+    })
+  })
+
   return {
     expirationOf: (creds) => handedOutExpiration(creds, ttlMs),
     renewLeadMs: Math.max(1000, Math.floor(renewMarginMs(ttlMs) / 2)),
-    source: dispatchingSource({chain, iam, sso}),
+    source: dispatchingSource({chain, iam, session, sso}),
     ssoLogin: base.ssoLogin,
     ttlMs,
   }

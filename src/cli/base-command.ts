@@ -2,11 +2,13 @@ import {Command, Flags} from '@oclif/core'
 
 import {exitCodeOf, fileSystemError, formatError} from '../lib/errors.js'
 import {isDebug} from '../lib/terrace-env.js'
+import {type Invocation, processInvocation} from './invocation.js'
 
 /**
  * Base of terrace's own commands: failures print their message and fix, without a stack trace unless --debug /
  * TERRACE_DEBUG, and exit with their code (an unexpected error: 1). oclif's own errors (a bad flag, `this.exit`)
- * keep oclif's handling. Every command accepts --debug.
+ * keep oclif's handling. Every command accepts --debug. A command reads its folder, environment, settings and
+ * project from this.invocation(), built once per process (cli/invocation.ts).
  */
 export abstract class TerraceCommand extends Command {
   static override baseFlags = {
@@ -28,5 +30,10 @@ export abstract class TerraceCommand extends Command {
     }
 
     return this.exit(code)
+  }
+
+  /** This run's folder, environment, settings and project (loaded once, on first need). */
+  protected invocation(): Invocation {
+    return processInvocation()
   }
 }

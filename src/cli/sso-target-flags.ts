@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import type {Invocation} from './invocation.js'
+
 import {resolveSsoTarget, type SsoTarget} from '../layers/sso-target.js'
 
 /** --start-url / --region: which IAM Identity Center, for the sso commands (outside a project, or to override). */
@@ -8,6 +10,9 @@ export const ssoTargetFlags = {
   'start-url': Flags.string({description: 'AWS access portal URL (outside a project, or to override sso_start_url)'}),
 }
 
-export function ssoTargetFrom(flags: {region?: string; 'start-url'?: string}): Promise<SsoTarget> {
-  return resolveSsoTarget({cwd: process.cwd(), env: process.env, region: flags.region, startUrl: flags['start-url']})
+export function ssoTargetFrom(
+  flags: {region?: string; 'start-url'?: string},
+  invocation: Pick<Invocation, 'project'>,
+): Promise<SsoTarget> {
+  return resolveSsoTarget({project: invocation.project, region: flags.region, startUrl: flags['start-url']})
 }

@@ -20,17 +20,18 @@ export async function credentialProcessMain(
   const stdout = io.stdout ?? fdWriter(1, () => process.stdout)
   const stderr = io.stderr ?? fdWriter(2, () => process.stderr)
   try {
-    const {profile} = parseCredentialProcessArgs(args)
+    const target = parseCredentialProcessArgs(args)
     // What openVault does for TERRACE_VAULT=keychain or unset, without loading the file vault and prompt modules.
-    // Connecting (directly over D-Bus, or through keytar) takes a while: the service reads the profile registry
-    // meanwhile. A keychain that does not answer gives undefined, and the service then opens the vault through
-    // openVault, which reports what is wrong (or falls back to the file vault when TERRACE_VAULT is unset).
-    const store =
+    // Loading keytar and its first read take a while: the service starts it while it reads the profile registry,
+    // unless it asks terrace's agent first. A keychain that does not answer gives undefined, and the service then
+    // opens the vault through openVault, which reports what is wrong (or falls back to the file vault when
+    // TERRACE_VAULT is unset).
+    const store = async () =>
       terraceEnv(io.env).vault() === 'file'
         ? undefined
-        : probeKeychain({env: io.env}).then((probe) => ('store' in probe ? probe.store : undefined))
+        : probeKeychain().then((probe) => ('store' in probe ? probe.store : undefined))
     const notice = (message: string) => stderr.write(`${message}\n`)
-    const json = await credentialProcess({env: io.env, notice, profile, store})
+    const json = await credentialProcess({env: io.env, notice, ...target, store})
     stdout.write(`${json}\n`)
     return 0
   } catch (error) {

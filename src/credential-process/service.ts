@@ -2,13 +2,16 @@
  * `terrace credential-process --profile <name>`: the credentials of a terrace-managed profile, for AWS tools'
  * `credential_process`. Called many times at once by parallel tools, so the warm path is lean: the profile
  * registry, the vault and the cached entry, nothing else (no oclif, no AWS SDK). Only a cache miss loads the
- * refresh machinery (cold-path.ts), which loads the SDK. Never prompts.
+ * refresh machinery (cold-path.ts), which loads the SDK. Never prompts. terrace's agent is asked first (and started
+ * on demand with TERRACE_AGENT=auto): it answers from memory in one round trip; when it does not, the direct path
+ * below gives the same answer.
  */
 import {join} from 'node:path'
 
 import type {AwsCredentials} from '../auth/credentials/types.js'
 import type {SecretStore} from '../vault/secret-store.js'
 
+import {agentCredentialClient} from '../agent/credentials-client.js'
 import {readCachedCredentials} from '../auth/credentials/credential-cache.js'
 import {type ManagedProfile, readProfileRegistry} from '../auth/credentials/profile-registry.js'
 import {credentialTtlMs, isFresh} from '../auth/credentials/ttl.js'
@@ -22,12 +25,15 @@ export interface CredentialProcessOptions {
   env: NodeJS.ProcessEnv
   /** where the vault's one-line notices go (stderr) */
   notice(message: string): void
-  profile: string
+  /** a terrace-managed profile (`aws configure sso`); or */
+  profile?: string
+  /** a workspace session, by id or name (`terrace session start` writes profiles that run this) */
+  session?: string
   /**
-   * the vault when the caller is already opening it (the fast path's keychain; undefined when it did not answer);
-   * else opened here, without prompting
+   * opens the vault the caller's way (the fast path's keychain; undefined when it did not answer); else (or when it
+   * gives undefined) the vault is opened here, without prompting
    */
-  store?: Promise<SecretStore | undefined>
+  store?: () => Promise<SecretStore | undefined>
 }
 
 /** The Version 1 JSON for the profile. Throws ConfigError (4), NotLoggedInError (5), AwsRefusedError (6)… */
@@ -35,12 +41,27 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   const {env} = options
   const ttlMs = credentialTtlMs(env)
   const paths = homePaths(env)
-  const profile = await managedProfile(paths.config, options.profile)
-  const store = (await options.store) ?? (await openNonInteractiveVault(env, paths.root, options.notice))
-  let creds: AwsCredentials | undefined = await readCachedCredentials(store, profile.ref)
+  // terrace's agent answers from memory; when it is not asked (TERRACE_AGENT=off and none runs), the keychain is
+  // opened while the registry (or the workspace) is read
+  const agent = agentCredentialClient({env, home: paths.root})
+  const asked = agent.mayAsk()
+  const opening = asked ? undefined : options.store?.()
+  opening?.catch(() => {})
+  const ref =
+    options.session === undefined
+      ? (await managedProfile(paths.config, options.profile ?? '')).ref
+      : await (await import('../workspace/session-ref-of.js')).sessionRefOf(env, options.session)
+  if (asked) {
+    const served = await agent.credentials(ref)
+    if (served && isFresh(served, Date.now(), ttlMs)) return credentialProcessJson(served, ttlMs)
+  }
+
+  const store =
+    (await (opening ?? options.store?.())) ?? (await openNonInteractiveVault(env, paths.root, options.notice))
+  let creds: AwsCredentials | undefined = await readCachedCredentials(store, ref)
   if (!creds || !isFresh(creds, Date.now(), ttlMs)) {
     const {refreshCredentials} = await import('./cold-path.js')
-    creds = await refreshCredentials({env, lockDir: join(paths.cache, 'locks'), ref: profile.ref, store})
+    creds = await refreshCredentials({env, lockDir: join(paths.cache, 'locks'), ref, store})
   }
 
   return credentialProcessJson(creds, ttlMs)

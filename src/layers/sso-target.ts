@@ -1,6 +1,7 @@
+import type {Project} from './project.js'
+
 import {ConfigError, NotInProjectError, UsageError} from '../lib/errors.js'
 import {lineOfKey} from './config-values.js'
-import {loadProject} from './project.js'
 
 export interface SsoTarget {
   region: string
@@ -14,8 +15,8 @@ export interface SsoTarget {
  * (falling back to region_primary / region); outside one, the flags are required.
  */
 export async function resolveSsoTarget(options: {
-  cwd: string
-  env: NodeJS.ProcessEnv
+  /** the project around the command's folder (the invocation's, loaded once); NotInProjectError outside one */
+  project: () => Promise<Project>
   region?: string
   startUrl?: string
 }): Promise<SsoTarget> {
@@ -23,7 +24,7 @@ export async function resolveSsoTarget(options: {
   if (options.startUrl && options.region) return {region: options.region, source: 'flags', startUrl: options.startUrl}
   let project
   try {
-    project = await loadProject(options.cwd, {env: options.env})
+    project = await options.project()
   } catch (error) {
     if (!(error instanceof NotInProjectError)) throw error
     throw new NotInProjectError(`${error.message}\nOutside a project, terrace needs the portal to log in to.`, {

@@ -53,8 +53,52 @@ export interface ChainRef {
   source: null | string
 }
 
+/** One link of a workspace session's way into AWS, root first: what each session of the chain adds. */
+export type SessionLink =
+  | {
+      accountId: string
+      accountName: null | string
+      /** the session's id (its cache and locks are keyed by it) */
+      id: string
+      kind: 'sso'
+      role: string
+      ssoRegion: string
+      startUrl: string
+    }
+  | {
+      externalId: null | string
+      id: string
+      kind: 'assume'
+      roleArn: string
+      /** the session's own, else `terrace-<session name>` */
+      roleSessionName: string
+    }
+  | {id: string; kind: 'iam-user'; mfaSerial: null | string}
+
+/**
+ * A workspace session (`terrace session add`), resolved into data: its links from the root session (an SSO role or
+ * an IAM user) through every chained session's AssumeRole, so credentials can be had without reading the workspace.
+ */
+export interface SessionRef {
+  /** the final account's name, when known */
+  account: null | string
+  /** the final account (an IAM user's: from its MFA device, else empty until its keys are read) */
+  accountId: string
+  kind: 'session'
+  /** root first; the last link is the session itself */
+  links: SessionLink[]
+  /** the session's name, for messages */
+  name: string
+  /** the final role name (an IAM user session: empty) */
+  role: string
+  /** the session's id */
+  session: string
+  /** `session <name>`, for error messages */
+  source: null | string
+}
+
 /** Where credentials can come from. */
-export type RoleRef = ChainRef | IamRoleRef | SsoRoleRef
+export type RoleRef = ChainRef | IamRoleRef | SessionRef | SsoRoleRef
 
 /** A named AWS profile a layer (or `aws configure sso`) uses, and the role behind it. */
 export interface ProfileBinding<R extends RoleRef = RoleRef> {

@@ -14,7 +14,12 @@ export const MAX_MFA_SESSION_SECONDS = 129_600
 
 export type VaultMode = 'file' | 'keychain'
 
+/** Whether credential-process and wrapped commands start terrace's agent on demand (auto) or never (off). */
+export type AgentMode = 'auto' | 'off'
+
 export interface TerraceEnvironment {
+  /** TERRACE_AGENT: auto (default; off when CI=true) or off; exit 4 for anything else */
+  agent(): AgentMode
   /** TERRACE_AWS_BIN: the AWS CLI to run, null for terrace.json or PATH */
   readonly awsBin: null | string
   /** TERRACE_CREDENTIAL_TTL: how old handed-out credentials may be, at most 1800 s (default); exit 4 when malformed */
@@ -23,10 +28,6 @@ export interface TerraceEnvironment {
   readonly debug: boolean
   /** TERRACE_HOME: where terrace keeps its state, null for the platform's default */
   readonly home: null | string
-  /** TERRACE_KEYCHAIN_DIRECT=0 turns the direct Secret Service reader off */
-  readonly keychainDirect: boolean
-  /** TERRACE_KEYCHAIN_TRANSFER=encrypted: secrets cross the session bus encrypted */
-  readonly keychainTransfer: 'encrypted' | 'plain'
   /** TERRACE_MFA_CODE: a one-time code for an MFA project's IAM user, null when unset or blank */
   readonly mfaCode: null | string
   /** TERRACE_MFA_SESSION_DURATION: seconds, 900 to 129600, null when unset; exit 4 when out of range */
@@ -55,12 +56,11 @@ const trimmed = (value: string | undefined): null | string => value?.trim() || n
 
 export function terraceEnv(env: NodeJS.ProcessEnv = process.env): TerraceEnvironment {
   return {
+    agent: () => agentMode(env.TERRACE_AGENT, env.CI),
     awsBin: text(env.TERRACE_AWS_BIN),
     credentialTtlSeconds: () => credentialTtlSeconds(env.TERRACE_CREDENTIAL_TTL),
     debug: Boolean(env.TERRACE_DEBUG && env.TERRACE_DEBUG !== '0'),
     home: text(env.TERRACE_HOME),
-    keychainDirect: env.TERRACE_KEYCHAIN_DIRECT?.trim() !== '0',
-    keychainTransfer: env.TERRACE_KEYCHAIN_TRANSFER?.trim().toLowerCase() === 'encrypted' ? 'encrypted' : 'plain',
     mfaCode: trimmed(env.TERRACE_MFA_CODE),
     mfaSessionSeconds: () => mfaSessionSeconds(env.TERRACE_MFA_SESSION_DURATION),
     noInput: isSet(env.TERRACE_NO_INPUT),
@@ -79,6 +79,15 @@ export function enableDebug(env: NodeJS.ProcessEnv = process.env): void {
 /** `--debug` among the arguments, or TERRACE_DEBUG. */
 export function isDebug(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): boolean {
   return argv.includes('--debug') || terraceEnv(env).debug
+}
+
+function agentMode(value: string | undefined, ci: string | undefined): AgentMode {
+  const mode = value?.trim().toLowerCase()
+  if (!mode) return isSet(ci) ? 'off' : 'auto'
+  if (mode === 'auto' || mode === 'off') return mode
+  throw new ConfigError(`TERRACE_AGENT must be "auto" or "off", not "${value}"`, {
+    suggestion: 'Unset TERRACE_AGENT (auto, or off when CI=true), or set it to auto or off.',
+  })
 }
 
 function credentialTtlSeconds(value: string | undefined): number {

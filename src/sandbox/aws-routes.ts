@@ -21,10 +21,13 @@ const REST_ROUTES: Record<string, {operation: string; service: ServiceName}> = {
 }
 
 const IAM_VERSION = '2010-05-08'
+/** The JSON protocol's `X-Amz-Target` of DynamoDB: `DynamoDB_20120810.<Operation>`. */
+const DYNAMODB_TARGET = /^DynamoDB_20120810\.(\w+)$/
 
 /**
- * REST-JSON services by method + path; the query protocol (POST /) by the service in the SigV4 credential scope
- * (`…/sts/aws4_request`, `…/iam/aws4_request`), or, for unsigned calls, by the API Version field.
+ * REST-JSON services by method + path; DynamoDB's JSON protocol (POST /) by its `X-Amz-Target`; the query protocol
+ * (POST /) by the service in the SigV4 credential scope (`…/sts/aws4_request`, `…/iam/aws4_request`), or, for
+ * unsigned calls, by the API Version field.
  */
 export function routeAwsRequest(
   method: string,
@@ -32,10 +35,13 @@ export function routeAwsRequest(
   search: URLSearchParams,
   body: Buffer,
   authorization: string | undefined,
+  target?: string,
 ): AwsRoute | undefined {
   const rest = REST_ROUTES[`${method} ${pathname}`]
   if (rest) return rest
   if (pathname !== '/' || (method !== 'POST' && method !== 'GET')) return undefined
+  const dynamo = method === 'POST' && target ? DYNAMODB_TARGET.exec(target) : null
+  if (dynamo) return {auth: parseAuthorization(authorization), operation: dynamo[1], service: 'dynamodb'}
   const form = method === 'POST' ? new URLSearchParams(body.toString('utf8')) : search
   const params = new Map(form.entries())
   const auth = parseAuthorization(authorization)

@@ -14,6 +14,10 @@ export function sandboxBanner(sandbox: Sandbox, autoApprove: boolean): string {
     `Terrace sandbox (local AWS emulator) listening on ${url}`,
     `  SSO user ${config.ssoUser}, ${config.accounts.length} accounts, auto-approve ${autoApprove ? 'on' : 'off'}`,
     ...users,
+    ...config.dynamoTables.map(
+      (table) =>
+        `  DynamoDB table ${table.name} (account ${table.accountId}, ${table.region}): ${table.items.length} items`,
+    ),
     '',
     'Point AWS SDKs and terrace at it (paste into your shell):',
     ...exportLines(sandbox.exportVariables()),

@@ -17,6 +17,33 @@ const role: Shape = {
   required: ['name'],
 }
 
+/** An item of the central account table (dynamodb-config.ts). */
+const accountItem: Shape = {
+  object: {description: 'string', id: 'integer', name: 'string', region: {list: 'string'}, role: {list: 'string'}},
+  required: ['name', 'role'],
+}
+
+const dynamodbTable: Shape = {
+  object: {
+    account: 'string',
+    generate: {
+      object: {
+        count: 'integer',
+        hops: {list: 'integer'},
+        regions: {list: 'string'},
+        role: 'string',
+        via: {list: 'string'},
+      },
+      required: ['count'],
+    },
+    items: {list: accountItem},
+    key: 'string',
+    maxItemsPerPage: 'integer',
+    region: 'string',
+  },
+  required: ['account'],
+}
+
 export const SANDBOX_CONFIG_SHAPE: Shape = {
   object: {
     accounts: {
@@ -28,6 +55,7 @@ export const SANDBOX_CONFIG_SHAPE: Shape = {
     autoApprove: 'boolean',
     defaultIamRoles: {list: role},
     defaultSsoRoles: {list: 'string'},
+    dynamodb: {object: {tables: {record: dynamodbTable}}},
     faults: {
       object: {
         count: {nullable: 'integer'},

@@ -3,10 +3,11 @@
  * normalised shape the emulator runs on (SandboxConfig). docs/sandbox.md documents the JSON.
  */
 import {shapeProblem} from './config-schema.js'
+import {type DynamoDbInput, type DynamoTable, normaliseTables} from './dynamodb-config.js'
 import {base32Decode} from './totp.js'
 
 export type FaultKind = '5xx' | '429' | 'reset' | 'stall'
-export type ServiceName = 'iam' | 'oidc' | 'portal' | 'sts'
+export type ServiceName = 'dynamodb' | 'iam' | 'oidc' | 'portal' | 'sts'
 
 export interface FaultSettings {
   /** Stop injecting after this many faults (unlimited when absent). */
@@ -81,6 +82,8 @@ export interface IamUserConfig {
 
 export interface SandboxConfig {
   accounts: AccountConfig[]
+  /** DynamoDB tables (dynamodb-config.ts) */
+  dynamoTables: DynamoTable[]
   iamUsers: IamUserConfig[]
   lifetimes: SsoLifetimes
   pollInterval: number
@@ -120,6 +123,7 @@ export interface SandboxConfigInput {
   autoApprove?: boolean
   defaultIamRoles?: IamRoleInput[]
   defaultSsoRoles?: string[]
+  dynamodb?: DynamoDbInput
   faults?: Partial<FaultSettings>
   /** a number of accounts, or {count, rolesPerAccount (Role1…RoleN; default: defaultSsoRoles), firstIndex (default 1)} */
   generateAccounts?: GeneratedAccountsInput | number
@@ -161,7 +165,7 @@ export class SandboxConfigError extends Error {
   }
 }
 
-const ALL_SERVICES: ServiceName[] = ['oidc', 'portal', 'sts', 'iam']
+const ALL_SERVICES: ServiceName[] = ['oidc', 'portal', 'sts', 'iam', 'dynamodb']
 const FAULT_KINDS = new Set<FaultKind>(['5xx', '429', 'reset', 'stall'])
 
 function positiveInt(value: unknown, field: string, fallback: number, min = 1): number {
@@ -330,8 +334,10 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
   }
 
   const pollInterval = positiveInt(sso.pollInterval, 'sso.pollInterval', 1, 0)
+  const region = input.region ?? 'us-east-1'
   return {
     accounts,
+    dynamoTables: normaliseTables(input.dynamodb, accounts, region, (problem) => new SandboxConfigError(problem)),
     iamUsers,
     lifetimes: {
       accessToken: positiveInt(sso.accessTokenLifetime, 'sso.accessTokenLifetime', 28_800),
@@ -342,7 +348,7 @@ export function normaliseConfig(input: SandboxConfigInput = {}): SandboxConfig {
       roleCredentials: positiveInt(sso.roleCredentialLifetime, 'sso.roleCredentialLifetime', 3600, 1),
     },
     pollInterval,
-    region: input.region ?? 'us-east-1',
+    region,
     rotateRefreshTokens: boolean(sso.rotateRefreshTokens, 'sso.rotateRefreshTokens', true),
     settings: {
       autoApprove: input.autoApprove === true,

@@ -12,9 +12,10 @@ import {isProcessAlive} from '../lib/lock.js'
 /** The port `terrace sandbox` listens on unless --port says otherwise (the one LocalStack users know). */
 export const DEFAULT_SANDBOX_PORT = 4566
 
-/** The six variables the sandbox's banner exports, in the banner's order. */
+/** The variables the sandbox's banner exports, in the banner's order. */
 export const EXPORT_NAMES = [
   'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_IAM',
   'AWS_ENDPOINT_URL_SSO',
   'AWS_ENDPOINT_URL_SSO_OIDC',

@@ -10,7 +10,9 @@ import {type AwsRoute, routeAwsRequest} from './aws-routes.js'
 import {loadSandboxConfigFile} from './config-file.js'
 import {normaliseConfig, type SandboxConfig, type SandboxConfigInput} from './config.js'
 import {createControl, handleControlRequest, type SandboxControl} from './control.js'
+import {handleDynamoDb, renderDynamoError} from './dynamodb-handler.js'
 import {readBody, send, sendJson} from './http-io.js'
+import {newId} from './ids.js'
 import {decideUserCode} from './oidc-service.js'
 import {type RunningSandbox, type SandboxExports} from './running-sandboxes.js'
 import {type LogEntry, SandboxState} from './state.js'
@@ -30,6 +32,7 @@ export interface SandboxOptions {
 
 export interface SandboxEnv {
   AWS_ENDPOINT_URL: string
+  AWS_ENDPOINT_URL_DYNAMODB: string
   AWS_ENDPOINT_URL_IAM: string
   AWS_ENDPOINT_URL_SSO: string
   AWS_ENDPOINT_URL_SSO_OIDC: string
@@ -41,7 +44,7 @@ export interface Sandbox {
   readonly control: SandboxControl
   /** The standard SDK variables that point every AWS client at this sandbox. */
   env(): SandboxEnv
-  /** env() plus AWS_REGION: the six lines the banner and `terrace sandbox env` export. */
+  /** env() plus AWS_REGION: the lines the banner and `terrace sandbox env` export. */
   exportVariables(): SandboxExports
   readonly port: number
   stop(): Promise<void>
@@ -73,6 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let port = 0
   const env = (): SandboxEnv => ({
     AWS_ENDPOINT_URL: baseUrl,
+    AWS_ENDPOINT_URL_DYNAMODB: baseUrl,
     AWS_ENDPOINT_URL_IAM: baseUrl,
     AWS_ENDPOINT_URL_SSO: baseUrl,
     AWS_ENDPOINT_URL_SSO_OIDC: baseUrl,
@@ -160,26 +164,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ? settings.faults.status === 503
             ? 'ServiceUnavailable'
             : 'InternalFailure'
-          : 'InternalServerException'
+          : route.service === 'dynamodb'
+            ? `com.amazonaws.dynamodb.v20120810#${settings.faults.status === 503 ? 'ServiceUnavailable' : 'InternalServerError'}`
+            : 'InternalServerException'
+      const error = new ApiError(code, settings.faults.status, 'Injected fault', 'server_error')
       rendered = {
-        ...renderFailure(route, new ApiError(code, settings.faults.status, 'Injected fault', 'server_error')),
+        ...(route.service === 'dynamodb'
+          ? renderDynamoError(error, 'anonymous', newId.requestId())
+          : renderFailure(route, error)),
         outcome: 'fault:5xx',
       }
     } else if (route.service === 'portal' && bucket && !bucket.take()) {
       rendered = renderFailure(route, PortalErrors.tooManyRequests('Too many requests'))
     } else {
-      rendered = handleAws(
-        state,
-        route,
-        {
-          body,
-          headers: request.headers,
-          method: request.method ?? 'GET',
-          search: url.searchParams,
-          url: request.url ?? '/',
-        },
-        baseUrl,
-      )
+      const awsRequest = {
+        body,
+        headers: request.headers,
+        method: request.method ?? 'GET',
+        search: url.searchParams,
+        url: request.url ?? '/',
+      }
+      rendered =
+        route.service === 'dynamodb'
+          ? handleDynamoDb(state, route, awsRequest, newId.requestId())
+          : handleAws(state, route, awsRequest, baseUrl)
     }
 
     send(response, rendered.status, rendered.contentType, rendered.body, rendered.headers)
@@ -225,7 +233,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return
     }
 
-    const route = routeAwsRequest(method, url.pathname, url.searchParams, body, request.headers.authorization)
+    const target = request.headers['x-amz-target']
+    const route = routeAwsRequest(
+      method,
+      url.pathname,
+      url.searchParams,
+      body,
+      request.headers.authorization,
+      Array.isArray(target) ? target[0] : target,
+    )
     if (!route) {
       sendJson(
         response,

@@ -26,7 +26,7 @@ export interface LogEntry {
   operation: string
   /** `ok`, an AWS error code, or `fault:<kind>` */
   outcome: string
-  service: 'control' | 'iam' | 'oidc' | 'page' | 'portal' | 'sts' | 'unknown'
+  service: 'control' | 'dynamodb' | 'iam' | 'oidc' | 'page' | 'portal' | 'sts' | 'unknown'
   status: number
   time: string
 }

@@ -65,6 +65,24 @@ export function chainHopEntry(chain: string, index: number): string {
   return `chain-hop:${chain}/${index}`
 }
 
+/** A workspace session's IAM user access keys (`terrace session add iam-user`): `session-keys:<session id>`. */
+export function sessionKeysEntry(sessionId: string): string {
+  return `session-keys:${sessionId}`
+}
+
+/**
+ * A workspace session's own cached credentials: an IAM user session's GetSessionToken session, a chained session's
+ * AssumeRole credentials: `session-credentials:<session id>`.
+ */
+export function sessionCredentialsEntry(sessionId: string): string {
+  return `session-credentials:${sessionId}`
+}
+
+/** Every entry among `accounts` that belongs to the session (`session-…:<id>`): what `session remove` deletes. Pure. */
+export function filterSessionEntries(accounts: readonly string[], sessionId: string): string[] {
+  return accounts.filter((account) => /^session-[a-z]+:/.test(account) && account.endsWith(`:${sessionId}`))
+}
+
 const SSO_TOKEN = /^sso-token:(.+)$/
 const SSO_CLIENT = /^sso-client:([a-z\d-]+):(.+)$/
 // role names may contain "@" but never ":" or "/", so the first "@<scheme>://" starts the URL

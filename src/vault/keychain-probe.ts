@@ -1,20 +1,17 @@
 /**
  * The keychain probe, light to import (no file vault, no prompts): openVault (select.ts) uses it, and so does the
- * credential-process fast path, which must not load the rest.
+ * credential-process fast path, which must not load the rest. Every keychain read and write goes through keytar.
  */
 import type {SecretStore} from './secret-store.js'
 
 import {VaultError} from '../lib/errors.js'
 import {KEYCHAIN_SERVICE, keychainFix, KeychainStore, type KeytarApi, loadKeytar, messageOf} from './keychain-store.js'
-import {directReadsEnabled, openSecretServiceStore} from './secret-service-store.js'
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 1500
 /** The entry the probe reads (it need not exist: a real round trip to the keychain is what counts). */
 export const PROBE_ACCOUNT = 'terrace-probe'
 
 export interface ProbeOptions {
-  /** where TERRACE_KEYCHAIN_DIRECT and the D-Bus address are read; default process.env */
-  env?: NodeJS.ProcessEnv
   /** Keychain service name; tests use their own. Default "terrace". */
   keychainService?: string
   /** How keytar is loaded; tests pass a fake (and then keytar is always what is probed). Default: the real one. */
@@ -26,19 +23,13 @@ export interface ProbeOptions {
 type ProbeResult = {error?: unknown; reason: string; suggestion: string} | {store: SecretStore}
 
 /**
- * Is the keychain there? On Linux with the real keytar, first a session with the Secret Service over D-Bus (reads
- * then skip keytar: see secret-service-store.ts); otherwise, or when that fails, a real read through keytar. Both
- * bounded by probeTimeoutMs (keytar can hang when no Secret Service answers).
+ * Is the keychain there? A real read through keytar, bounded by probeTimeoutMs (keytar can hang when no Secret
+ * Service answers).
  */
 export async function probeKeychain(options: ProbeOptions = {}): Promise<ProbeResult> {
   const timeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
   const service = options.keychainService ?? KEYCHAIN_SERVICE
   const load = options.loadKeytar ?? loadKeytar
-  const env = options.env ?? process.env
-  if (!options.loadKeytar && directReadsEnabled(env)) {
-    const store = await openSecretServiceStore(env, {service, timeoutMs})
-    if (store) return {store}
-  }
 
   const attempt = (async () => {
     const keytar = await load()

@@ -234,6 +234,17 @@ export async function editSession(store: WorkspaceStore, nameOrId: string, edit:
   return updateWorkspace(store, (workspace) => {
     const session = findSession(workspace, nameOrId)
     if (name !== undefined) assertNameFree(workspace, name, session.id)
+    const served =
+      (profile !== undefined && profile !== session.profile) || (region !== undefined && region !== session.region)
+    if (served && session.status !== 'inactive') {
+      throw new UsageError(
+        `Session "${session.name}" is active on profile ${session.profile}: its profile and region are in use.`,
+        {
+          suggestion: `Stop it first (\`terrace session stop ${session.name}\`), edit it, then start it again.`,
+        },
+      )
+    }
+
     const next: Session = {
       ...session,
       ...(name === undefined ? {} : {name}),

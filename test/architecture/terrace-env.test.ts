@@ -59,6 +59,15 @@ describe('lib/terrace-env: the one module that parses TERRACE_* variables', () =
     {env: {}, name: 'MFA session unset', read: (e) => e.mfaSessionSeconds(), want: null},
     {env: {TERRACE_VAULT: ' File '}, name: 'vault mode, any case', read: (e) => e.vault(), want: 'file'},
     {env: {TERRACE_VAULT: ''}, name: 'vault mode empty', read: (e) => e.vault(), want: null},
+    {env: {}, name: 'agent: auto by default', read: (e) => e.agent(), want: 'auto'},
+    {env: {CI: 'true'}, name: 'agent: off by default with CI=true', read: (e) => e.agent(), want: 'off'},
+    {
+      env: {CI: 'true', TERRACE_AGENT: 'Auto'},
+      name: 'agent: auto asked for in CI',
+      read: (e) => e.agent(),
+      want: 'auto',
+    },
+    {env: {TERRACE_AGENT: ' off '}, name: 'agent: off', read: (e) => e.agent(), want: 'off'},
     {
       env: {TERRACE_VAULT_PASSPHRASE: ''},
       name: 'an empty passphrase is none',
@@ -70,18 +79,6 @@ describe('lib/terrace-env: the one module that parses TERRACE_* variables', () =
     {env: {TERRACE_NO_INPUT: 'false'}, name: 'TERRACE_NO_INPUT=false is off', read: (e) => e.noInput, want: false},
     {env: {TERRACE_NO_INPUT: '1'}, name: 'TERRACE_NO_INPUT=1 is on', read: (e) => e.noInput, want: true},
     {env: {TERRACE_DEBUG: '0'}, name: 'TERRACE_DEBUG=0 is off', read: (e) => e.debug, want: false},
-    {
-      env: {TERRACE_KEYCHAIN_DIRECT: '0'},
-      name: 'direct keychain reads off',
-      read: (e) => e.keychainDirect,
-      want: false,
-    },
-    {
-      env: {TERRACE_KEYCHAIN_TRANSFER: 'ENCRYPTED'},
-      name: 'encrypted transfer',
-      read: (e) => e.keychainTransfer,
-      want: 'encrypted',
-    },
   ]
   for (const {env, name, read, want} of table) {
     it(name, () => expect(read(terraceEnv(env))).to.equal(want))
@@ -101,6 +98,7 @@ describe('lib/terrace-env: the one module that parses TERRACE_* variables', () =
       read: (e) => e.mfaSessionSeconds(),
     },
     {env: {TERRACE_VAULT: 'disk'}, names: 'TERRACE_VAULT', read: (e) => e.vault()},
+    {env: {TERRACE_AGENT: 'on'}, names: 'TERRACE_AGENT', read: (e) => e.agent()},
   ]
   for (const {env, names, read} of invalid) {
     it(`${JSON.stringify(env)} is exit 4 naming ${names}, and only when it is read`, () => {

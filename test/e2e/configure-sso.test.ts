@@ -211,6 +211,7 @@ describe('e2e: aws configure sso', () => {
               AWS_EC2_METADATA_DISABLED: 'true',
               AWS_SHARED_CREDENTIALS_FILE: join(elsewhere, 'empty-credentials'),
               PATH: '/usr/bin:/bin', // terrace is not on PATH: the profile names node and terrace by absolute path
+              TERRACE_AGENT: 'off', // the credential_process the AWS CLI runs starts no agent
             },
           },
         )

@@ -229,6 +229,8 @@ describe('e2e: terrace credential-process and aws sso refresh', function () {
               AWS_EC2_METADATA_DISABLED: 'true',
               AWS_SHARED_CREDENTIALS_FILE: join(s.dir, 'none'),
               PATH: process.env.PATH,
+              // the credential_process the AWS CLI runs starts no agent
+              TERRACE_AGENT: 'off',
             },
           },
         ),

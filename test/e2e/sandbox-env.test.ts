@@ -57,10 +57,11 @@ describe('e2e: terrace sandbox env prints the running sandbox’s export lines',
     rmSync(tmp, {force: true, recursive: true})
   })
 
-  it('--port N prints exactly the six export lines of the banner, and --json the same values', async () => {
+  it('--port N prints exactly the seven export lines of the banner, and --json the same values', async () => {
     const lines = bannerExports(banner)
     expect(lines.map((line) => line.split('=')[0])).to.deep.equal([
       'export AWS_ENDPOINT_URL',
+      'export AWS_ENDPOINT_URL_DYNAMODB',
       'export AWS_ENDPOINT_URL_IAM',
       'export AWS_ENDPOINT_URL_SSO',
       'export AWS_ENDPOINT_URL_SSO_OIDC',

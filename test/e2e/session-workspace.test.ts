@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {assertBuilt, runCli} from '../helpers/cli.js'
+import {startTestSandbox, TEMPLATE, type TestSandbox} from '../helpers/sandbox.js'
 import {VERSION_1, VERSION_2} from '../workspace/fixtures.js'
 
 type Listed = {defaultRegion: null | string; sessions: Array<Record<string, unknown> & {id: string; name: string}>}
@@ -12,17 +13,37 @@ describe('e2e: terrace session (the workspace and its session definitions)', fun
   this.timeout(60_000)
   let tmp: string
   let home: string
+  let sb: TestSandbox
+  /** alice's access keys as the console exports them: what `session add iam-user` stores in the vault */
+  let keys: string[]
 
-  before(() => assertBuilt())
+  before(async () => {
+    assertBuilt()
+    sb = await startTestSandbox()
+  })
+
+  after(async () => sb?.stop())
 
   beforeEach(() => {
     tmp = mkdtempSync(join(tmpdir(), 'terrace-session-'))
     home = join(tmp, 'home')
+    const csv = join(tmp, 'alice_accessKeys.csv')
+    writeFileSync(csv, `Access key ID,Secret access key\n${TEMPLATE.accessKeyId},${TEMPLATE.secretAccessKey}\n`)
+    keys = ['--credentials-file', csv]
   })
 
   afterEach(() => rmSync(tmp, {force: true, recursive: true}))
 
-  const cli = (...args: string[]) => runCli(args, {cwd: tmp, env: {TERRACE_HOME: home}})
+  const cli = (...args: string[]) =>
+    runCli(args, {
+      cwd: tmp,
+      env: {
+        ...sb.env,
+        TERRACE_HOME: home,
+        TERRACE_VAULT: 'file',
+        TERRACE_VAULT_PASSPHRASE: 'correct horse battery staple',
+      },
+    })
   const ok = async (...args: string[]) => {
     const result = await cli(...args)
     expect(result.code, `${args.join(' ')}: ${result.stderr}`).to.equal(0)
@@ -64,6 +85,7 @@ describe('e2e: terrace session (the workspace and its session definitions)', fun
       'arn:aws:iam::222222222222:mfa/alice',
       '--profile',
       'work',
+      ...keys,
     )
     await ok(
       'session',
@@ -95,7 +117,7 @@ describe('e2e: terrace session (the workspace and its session definitions)', fun
 
   it('adds each type; list --json shows them with stable ids, profile default, inactive; the file is 0600 with no secret field', async () => {
     const added = JSON.parse(
-      (await ok('session', 'add', 'iam-user', '--name', 'solo', '--json')).stdout,
+      (await ok('session', 'add', 'iam-user', '--name', 'solo', '--json', ...keys)).stdout,
     ) as Listed['sessions'][number]
     expect(added).to.include({name: 'solo', profile: 'default', region: null, status: 'inactive', type: 'aws-iam-user'})
     await addAll()
@@ -201,8 +223,8 @@ describe('e2e: terrace session (the workspace and its session definitions)', fun
     const json = await cli('session', 'add', 'iam-user', '--json')
     expect(json.code).to.equal(2)
     expect(JSON.parse(json.stdout).error).to.include({code: 2})
-    await ok('session', 'add', 'iam-user', '--name', 'u')
-    const twice = await cli('session', 'add', 'iam-user', '--name', 'u')
+    await ok('session', 'add', 'iam-user', '--name', 'u', ...keys)
+    const twice = await cli('session', 'add', 'iam-user', '--name', 'u', ...keys)
     expect(twice.code).to.equal(2)
     expect(twice.stderr).to.contain('already exists')
   })
@@ -234,14 +256,14 @@ describe('e2e: terrace session (the workspace and its session definitions)', fun
     await ok('session', 'remove', 'prod-admin')
     expect(await names()).to.deep.equal(['alice', 'ops', 'deep'])
     const removed = await ok('session', 'remove', 'alice', '--with-children', '--json')
-    expect(JSON.parse(removed.stdout)).to.deep.equal({removed: ['alice', 'ops', 'deep']})
+    expect(JSON.parse(removed.stdout)).to.deep.equal({deletedEntries: 1, removed: ['alice', 'ops', 'deep']})
     expect(await names()).to.deep.equal([])
     expect((await cli('session', 'remove', 'alice')).code).to.equal(4)
   })
 
   it('default-region: none, set, shown, used by list for sessions without a region; a bad one exits 2', async () => {
     expect((await ok('session', 'default-region', '--json')).stdout).to.contain('"defaultRegion": null')
-    await ok('session', 'add', 'iam-user', '--name', 'u')
+    await ok('session', 'add', 'iam-user', '--name', 'u', ...keys)
     await ok('session', 'default-region', 'eu-central-1')
     expect((await ok('session', 'default-region')).stdout.trim()).to.equal('eu-central-1')
     expect((await list()).defaultRegion).to.equal('eu-central-1')

@@ -219,7 +219,9 @@ describe('e2e: terrace terraform|tf|tofu|aws|exec wrap the real binaries', funct
     expect(result.stderr).to.contain('not a layer')
   })
 
-  it("terrace tf --help is terrace's help", async () => {
+  it("terrace tf --help is terrace's help", async function () {
+    // oclif's help loads every command's manifest entry: slow on a loaded machine
+    this.timeout(90_000)
     const result = await tf(['--help'])
     expect(result.code).to.equal(0)
     expect(result.stdout).to.contain('USAGE').and.contain('--layers')

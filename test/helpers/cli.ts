@@ -41,8 +41,12 @@ export const keyringEnv = (): NodeJS.ProcessEnv =>
     ),
   )
 
+/**
+ * A minimal environment plus env. TERRACE_AGENT is off unless the test sets it: a test that wants terrace's agent
+ * says so, and stops every agent it starts.
+ */
 export function cliEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {HOME: process.env.HOME, LANG: 'C', PATH: process.env.PATH, ...env}
+  return {HOME: process.env.HOME, LANG: 'C', PATH: process.env.PATH, TERRACE_AGENT: 'off', ...env}
 }
 
 /** Starts the CLI and returns the process (for tests that signal it); stdout/stderr are piped. */

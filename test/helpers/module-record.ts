@@ -36,7 +36,8 @@ export async function resolve(specifier, context, next) {
     const result = await collect(
       spawn(process.execPath, ['--import', pathToFileURL(register).href, CLI, ...args], {
         cwd: options.cwd,
-        env: {PATH: process.env.PATH, ...options.env, RECORD_MODULES: record},
+        // TERRACE_AGENT off unless the test sets it, as in cliEnv
+        env: {PATH: process.env.PATH, TERRACE_AGENT: 'off', ...options.env, RECORD_MODULES: record},
       }),
     )
     return {modules: readFileSync(record, 'utf8').split('\n').filter(Boolean), result}

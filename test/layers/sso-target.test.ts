@@ -3,11 +3,13 @@ import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {loadProject} from '../../src/layers/project.js'
 import {regionProblem, resolveSsoTarget, startUrlProblem} from '../../src/layers/sso-target.js'
 import {ExitCode, formatError, type TerraceError} from '../../src/lib/errors.js'
 import {rejection} from '../helpers/errors.js'
 
 const TEMPLATE = join(import.meta.dirname, '..', '..', 'templates', 'sample-project')
+const projectAt = (cwd: string) => () => loadProject(cwd, {env: {}})
 
 describe('layers sso-target', () => {
   describe('startUrlProblem', () => {
@@ -66,7 +68,7 @@ describe('layers sso-target', () => {
 
     it('a bad --start-url is a usage error (exit 2) naming the flag, even outside a project', async () => {
       const error = await rejection<TerraceError>(
-        resolveSsoTarget({cwd: dir, env: {}, region: 'us-east-1', startUrl: 'notaurl'}),
+        resolveSsoTarget({project: projectAt(dir), region: 'us-east-1', startUrl: 'notaurl'}),
       )
       expect(error.exitCode).to.equal(ExitCode.Usage)
       expect(error.message).to.include('--start-url').and.include('notaurl')
@@ -74,7 +76,7 @@ describe('layers sso-target', () => {
 
     it('outside a project without both flags: NotInProjectError (exit 3) asking for the portal', async () => {
       for (const flags of [{}, {startUrl: 'https://my-org.awsapps.com/start'}, {region: 'us-east-1'}]) {
-        const error = await rejection<TerraceError>(resolveSsoTarget({cwd: dir, env: {}, ...flags}))
+        const error = await rejection<TerraceError>(resolveSsoTarget({project: projectAt(dir), ...flags}))
         expect(error.exitCode, JSON.stringify(flags)).to.equal(ExitCode.NotInProject)
         expect(error.message).to.include('Outside a project, terrace needs the portal to log in to.')
         expect(formatError(error)).to.include('--start-url').and.include('--region')
@@ -83,13 +85,17 @@ describe('layers sso-target', () => {
 
     it('outside a project with both flags: the flags', async () => {
       expect(
-        await resolveSsoTarget({cwd: dir, env: {}, region: 'us-east-1', startUrl: 'https://my-org.awsapps.com/start'}),
+        await resolveSsoTarget({
+          project: projectAt(dir),
+          region: 'us-east-1',
+          startUrl: 'https://my-org.awsapps.com/start',
+        }),
       ).to.deep.equal({region: 'us-east-1', source: 'flags', startUrl: 'https://my-org.awsapps.com/start'})
     })
 
     it('a bad --region is a usage error (exit 2) naming the flag', async () => {
       const error = await rejection<TerraceError>(
-        resolveSsoTarget({cwd: layer, env: {}, region: 'Ireland', startUrl: 'https://my-org.awsapps.com/start'}),
+        resolveSsoTarget({project: projectAt(layer), region: 'Ireland', startUrl: 'https://my-org.awsapps.com/start'}),
       )
       expect(error.exitCode).to.equal(ExitCode.Usage)
       expect(error.message).to.include('--region').and.include('Ireland')
@@ -97,7 +103,7 @@ describe('layers sso-target', () => {
 
     it('a bad sso_start_url in common.tfvars: exit 4 naming the file and line', async () => {
       edit(/sso_start_url = ".*"/, 'sso_start_url = "bb-sandbox.awsapps.com/start"')
-      const error = await rejection<TerraceError>(resolveSsoTarget({cwd: layer, env: {}}))
+      const error = await rejection<TerraceError>(resolveSsoTarget({project: projectAt(layer)}))
       expect(error.exitCode).to.equal(ExitCode.Config)
       expect(error.message).to.include(`${common}:9:`).and.include('sso_start_url')
       expect(formatError(error)).to.include('--start-url')
@@ -105,19 +111,19 @@ describe('layers sso-target', () => {
 
     it('a bad sso_region in common.tfvars: exit 4 naming the file and line', async () => {
       edit(/sso_region {4}= ".*"/, 'sso_region    = "virginia"')
-      const error = await rejection<TerraceError>(resolveSsoTarget({cwd: layer, env: {}}))
+      const error = await rejection<TerraceError>(resolveSsoTarget({project: projectAt(layer)}))
       expect(error.exitCode).to.equal(ExitCode.Config)
       expect(error.message).to.include(`${common}:10:`).and.include('sso_region').and.include('virginia')
     })
 
     it('a flag overrides a bad tfvars value', async () => {
       edit(/sso_region {4}= ".*"/, 'sso_region    = "virginia"')
-      const target = await resolveSsoTarget({cwd: layer, env: {}, region: 'eu-west-1'})
+      const target = await resolveSsoTarget({project: projectAt(layer), region: 'eu-west-1'})
       expect(target).to.deep.include({region: 'eu-west-1', startUrl: 'https://bb-sandbox.awsapps.com/start'})
     })
 
     it('good values pass', async () => {
-      expect(await resolveSsoTarget({cwd: layer, env: {}})).to.deep.equal({
+      expect(await resolveSsoTarget({project: projectAt(layer)})).to.deep.equal({
         region: 'us-east-1',
         source: common,
         startUrl: 'https://bb-sandbox.awsapps.com/start',

@@ -3,9 +3,12 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import type {CredentialSource} from '../../src/auth/credentials/types.js'
+import type {CredentialRequest, CredentialSource} from '../../src/auth/credentials/types.js'
+import type {TokenRequest} from '../../src/auth/sso/sso-login.js'
+import type {RoleRef} from '../../src/lib/role-refs.js'
 import type {ChildTarget} from '../../src/runner/child-environment.js'
 
+import {neededForSentence} from '../../src/auth/needed-for.js'
 import {resolveContext} from '../../src/layers/context.js'
 import {NotLoggedInError, TerraceError} from '../../src/lib/errors.js'
 import {passThroughEnvironment} from '../../src/runner/child-environment.js'
@@ -30,17 +33,32 @@ const source: CredentialSource = {
   },
 }
 
-function services(loggedIn = true): CredentialServices & {opened: number; tokenChecks: string[]} {
+/** auth's side: the message says what the token was needed for, when told (auth/needed-for.ts) */
+function services(loggedIn = true): CredentialServices & {
+  neededFor: (string | undefined)[]
+  opened: number
+  tokenChecks: string[]
+} {
   const state = {
     configDir: '/nonexistent',
     expirationOf: (c: {expiration: number}) => c.expiration,
+    neededFor: [] as (string | undefined)[],
     opened: 0,
     renewLeadMs: 1000,
-    source,
+    source: {
+      get(ref: RoleRef, options?: CredentialRequest) {
+        state.neededFor.push(options?.neededFor)
+        return source.get(ref, options)
+      },
+    },
     ssoLogin: {
-      async accessToken(url: string) {
+      async accessToken(url: string, request: TokenRequest = {}) {
         state.tokenChecks.push(url)
-        if (!loggedIn) throw new NotLoggedInError('not logged in to x.', {suggestion: 'Run `terrace aws sso login`.'})
+        state.neededFor.push(request.neededFor)
+        if (!loggedIn)
+          throw new NotLoggedInError(neededForSentence('not logged in to x.', request.neededFor), {
+            suggestion: 'Run `terrace aws sso login`.',
+          })
         return {accessToken: 'a', expiresAt: Date.now() + 3_600_000} as never
       },
     },
@@ -121,6 +139,27 @@ describe('runner/credentials/factory', () => {
     const error = await Promise.resolve(factory(await target())).catch((error_: Error) => error_)
     expect(error).to.be.instanceOf(NotLoggedInError)
     expect((error as Error).message).to.include('apps-devstg/us-east-1/base-network')
+  })
+
+  it('auth is told the layer the credentials are for; its errors reach the user as auth wrote them', async () => {
+    const r = services()
+    const factory = credentialEnvironmentFactory({env: {}, openServices: async () => r})
+    const environment = await factory(await target())
+    await environment.prepare({PATH: '/bin', TMPDIR: tmp})
+    await environment.dispose()
+    expect(new Set(r.neededFor)).to.deep.equal(new Set(['layer apps-devstg/us-east-1/base-network']))
+
+    const failing = {
+      ...services(),
+      ssoLogin: {
+        async accessToken(): Promise<never> {
+          throw new NotLoggedInError('You are not logged in to x.')
+        },
+      },
+    }
+    const refused = credentialEnvironmentFactory({env: {}, openServices: async () => failing})
+    const error = await Promise.resolve(refused(await target())).catch((error_: Error) => error_)
+    expect((error as Error).message).to.equal('You are not logged in to x.')
   })
 
   it('aws at the project root (no default role): exit 3 in terrace words, listing the profiles, before any child', async () => {

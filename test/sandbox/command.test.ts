@@ -70,6 +70,7 @@ describe('terrace sandbox command', function () {
       )
       expect(Object.keys(exports).sort()).to.deep.equal([
         'AWS_ENDPOINT_URL',
+        'AWS_ENDPOINT_URL_DYNAMODB',
         'AWS_ENDPOINT_URL_IAM',
         'AWS_ENDPOINT_URL_SSO',
         'AWS_ENDPOINT_URL_SSO_OIDC',

@@ -63,10 +63,11 @@ describe('running sandboxes: the records and GET /_sandbox/env behind terrace sa
 
   afterEach(() => rmSync(dir, {force: true, recursive: true}))
 
-  it('GET /_sandbox/env answers the six variables of the banner, with the configured region', async () => {
+  it('GET /_sandbox/env answers the variables of the banner (AWS_ENDPOINT_URL_DYNAMODB among them), with the configured region', async () => {
     const running = await probeSandbox(one.sandbox.port)
     expect(running).to.deep.equal({env: one.sandbox.exportVariables(), port: one.sandbox.port, url: one.url})
     expect(running?.env.AWS_REGION).to.equal('eu-west-1')
+    expect(running?.env.AWS_ENDPOINT_URL_DYNAMODB).to.equal(one.url)
     const banner = sandboxBanner(one.sandbox, false).split('\n')
     expect(banner.filter((line) => line.startsWith('export '))).to.deep.equal(exportLines(running!.env))
   })

@@ -457,7 +457,9 @@ describe('vault/file-store', () => {
       expect(await readFile(path)).to.deep.equal(before)
     })
 
-    it('20 parallel processes writing distinct secrets: all 20 readable afterwards', async () => {
+    it('20 parallel processes writing distinct secrets: all 20 readable afterwards', async function () {
+      // 20 node processes loading tsx: minutes on a loaded 2-core machine
+      this.timeout(180_000)
       const path = fileVaultPath(await tempHome())
       const writer = resolve('test/vault/helpers/vault-writer.ts')
       const env = {...process.env, TERRACE_VAULT_PASSPHRASE: 'parallel pass'}

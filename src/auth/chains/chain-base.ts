@@ -10,7 +10,7 @@ import type {SecretStore} from '../../vault/secret-store.js'
 import type {CredentialSource} from '../credentials/types.js'
 import type {MfaSessions} from '../iam/mfa-session.js'
 import type {ChainSourceSpec} from './chain-definition.js'
-import type {ChainStart} from './chain-source.js'
+import type {ChainBaseOptions, ChainStart} from './chain-source.js'
 
 import {ConfigError} from '../../lib/errors.js'
 import {configureCommand, requireIamUser} from '../iam/iam-user-store.js'
@@ -35,13 +35,14 @@ export function ssoRefOf(source: Extract<ChainSourceSpec, {kind: 'sso'}>, chain:
 }
 
 export function chainBase(deps: ChainBaseDeps) {
-  return async (source: ChainSourceSpec, options: {chain: string; mfaOnFirstHop: boolean}): Promise<ChainStart> => {
+  return async (source: ChainSourceSpec, options: ChainBaseOptions): Promise<ChainStart> => {
+    const {neededFor} = options
     if (source.kind === 'sso') {
-      return {credentials: await deps.sso.get(ssoRefOf(source, options.chain)), mfaSerial: null}
+      return {credentials: await deps.sso.get(ssoRefOf(source, options.chain), {neededFor}), mfaSerial: null}
     }
 
     if (options.mfaOnFirstHop) {
-      const keys = await requireIamUser(deps.store, source.project, source.userType)
+      const keys = await requireIamUser(deps.store, source.project, source.userType, neededFor)
       if (!keys.mfaSerial) {
         throw new ConfigError(
           `Chain ${options.chain} passes an MFA code on its first hop, but the ${source.userType} IAM user of project ${source.project} has no MFA device.`,
@@ -54,7 +55,7 @@ export function chainBase(deps: ChainBaseDeps) {
       return {credentials: keys, mfaSerial: keys.mfaSerial}
     }
 
-    const caller = await deps.sessions.session({project: source.project, userType: source.userType})
+    const caller = await deps.sessions.session({neededFor, project: source.project, userType: source.userType})
     return {credentials: caller.credentials, mfaSerial: null}
   }
 }

@@ -16,7 +16,7 @@ import {join} from 'node:path'
 import type {Clock} from '../../lib/clock.js'
 import type {ChainRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
-import type {AwsCredentials, CredentialSource} from '../credentials/types.js'
+import type {AwsCredentials, CredentialRequest, CredentialSource} from '../credentials/types.js'
 import type {StaticClientCredentials, StsPort} from '../iam/sts-port.js'
 import type {ChainDefinition, ChainSourceSpec} from './chain-definition.js'
 
@@ -41,9 +41,16 @@ export interface ChainStart {
   mfaSerial: null | string
 }
 
+export interface ChainBaseOptions {
+  chain: string
+  mfaOnFirstHop: boolean
+  /** what the chain's credentials are for (CredentialRequest.neededFor) */
+  neededFor?: string
+}
+
 export interface ChainSourceDeps {
   /** hop 0's caller (see chain-base.ts) */
-  base(source: ChainSourceSpec, options: {chain: string; mfaOnFirstHop: boolean}): Promise<ChainStart>
+  base(source: ChainSourceSpec, options: ChainBaseOptions): Promise<ChainStart>
   clock: Clock
   /** the chain's stored definition (chain-store.ts readChain) */
   definition(ref: ChainRef): Promise<ChainDefinition>
@@ -65,14 +72,19 @@ export function chainLockPath(lockDir: string, chain: string): string {
 }
 
 export function createChainSource(deps: ChainSourceDeps): CredentialSource<ChainRef> {
-  async function refresh(ref: ChainRef, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials> {
+  async function refresh(
+    ref: ChainRef,
+    force: boolean,
+    seen: AwsCredentials | undefined,
+    {neededFor}: CredentialRequest,
+  ): Promise<AwsCredentials> {
     return withLock(
       chainLockPath(deps.lockDir, ref.chain),
       async () => {
         const chain = {definition: await deps.definition(ref), name: ref.chain}
         const cached = await readHop(deps.store, chain, chain.definition.hops.length - 1)
         if (usableAfterLock(cached, seen, force, deps)) return cached
-        return walkChain(deps, chain)
+        return walkChain(deps, chain, neededFor)
       },
       // an MFA prompt may be open inside the lock: other processes wait for it
       {timeoutMs: 5 * 60 * 1000},
@@ -104,14 +116,14 @@ async function lastUsableHop(
 }
 
 /** Walks the chain from the last usable cached intermediate (or from its source) to the final hop. */
-export async function walkChain(deps: ChainSourceDeps, chain: NamedChain): Promise<AwsCredentials> {
+export async function walkChain(deps: ChainSourceDeps, chain: NamedChain, neededFor?: string): Promise<AwsCredentials> {
   const resume = await lastUsableHop(deps, chain)
   try {
-    return await walkFrom(deps, chain, resume)
+    return await walkFrom(deps, chain, resume, neededFor)
   } catch (error) {
     // cached intermediates AWS no longer accepts (revoked sessions): walk once more from the source
     if (resume.index < 0 || !/ExpiredToken|InvalidClientTokenId/.test(awsErrorName((error as Error).cause))) throw error
-    return walkFrom(deps, chain, {index: -1})
+    return walkFrom(deps, chain, {index: -1}, neededFor)
   }
 }
 
@@ -119,6 +131,7 @@ async function walkFrom(
   deps: ChainSourceDeps,
   chain: NamedChain,
   resume: {creds?: AwsCredentials; index: number},
+  neededFor: string | undefined,
 ): Promise<AwsCredentials> {
   const {definition} = chain
   const {hops} = definition
@@ -126,7 +139,11 @@ async function walkFrom(
   let mfaSerial: null | string = null
   if (resume.creds) caller = resume.creds
   else {
-    const start = await deps.base(definition.source, {chain: chain.name, mfaOnFirstHop: definition.mfaOnFirstHop})
+    const start = await deps.base(definition.source, {
+      chain: chain.name,
+      mfaOnFirstHop: definition.mfaOnFirstHop,
+      neededFor,
+    })
     caller = start.credentials
     mfaSerial = start.mfaSerial
   }

@@ -2,7 +2,12 @@ import type {RoleRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
 import type {AwsCredentials} from './types.js'
 
-import {chainCredentialsEntry, iamRoleCredentialsEntry, roleCredentialsEntry} from '../../vault/entries.js'
+import {
+  chainCredentialsEntry,
+  iamRoleCredentialsEntry,
+  roleCredentialsEntry,
+  sessionCredentialsEntry,
+} from '../../vault/entries.js'
 
 /**
  * Role credentials cached in the vault (entry `role-credentials:<accountId>/<role>@<startUrl>`), as JSON
@@ -17,6 +22,14 @@ export function cacheEntryFor(ref: RoleRef): string {
 
     case 'iam': {
       return iamRoleCredentialsEntry(ref.project, ref.userType, ref.accountId, ref.role)
+    }
+
+    case 'session': {
+      const link = ref.links.at(-1)!
+      // an SSO role session's credentials are the SSO role's, shared with projects using that role
+      return link.kind === 'sso'
+        ? roleCredentialsEntry(link.startUrl, link.accountId, link.role)
+        : sessionCredentialsEntry(link.id)
     }
 
     case 'sso': {

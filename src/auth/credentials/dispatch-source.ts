@@ -1,4 +1,4 @@
-import type {ChainRef, IamRoleRef, RoleRef, SsoRoleRef} from '../../lib/role-refs.js'
+import type {ChainRef, IamRoleRef, RoleRef, SessionRef, SsoRoleRef} from '../../lib/role-refs.js'
 import type {AwsCredentials, CredentialSource} from './types.js'
 
 import {ConfigError} from '../../lib/errors.js'
@@ -6,6 +6,7 @@ import {ConfigError} from '../../lib/errors.js'
 export interface SourcesByKind {
   chain?: CredentialSource<ChainRef>
   iam?: CredentialSource<IamRoleRef>
+  session?: CredentialSource<SessionRef>
   sso?: CredentialSource<SsoRoleRef>
 }
 
@@ -21,6 +22,11 @@ export function dispatchingSource(sources: SourcesByKind): CredentialSource {
 
         case 'iam': {
           if (sources.iam) return sources.iam.get(ref, options)
+          break
+        }
+
+        case 'session': {
+          if (sources.session) return sources.session.get(ref, options)
           break
         }
 

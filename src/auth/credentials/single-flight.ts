@@ -1,6 +1,6 @@
 import type {Clock} from '../../lib/clock.js'
 import type {RoleRef} from '../../lib/role-refs.js'
-import type {AwsCredentials, CredentialSource} from './types.js'
+import type {AwsCredentials, CredentialRequest, CredentialSource} from './types.js'
 
 import {isFresh} from './ttl.js'
 
@@ -37,7 +37,12 @@ export function singleFlightSource<R extends RoleRef>(
   options: {
     key(ref: R): string
     read(ref: R): Promise<AwsCredentials | undefined>
-    refresh(ref: R, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials>
+    refresh(
+      ref: R,
+      force: boolean,
+      seen: AwsCredentials | undefined,
+      request: CredentialRequest,
+    ): Promise<AwsCredentials>
   },
 ): CredentialSource<R> {
   const inFlight = new Map<string, Promise<AwsCredentials>>()
@@ -51,7 +56,7 @@ export function singleFlightSource<R extends RoleRef>(
       if (!force && cached && isFresh(cached, deps.clock.now(), deps.ttlMs)) return cached
       let running = inFlight.get(key)
       if (!running) {
-        running = options.refresh(ref, force, cached).finally(() => inFlight.delete(key))
+        running = options.refresh(ref, force, cached, getOptions).finally(() => inFlight.delete(key))
         inFlight.set(key, running)
       }
 

@@ -6,7 +6,7 @@ import type {SsoRoleRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
 import type {SsoLogin} from '../sso/sso-login.js'
 import type {PortalPort} from '../sso/types.js'
-import type {AwsCredentials, CredentialSource} from './types.js'
+import type {AwsCredentials, CredentialRequest, CredentialSource} from './types.js'
 
 import {AwsRefusedError, TerraceError} from '../../lib/errors.js'
 import {withLock} from '../../lib/lock.js'
@@ -45,12 +45,17 @@ export const describeAccount = (ref: SsoRoleRef): string =>
  * another process stored after this request looked at the cache still count (so forced refreshes single-flight too).
  */
 export function createSsoCredentialSource(deps: SsoCredentialSourceDeps): CredentialSource<SsoRoleRef> {
-  async function refresh(ref: SsoRoleRef, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials> {
+  async function refresh(
+    ref: SsoRoleRef,
+    force: boolean,
+    seen: AwsCredentials | undefined,
+    request: CredentialRequest,
+  ): Promise<AwsCredentials> {
     return withLock(roleLockPath(deps.lockDir, ref), async () => {
       const cached = await readCachedCredentials(deps.store, ref)
       if (usableAfterLock(cached, seen, force, deps)) return cached
 
-      const creds = await fetchRoleCredentials(deps, ref)
+      const creds = await fetchRoleCredentials(deps, ref, request.neededFor)
       await writeCachedCredentials(deps.store, ref, creds)
       return creds
     })
@@ -64,15 +69,19 @@ export function createSsoCredentialSource(deps: SsoCredentialSourceDeps): Creden
 }
 
 /** GetRoleCredentials with the login's access token (renewed once when AWS rejects it: withSsoToken). */
-async function fetchRoleCredentials(deps: SsoCredentialSourceDeps, ref: SsoRoleRef): Promise<AwsCredentials> {
+async function fetchRoleCredentials(
+  deps: SsoCredentialSourceDeps,
+  ref: SsoRoleRef,
+  neededFor: string | undefined,
+): Promise<AwsCredentials> {
   const what = `getting credentials for role ${ref.role} in account ${describeAccount(ref)}`
   const endpoint = endpointFor('sso', ref.ssoRegion, deps.env)
-  const token = await deps.ssoLogin.accessToken(ref.startUrl)
+  const token = await deps.ssoLogin.accessToken(ref.startUrl, {neededFor})
   let portal: PortalPort
   try {
     portal = await deps.portal(ref.ssoRegion)
   } catch (error) {
-    throw toTerraceError(error, {endpoint, what})
+    throw toTerraceError(error, {endpoint, neededFor, what})
   }
 
   try {
@@ -89,13 +98,13 @@ async function fetchRoleCredentials(deps: SsoCredentialSourceDeps, ref: SsoRoleR
           sessionToken: out.sessionToken,
         }
       },
-      {token},
+      {neededFor, token},
     )
   } catch (error) {
     if (error instanceof TerraceError) throw error
     const name = awsErrorName(error)
     if (/Forbidden|AccessDenied|ResourceNotFound/.test(name)) throw refused(ref, name, error)
-    throw toTerraceError(error, {endpoint, what})
+    throw toTerraceError(error, {endpoint, neededFor, what})
   }
 }
 

@@ -14,10 +14,21 @@ export interface AwsCredentials {
   sessionToken?: string
 }
 
+/** One request for credentials. */
+export interface CredentialRequest {
+  /** skip the cache (AWS refused the cached credentials) */
+  forceRefresh?: boolean
+  /**
+   * what the credentials are for (`layer apps-devstg/us-east-1/base-network`): a failure that needs a login names
+   * it ("… (needed for layer …).")
+   */
+  neededFor?: string
+}
+
 /**
  * Gives credentials for a role: from the vault cache when younger than the TTL, else fresh from AWS, one refresh
  * per role at a time across every terrace process.
  */
 export interface CredentialSource<R extends RoleRef = RoleRef> {
-  get(ref: R, options?: {forceRefresh?: boolean}): Promise<AwsCredentials>
+  get(ref: R, options?: CredentialRequest): Promise<AwsCredentials>
 }

@@ -11,7 +11,7 @@ import type {StsPort} from './sts-port.js'
 import {AwsRefusedError, UsageError} from '../../lib/errors.js'
 import {iamUserEntry} from '../../vault/entries.js'
 import {awsErrorName, endpointFor, toTerraceError} from '../aws-errors.js'
-import {readIamUser, writeIamUser} from './iam-user-store.js'
+import {type IamUserKeys, readIamUser, writeIamUser} from './iam-user-store.js'
 import {stsRegion, userNameFromArn} from './sts-port.js'
 
 export interface ConfigureIamUserInput {
@@ -54,16 +54,7 @@ export async function configureIamUser(
   deps: ConfigureIamUserDeps,
   input: ConfigureIamUserInput,
 ): Promise<ConfigureIamUserResult> {
-  if (input.fetchMfaDevice && input.mfaSerial) {
-    throw new UsageError('--fetch-mfa-device and --mfa-serial cannot be combined: pick one.')
-  }
-
-  if (input.mfaSerial && !MFA_SERIAL.test(input.mfaSerial)) {
-    throw new UsageError(`--mfa-serial "${input.mfaSerial}" is not an MFA device ARN.`, {
-      suggestion: 'It looks like arn:aws:iam::123456789012:mfa/alice (IAM > Users > Security credentials).',
-    })
-  }
-
+  checkMfaFlags(input)
   const entry = iamUserEntry(input.project, input.userType)
   const existing = await readIamUser(deps.store, input.project, input.userType)
   const base = {entry, project: input.project, type: input.userType}
@@ -78,6 +69,39 @@ export async function configureIamUser(
     }
   }
 
+  const keys = await verifiedAccessKeys(deps, input)
+  await writeIamUser(deps.store, input.project, input.userType, keys)
+  return {
+    ...base,
+    accessKeyIdEnding: keys.accessKeyId.slice(-4),
+    accountId: keys.accountId,
+    mfaSerial: keys.mfaSerial,
+    status: existing ? 'replaced' : 'stored',
+    userArn: keys.userArn,
+  }
+}
+
+/** `--fetch-mfa-device` with `--mfa-serial`, or a serial that is no MFA device ARN: UsageError (exit 2). */
+export function checkMfaFlags(input: {fetchMfaDevice: boolean; mfaSerial: null | string}): void {
+  if (input.fetchMfaDevice && input.mfaSerial) {
+    throw new UsageError('--fetch-mfa-device and --mfa-serial cannot be combined: pick one.')
+  }
+
+  if (input.mfaSerial && !MFA_SERIAL.test(input.mfaSerial)) {
+    throw new UsageError(`--mfa-serial "${input.mfaSerial}" is not an MFA device ARN.`, {
+      suggestion: 'It looks like arn:aws:iam::123456789012:mfa/alice (IAM > Users > Security credentials).',
+    })
+  }
+}
+
+/**
+ * The key pair (deps.keys()) verified with GetCallerIdentity using exactly those keys, with its MFA device (given,
+ * fetched with ListMFADevices, or none): what the vault stores. Throws AwsRefusedError (exit 6) for keys AWS refuses.
+ */
+export async function verifiedAccessKeys(
+  deps: Omit<ConfigureIamUserDeps, 'store'>,
+  input: {fetchMfaDevice: boolean; mfaSerial: null | string},
+): Promise<IamUserKeys> {
   const keys = await deps.keys()
   const endpoint = endpointFor('sts', stsRegion(deps.env), deps.env)
   let identity
@@ -96,26 +120,21 @@ export async function configureIamUser(
 
   let {mfaSerial} = input
   if (input.fetchMfaDevice) mfaSerial = await fetchMfaSerial(deps, keys, identity.arn)
-
-  await writeIamUser(deps.store, input.project, input.userType, {
+  return {
     accessKeyId: keys.accessKeyId,
     accountId: identity.account,
     mfaSerial,
     secretAccessKey: keys.secretAccessKey,
     storedAt: deps.now(),
     userArn: identity.arn,
-  })
-  return {
-    ...base,
-    accessKeyIdEnding: keys.accessKeyId.slice(-4),
-    accountId: identity.account,
-    mfaSerial,
-    status: existing ? 'replaced' : 'stored',
-    userArn: identity.arn,
   }
 }
 
-async function fetchMfaSerial(deps: ConfigureIamUserDeps, keys: AccessKeyPair, arn: string): Promise<null | string> {
+async function fetchMfaSerial(
+  deps: Omit<ConfigureIamUserDeps, 'store'>,
+  keys: AccessKeyPair,
+  arn: string,
+): Promise<null | string> {
   const user = userNameFromArn(arn)
   if (!user) {
     throw new UsageError(`These keys belong to ${arn}, not an IAM user: it has no MFA devices to fetch.`)

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import type {Clock} from '../../lib/clock.js'
 import type {IamRoleRef} from '../../lib/role-refs.js'
 import type {SecretStore} from '../../vault/secret-store.js'
-import type {AwsCredentials, CredentialSource} from '../credentials/types.js'
+import type {AwsCredentials, CredentialRequest, CredentialSource} from '../credentials/types.js'
 import type {MfaSessions} from './mfa-session.js'
 import type {StsPort} from './sts-port.js'
 
@@ -51,9 +51,14 @@ export function iamRoleLockPath(lockDir: string, ref: IamRoleRef): string {
 const describeAccount = (ref: IamRoleRef): string => (ref.account ? `${ref.account} (${ref.accountId})` : ref.accountId)
 
 export function createIamCredentialSource(deps: IamCredentialSourceDeps): CredentialSource<IamRoleRef> {
-  async function refresh(ref: IamRoleRef, force: boolean, seen: AwsCredentials | undefined): Promise<AwsCredentials> {
+  async function refresh(
+    ref: IamRoleRef,
+    force: boolean,
+    seen: AwsCredentials | undefined,
+    {neededFor}: CredentialRequest,
+  ): Promise<AwsCredentials> {
     // The session first, outside the role's lock: it may wait on an MFA prompt (its own lock waits long).
-    const request = {project: ref.project, userType: ref.userType}
+    const request = {neededFor, project: ref.project, userType: ref.userType}
     let caller = await deps.sessions.session(request)
     return withLock(iamRoleLockPath(deps.lockDir, ref), async () => {
       const cached = await readCachedCredentials(deps.store, ref)
@@ -64,12 +69,13 @@ export function createIamCredentialSource(deps: IamCredentialSourceDeps): Creden
         creds = await assume(ref, caller)
       } catch (error) {
         // A cached MFA session AWS no longer accepts (revoked, expired early): one new session, then once more.
-        if (!caller.mfa || !/ExpiredToken|InvalidClientTokenId/.test(awsErrorName(error))) throw translate(ref, error)
+        if (!caller.mfa || !/ExpiredToken|InvalidClientTokenId/.test(awsErrorName(error)))
+          throw translate(ref, error, neededFor)
         caller = await deps.sessions.session(request, {forceRefresh: true})
         try {
           creds = await assume(ref, caller)
         } catch (retryError) {
-          throw translate(ref, retryError)
+          throw translate(ref, retryError, neededFor)
         }
       }
 
@@ -87,7 +93,7 @@ export function createIamCredentialSource(deps: IamCredentialSourceDeps): Creden
     return {...out, obtainedAt: deps.clock.now()}
   }
 
-  function translate(ref: IamRoleRef, error: unknown): Error {
+  function translate(ref: IamRoleRef, error: unknown, neededFor: string | undefined): Error {
     const name = awsErrorName(error)
     if (/AccessDenied|NoSuchEntity|ValidationError/.test(name)) {
       const from = ref.source ? ` The role comes from ${ref.source}.` : ''
@@ -111,6 +117,7 @@ export function createIamCredentialSource(deps: IamCredentialSourceDeps): Creden
 
     return toTerraceError(error, {
       endpoint: endpointFor('sts', stsRegion(deps.env), deps.env),
+      neededFor,
       what: `assuming role ${ref.role} in account ${describeAccount(ref)}`,
     })
   }

@@ -7,6 +7,7 @@ import type {SecretStore} from '../../vault/secret-store.js'
 
 import {NotLoggedInError} from '../../lib/errors.js'
 import {iamUserEntry} from '../../vault/entries.js'
+import {neededForSentence} from '../needed-for.js'
 
 export const IAM_USER_TYPES: readonly IamUserType[] = ['bootstrap', 'management', 'security']
 
@@ -88,10 +89,19 @@ export const configureCommand = (userType: IamUserType): string => `terrace cred
  * The stored keys, or NotLoggedInError (exit 5): having no keys is the IAM-user equivalent of not being logged in,
  * and the message names the exact command that fixes it.
  */
-export async function requireIamUser(store: SecretStore, project: string, userType: IamUserType): Promise<IamUserKeys> {
+export async function requireIamUser(
+  store: SecretStore,
+  project: string,
+  userType: IamUserType,
+  /** what the keys are for (CredentialRequest.neededFor) */
+  neededFor?: string,
+): Promise<IamUserKeys> {
   const keys = await readIamUser(store, project, userType)
   if (keys) return keys
-  throw new NotLoggedInError(`No ${userType} IAM user keys are stored for project ${project}.`, {
-    suggestion: `Run \`${configureCommand(userType)}\` inside the project (keys from the console's CSV or typed in).`,
-  })
+  throw new NotLoggedInError(
+    neededForSentence(`No ${userType} IAM user keys are stored for project ${project}.`, neededFor),
+    {
+      suggestion: `Run \`${configureCommand(userType)}\` inside the project (keys from the console's CSV or typed in).`,
+    },
+  )
 }

@@ -54,6 +54,8 @@ export interface MfaSessionDeps {
 }
 
 export interface MfaSessionRequest {
+  /** what the session is for, named when the user's keys are missing (CredentialRequest.neededFor) */
+  neededFor?: string
   project: string
   userType: IamUserType
 }
@@ -107,7 +109,7 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
   const failed = new Map<string, unknown>()
 
   async function obtain(request: MfaSessionRequest, force: boolean): Promise<CallerCredentials> {
-    const keys = await requireIamUser(deps.store, request.project, request.userType)
+    const keys = await requireIamUser(deps.store, request.project, request.userType, request.neededFor)
     const longTerm: AwsCredentials = {
       accessKeyId: keys.accessKeyId,
       expiration: Number.MAX_SAFE_INTEGER,
@@ -132,58 +134,16 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
           return {credentials: cached, keys, mfa: true}
         }
 
-        const creds = await askAndGetSession(keys, serial, request)
+        const creds = await sessionTokenWithMfa(deps, keys, serial, {
+          keysFix: `${configureCommand(request.userType)} --overwrite`,
+          neededFor: request.neededFor,
+          whose: `the stored ${request.userType} IAM user keys of project ${request.project}`,
+        })
         await deps.store.set(mfaSessionEntry(request.project, request.userType), JSON.stringify(creds))
         return {credentials: creds, keys, mfa: true}
       },
       {timeoutMs: PROMPT_LOCK_TIMEOUT_MS},
     )
-  }
-
-  async function askAndGetSession(
-    keys: IamUserKeys,
-    serial: string,
-    request: MfaSessionRequest,
-  ): Promise<AwsCredentials> {
-    const what = `getting an MFA session for the ${request.userType} IAM user of project ${request.project}`
-    const endpoint = endpointFor('sts', stsRegion(deps.env), deps.env)
-    for (let attempt = 1; attempt <= MFA_ATTEMPTS; attempt++) {
-      const tokenCode = await deps.codes.code(serial, attempt)
-      try {
-        const out = await deps.sts.getSessionToken(keys, {
-          durationSeconds: deps.durationSeconds,
-          mfa: {serialNumber: serial, tokenCode},
-        })
-        return {...out, obtainedAt: deps.clock.now()}
-      } catch (error) {
-        const name = awsErrorName(error)
-        if (/AccessDenied/.test(name)) {
-          if (attempt < MFA_ATTEMPTS) {
-            deps.notice(`That MFA code was not accepted; try again (attempt ${attempt + 1} of ${MFA_ATTEMPTS}).`)
-            continue
-          }
-
-          throw new MfaError(`MFA failed: AWS refused ${MFA_ATTEMPTS} codes for ${serial}.`, {
-            cause: error,
-            suggestion: `Check the device's clock and that ${serial} is the device of ${keys.userArn}; then run the command again.`,
-          })
-        }
-
-        if (/InvalidClientTokenId|SignatureDoesNotMatch/.test(name)) {
-          throw new AwsRefusedError(
-            `AWS does not accept the stored ${request.userType} IAM user keys of project ${request.project} (${name}).`,
-            {
-              cause: error,
-              suggestion: `Store working keys with \`${configureCommand(request.userType)} --overwrite\`.`,
-            },
-          )
-        }
-
-        throw toTerraceError(error, {endpoint, what})
-      }
-    }
-
-    throw new MfaError('MFA failed.') // not reached: the loop returns or throws
   }
 
   return {
@@ -203,4 +163,62 @@ export function createMfaSessions(deps: MfaSessionDeps): MfaSessions {
       return pending
     },
   }
+}
+
+/** What GetSessionToken's errors name: whose keys, and the command that stores working ones. */
+export interface SessionTokenLabels {
+  /** the command that replaces refused keys */
+  keysFix: string
+  /** what the session is for, named in a network error (CredentialRequest.neededFor) */
+  neededFor?: string
+  /** `the security IAM user keys of project bb` */
+  whose: string
+}
+
+/**
+ * GetSessionToken with an MFA code from deps.codes (asked again after a refused code, up to MFA_ATTEMPTS; then
+ * MfaError, exit 7); keys AWS refuses: AwsRefusedError (exit 6) naming labels.keysFix.
+ */
+export async function sessionTokenWithMfa(
+  deps: Pick<MfaSessionDeps, 'clock' | 'codes' | 'durationSeconds' | 'env' | 'notice' | 'sts'>,
+  keys: IamUserKeys,
+  serial: string,
+  labels: SessionTokenLabels,
+): Promise<AwsCredentials> {
+  const what = `getting an MFA session with ${labels.whose}`
+  const endpoint = endpointFor('sts', stsRegion(deps.env), deps.env)
+  for (let attempt = 1; attempt <= MFA_ATTEMPTS; attempt++) {
+    const tokenCode = await deps.codes.code(serial, attempt)
+    try {
+      const out = await deps.sts.getSessionToken(keys, {
+        durationSeconds: deps.durationSeconds,
+        mfa: {serialNumber: serial, tokenCode},
+      })
+      return {...out, obtainedAt: deps.clock.now()}
+    } catch (error) {
+      const name = awsErrorName(error)
+      if (/AccessDenied/.test(name)) {
+        if (attempt < MFA_ATTEMPTS) {
+          deps.notice(`That MFA code was not accepted; try again (attempt ${attempt + 1} of ${MFA_ATTEMPTS}).`)
+          continue
+        }
+
+        throw new MfaError(`MFA failed: AWS refused ${MFA_ATTEMPTS} codes for ${serial}.`, {
+          cause: error,
+          suggestion: `Check the device's clock and that ${serial} is the device of ${keys.userArn}; then run the command again.`,
+        })
+      }
+
+      if (/InvalidClientTokenId|SignatureDoesNotMatch/.test(name)) {
+        throw new AwsRefusedError(`AWS does not accept ${labels.whose} (${name}).`, {
+          cause: error,
+          suggestion: `Store working keys with \`${labels.keysFix}\`.`,
+        })
+      }
+
+      throw toTerraceError(error, {endpoint, neededFor: labels.neededFor, what})
+    }
+  }
+
+  throw new MfaError('MFA failed.') // not reached: the loop returns or throws
 }

@@ -29,7 +29,14 @@ export interface MfaCodeInput {
 export interface StsPort {
   assumeRole(
     creds: StaticClientCredentials,
-    input: {durationSeconds: number; mfa?: MfaCodeInput; roleArn: string; roleSessionName: string},
+    input: {
+      durationSeconds: number
+      /** the external id the role's trust policy asks for */
+      externalId?: string
+      mfa?: MfaCodeInput
+      roleArn: string
+      roleSessionName: string
+    },
   ): Promise<StsSessionCredentials>
   getCallerIdentity(creds: StaticClientCredentials): Promise<CallerIdentity>
   getSessionToken(
@@ -75,6 +82,7 @@ export function sdkSts(env: NodeJS.ProcessEnv): StsPort {
       const out = await client.send(
         new AssumeRoleCommand({
           DurationSeconds: input.durationSeconds,
+          ...(input.externalId ? {ExternalId: input.externalId} : {}),
           RoleArn: input.roleArn,
           RoleSessionName: input.roleSessionName,
           ...(input.mfa ? {SerialNumber: input.mfa.serialNumber, TokenCode: input.mfa.tokenCode} : {}),

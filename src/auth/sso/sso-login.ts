@@ -7,6 +7,7 @@ import {withLock} from '../../lib/lock.js'
 import {ssoClientEntry, ssoTokenEntry} from '../../vault/entries.js'
 import {SecretStore} from '../../vault/secret-store.js'
 import {awsErrorName, endpointFor, toTerraceError} from '../aws-errors.js'
+import {neededForSentence} from '../needed-for.js'
 import {PollEvents, pollForToken} from './device-flow.js'
 import {
   ClientRegistration,
@@ -34,6 +35,13 @@ export interface SsoLoginDeps {
   store: SecretStore
 }
 
+/** How fresh a token must be, and what it is for (named when there is no login: CredentialRequest.neededFor). */
+export interface TokenRequest {
+  /** a token with less than this left is renewed first; default TOKEN_RENEW_MARGIN_MS */
+  marginMs?: number
+  neededFor?: string
+}
+
 export interface LoginUi extends PollEvents {
   /** the device code is ready: show it, open the browser */
   onCode(authorization: DeviceAuthorization): void
@@ -49,13 +57,15 @@ export class SsoLogin {
 
   /**
    * A usable access token: the stored one if it has more than `marginMs` left, else renewed through the refresh
-   * grant. Throws NotLoggedInError (exit 5) naming the login command when neither works.
+   * grant. Throws NotLoggedInError (exit 5) naming the login command, and what the token was `neededFor`, when
+   * neither works.
    */
-  async accessToken(startUrl: string, marginMs = TOKEN_RENEW_MARGIN_MS): Promise<SsoToken> {
+  async accessToken(startUrl: string, request: TokenRequest = {}): Promise<SsoToken> {
+    const marginMs = request.marginMs ?? TOKEN_RENEW_MARGIN_MS
     const token = await this.readToken(startUrl)
     if (token && this.isFresh(token, marginMs)) return token
-    if (!token) throw notLoggedIn(startUrl)
-    return this.renew(startUrl, marginMs)
+    if (!token) throw notLoggedIn(startUrl, 'missing', request.neededFor)
+    return this.renew(startUrl, {marginMs, neededFor: request.neededFor})
   }
 
   /**
@@ -109,8 +119,8 @@ export class SsoLogin {
    * AWS refused `rejected` (UnauthorizedException) although it had not reached its expiry: renew it through the
    * refresh grant. When several processes see the same refusal, the first renews and the others get its token.
    */
-  async renewRejected(startUrl: string, rejected: string): Promise<SsoToken> {
-    return this.renew(startUrl, 0, rejected)
+  async renewRejected(startUrl: string, rejected: string, neededFor?: string): Promise<SsoToken> {
+    return this.renew(startUrl, {marginMs: 0, neededFor, rejected})
   }
 
   private isFresh(token: SsoToken, marginMs: number): boolean {
@@ -162,18 +172,22 @@ export class SsoLogin {
   }
 
   /** Refresh-grant renewal under a per-start-URL lock; re-reads after acquiring it (another process may have won). */
-  private async renew(startUrl: string, marginMs: number, rejected?: string): Promise<SsoToken> {
+  private async renew(
+    startUrl: string,
+    request: {marginMs: number; neededFor?: string; rejected?: string},
+  ): Promise<SsoToken> {
+    const {marginMs, neededFor, rejected} = request
     const lockPath = join(
       this.deps.lockDir,
       `sso-${createHash('sha256').update(startUrl).digest('hex').slice(0, 16)}.lock`,
     )
     return withLock(lockPath, async () => {
       const token = await this.readToken(startUrl)
-      if (!token) throw notLoggedIn(startUrl)
+      if (!token) throw notLoggedIn(startUrl, 'missing', neededFor)
       if (token.accessToken !== rejected && this.isFresh(token, marginMs)) return token
-      if (!token.refreshToken) throw notLoggedIn(startUrl, 'expired')
+      if (!token.refreshToken) throw notLoggedIn(startUrl, 'expired', neededFor)
       const rawRegistration = await this.deps.store.get(ssoClientEntry(startUrl, token.region))
-      if (!rawRegistration) throw notLoggedIn(startUrl, 'expired')
+      if (!rawRegistration) throw notLoggedIn(startUrl, 'expired', neededFor)
       const registration = JSON.parse(rawRegistration) as ClientRegistration
       const oidc = await this.deps.oidc(token.region)
       let grant: TokenGrant
@@ -191,13 +205,16 @@ export class SsoLogin {
           // registration so the next login registers anew.
           await this.deps.store.delete(ssoClientEntry(startUrl, token.region))
           throw new NotLoggedInError(
-            `Your SSO login for ${startUrl} can no longer be renewed: IAM Identity Center no longer knows terrace's client registration (InvalidClientException).`,
+            neededForSentence(
+              `Your SSO login for ${startUrl} can no longer be renewed: IAM Identity Center no longer knows terrace's client registration (InvalidClientException).`,
+              neededFor,
+            ),
             {suggestion: 'Run `terrace aws sso login` to log in again; terrace registers itself anew.'},
           )
         }
 
         if (['ExpiredTokenException', 'InvalidGrantException', 'UnauthorizedClientException'].includes(name)) {
-          throw notLoggedIn(startUrl, 'expired')
+          throw notLoggedIn(startUrl, 'expired', neededFor)
         }
 
         throw toTerraceError(error, {
@@ -237,9 +254,12 @@ export class SsoLogin {
   }
 }
 
-function notLoggedIn(startUrl: string, why: 'expired' | 'missing' = 'missing'): TerraceError {
+function notLoggedIn(startUrl: string, why: 'expired' | 'missing', neededFor: string | undefined): TerraceError {
   return new NotLoggedInError(
-    why === 'missing' ? `You are not logged in to ${startUrl}.` : `Your SSO login for ${startUrl} has expired.`,
+    neededForSentence(
+      why === 'missing' ? `You are not logged in to ${startUrl}.` : `Your SSO login for ${startUrl} has expired.`,
+      neededFor,
+    ),
     {suggestion: 'Run `terrace aws sso login` to log in.'},
   )
 }

@@ -34,7 +34,7 @@ export async function ssoStatus(
   if (!stored) return result(undefined, false, true)
   let token: SsoToken
   try {
-    token = await deps.ssoLogin.accessToken(startUrl, 0)
+    token = await deps.ssoLogin.accessToken(startUrl, {marginMs: 0})
   } catch (error) {
     if (error instanceof NotLoggedInError) return result(stored, false, true)
     throw error

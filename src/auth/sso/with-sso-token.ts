@@ -13,15 +13,20 @@ export async function withSsoToken<T>(
   login: Pick<SsoLogin, 'accessToken' | 'renewRejected'>,
   startUrl: string,
   call: (token: SsoToken) => Promise<T>,
-  /** a token the caller already holds (else the login's current one) */
-  options: {token?: SsoToken} = {},
+  options: {
+    /** what the token is for, named when there is no login (CredentialRequest.neededFor) */
+    neededFor?: string
+    /** a token the caller already holds (else the login's current one) */
+    token?: SsoToken
+  } = {},
 ): Promise<T> {
-  const token = options.token ?? (await login.accessToken(startUrl))
+  const {neededFor} = options
+  const token = options.token ?? (await login.accessToken(startUrl, {neededFor}))
   try {
     return await call(token)
   } catch (error) {
     if (awsErrorName(error) !== 'UnauthorizedException') throw error
   }
 
-  return call(await login.renewRejected(startUrl, token.accessToken))
+  return call(await login.renewRejected(startUrl, token.accessToken, neededFor))
 }

@@ -3,7 +3,6 @@ import {Args, Flags} from '@oclif/core'
 import {addChain, type ChainListing, describeChain, formatChain} from '../../auth/chains/chain-add.js'
 import {TerraceCommand} from '../../cli/base-command.js'
 import {chainProject} from '../../layers/chain-bindings.js'
-import {loadProject} from '../../layers/project.js'
 import {homePaths} from '../../lib/paths.js'
 
 export default class ChainAdd extends TerraceCommand {
@@ -37,8 +36,9 @@ The first hop's caller is the chain's --source: one of the project's IAM users (
 
   async run(): Promise<ChainListing> {
     const {args, flags} = await this.parse(ChainAdd)
-    const {env} = process
-    const project = await loadProject(process.cwd(), {env})
+    const invocation = this.invocation()
+    const {env} = invocation
+    const project = await invocation.project()
     const definition = await addChain(
       homePaths(env).config,
       {

@@ -1,10 +1,8 @@
 import {Flags} from '@oclif/core'
-import {readFile} from 'node:fs/promises'
 
 import type {ConfigureIamUserResult} from '../../auth/iam/configure-iam-user.js'
 
 import {TerraceCommand} from '../../cli/base-command.js'
-import {UsageError} from '../../lib/errors.js'
 
 export default class CredentialsConfigure extends TerraceCommand {
   static override description = `Store one of the project's IAM user access keys in the vault (MFA projects).
@@ -33,48 +31,21 @@ From inside the project: the access key pair comes from the CSV the AWS console 
 
   async run(): Promise<ConfigureIamUserResult> {
     const {flags} = await this.parse(CredentialsConfigure)
-    const {env} = process
-    const [{loadProject}, {createAuthServices}, {configureIamUser}, {sdkSts}, {parseCredentialsCsv}, prompt] =
-      await Promise.all([
-        import('../../layers/project.js'),
-        import('../../auth/services.js'),
-        import('../../auth/iam/configure-iam-user.js'),
-        import('../../auth/iam/sts-port.js'),
-        import('../../auth/iam/credentials-csv.js'),
-        import('../../lib/prompt.js'),
-      ])
-    const project = await loadProject(process.cwd(), {env})
+    const invocation = this.invocation()
+    const {env} = invocation
+    const [{createAuthServices}, {configureIamUser}, {sdkSts}, {readAccessKeys}] = await Promise.all([
+      import('../../auth/services.js'),
+      import('../../auth/iam/configure-iam-user.js'),
+      import('../../auth/iam/sts-port.js'),
+      import('../../cli/access-keys-input.js'),
+    ])
+    const project = await invocation.project()
     const services = await createAuthServices({env})
     const userType = flags.type as 'bootstrap' | 'management' | 'security'
-    const csv = flags['credentials-file']
-    const io = {env, input: process.stdin, output: process.stderr}
     const result = await configureIamUser(
       {
         env,
-        async keys() {
-          if (csv) {
-            let text: string
-            try {
-              text = await readFile(csv, 'utf8')
-            } catch (error) {
-              throw new UsageError(`Cannot read --credentials-file ${csv}: ${(error as Error).message}`)
-            }
-
-            return parseCredentialsCsv(text, csv)
-          }
-
-          const nonInteractiveError = () =>
-            new UsageError(`No keys to store: this run is non-interactive and no --credentials-file was given.`, {
-              suggestion: `Pass --credentials-file <the console's access key CSV>, or run it from a terminal to type the keys in.`,
-            })
-          const accessKeyId = (await prompt.promptLine('Access key ID: ', {...io, nonInteractiveError})).trim()
-          const secretAccessKey = (
-            await prompt.promptSecret('Secret access key (not shown): ', {...io, nonInteractiveError})
-          ).trim()
-          if (!accessKeyId || !secretAccessKey)
-            throw new UsageError('Both the access key ID and the secret are needed.')
-          return {accessKeyId, secretAccessKey}
-        },
+        keys: () => readAccessKeys({csv: flags['credentials-file'], env}),
         notice: (message) => process.stderr.write(`${message}\n`),
         now: () => services.clock.now(),
         store: services.store,

@@ -1,7 +1,6 @@
 import type {LayerContext} from '../../layers/types.js'
 
 import {TerraceCommand} from '../../cli/base-command.js'
-import {resolveContext} from '../../layers/context.js'
 import {formatLayerContext} from '../../layers/format-context.js'
 
 export default class LayerInfo extends TerraceCommand {
@@ -16,7 +15,7 @@ With --json, prints one object with the fields root, project, account, accountDi
 
   async run(): Promise<LayerContext> {
     await this.parse(LayerInfo)
-    const context = await resolveContext(process.cwd(), {env: process.env})
+    const context = await this.invocation().context()
     if (!this.jsonEnabled()) this.log(formatLayerContext(context))
     return context
   }

@@ -8,7 +8,7 @@ import {DEFAULT_SANDBOX_PORT, exportLines, locateSandbox, type RunningSandbox} f
 export default class SandboxEnv extends TerraceCommand {
   static override description = `Print the export lines of the running sandbox: eval "$(terrace sandbox env)" points AWS SDKs and terrace at it.
 
-The same six lines terrace sandbox prints when it starts (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM, _SSO, _SSO_OIDC, _STS and AWS_REGION). It finds the sandbox terrace sandbox recorded in TERRACE_HOME, or the one on port ${DEFAULT_SANDBOX_PORT}, and asks it whether it is alive; --port picks one. No running sandbox is exit 9; several, exit 2 (choose one with --port).`
+The same seven lines terrace sandbox prints when it starts (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, _IAM, _SSO, _SSO_OIDC, _STS and AWS_REGION). It finds the sandbox terrace sandbox recorded in TERRACE_HOME, or the one on port ${DEFAULT_SANDBOX_PORT}, and asks it whether it is alive; --port picks one. No running sandbox is exit 9; several, exit 2 (choose one with --port).`
   static override enableJsonFlag = true
   static override examples = [
     'eval "$(<%= config.bin %> sandbox env)"',

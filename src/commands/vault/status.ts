@@ -2,7 +2,6 @@ import {probeAgent} from '../../agent/client.js'
 import {agentPaths} from '../../agent/paths.js'
 import {TerraceCommand} from '../../cli/base-command.js'
 import {homePaths} from '../../lib/paths.js'
-import {terraceEnv} from '../../lib/terrace-env.js'
 import {fileVaultPath} from '../../vault/file-store.js'
 import {probeKeychain} from '../../vault/keychain-probe.js'
 
@@ -23,9 +22,9 @@ With --json: {vault: "file"|"keychain", path, unlocked, unlockedUntil, agent: {r
 
   async run(): Promise<VaultStatus> {
     await this.parse(VaultStatusCommand)
-    const {env} = process
+    const {env, settings} = this.invocation()
     const home = homePaths(env).root
-    const mode = terraceEnv(env).vault() ?? ('store' in (await probeKeychain({env})) ? 'keychain' : 'file')
+    const mode = settings.vault() ?? ('store' in (await probeKeychain()) ? 'keychain' : 'file')
     const agent = await probeAgent(agentPaths(home))
     const status: VaultStatus = {
       agent: {pid: agent?.pid ?? null, running: agent !== null},

@@ -4,7 +4,8 @@
  * the AWS SDK; they are imported on the first child that needs credentials, once per terrace process.
  *
  * Before each such child: the login is checked (renewed through the refresh grant when close to its end; exit 5
- * naming `terrace aws sso login`, and the layer, when it cannot be), then a broker of its own is started.
+ * naming `terrace aws sso login`, and the layer, when it cannot be: auth is told what the credentials are for), then
+ * a broker of its own is started.
  */
 import {existsSync} from 'node:fs'
 import {dirname, join} from 'node:path'
@@ -67,9 +68,10 @@ export async function openCredentialServices(
   env: NodeJS.ProcessEnv,
   run: RunCredentialOptions,
 ): Promise<CredentialServices> {
-  const [{createAuthServices}, {composeCredentials}] = await Promise.all([
+  const [{createAuthServices}, {composeCredentials}, {agentCredentialClient, agentFirstSource}] = await Promise.all([
     import('../../auth/services.js'),
     import('../../auth/credential-root.js'),
+    import('../../agent/credentials-client.js'),
   ])
   const services = await createAuthServices({env})
   let childRunning = false
@@ -85,7 +87,8 @@ export async function openCredentialServices(
     setChildRunning(running) {
       childRunning = running
     },
-    source: composed.source,
+    // terrace's agent first (started on demand with TERRACE_AGENT=auto), the run's own source when it does not answer
+    source: agentFirstSource(agentCredentialClient({env, home: services.paths.root}), composed.source),
     ssoLogin: composed.ssoLogin,
   }
 }
@@ -169,14 +172,19 @@ async function noDefaultRole(plan: DeliveryPlan, target: ChildTarget, deps: Cred
   })
 }
 
-/** A login that cannot be renewed stops a --layers run: say which layer it stopped at. */
-function namingLayer(error: unknown, target: ChildTarget): unknown {
+/**
+ * What this child's credentials are for, as auth names it when a login is missing or cannot be renewed: a login
+ * that lapses stops a --layers run at the layer that needed it ("… (needed for layer apps-devstg/…).").
+ */
+function neededFor(target: ChildTarget): string | undefined {
   const layer = target.context?.layer
-  if (layer && error instanceof Error && (error as {exitCode?: number}).exitCode === 5) {
-    error.message = `${error.message.replace(/\.$/, '')} (needed for layer ${layer}).`
-  }
+  return layer ? `layer ${layer}` : undefined
+}
 
-  return error
+/** The run's source, asked on behalf of this child (CredentialRequest.neededFor). */
+function sourceFor(source: CredentialSource, purpose: string | undefined): CredentialSource {
+  if (!purpose) return source
+  return {get: (ref, options) => source.get(ref, {...options, neededFor: purpose})}
 }
 
 async function checkLogin(plan: DeliveryPlan, target: ChildTarget, services: CredentialServices): Promise<void> {
@@ -185,13 +193,7 @@ async function checkLogin(plan: DeliveryPlan, target: ChildTarget, services: Cre
   if (plan.defaultBinding?.ref.kind === 'chain' && plan.defaultBinding.ref.source === '--chain') return
   for (const binding of [...plan.bindings, plan.defaultBinding])
     if (binding?.ref.kind === 'sso') urls.add(binding.ref.startUrl)
-  for (const url of urls) {
-    try {
-      await services.ssoLogin.accessToken(url)
-    } catch (error) {
-      throw namingLayer(error, target)
-    }
-  }
+  for (const url of urls) await services.ssoLogin.accessToken(url, {neededFor: neededFor(target)})
 }
 
 export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): ChildEnvironmentFactory {
@@ -223,7 +225,7 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
       onRenewError: (error, profile) =>
         deps.warn?.(`terrace: could not renew credentials for ${profile} (${(error as Error).message}); retrying`),
       renewLeadMs: opened.renewLeadMs,
-      source: opened.source,
+      source: sourceFor(opened.source, neededFor(target)),
     })
     // The login is checked before any child starts (and before its endpoint does).
     const login = checkLogin(plan, target, opened)
@@ -235,13 +237,9 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
         return delivery.dispose()
       },
       async prepare(base) {
-        try {
-          const prepared = await delivery.prepare(base)
-          opened.setChildRunning?.(true) // renewals from now on must not prompt: the child owns the terminal
-          return prepared
-        } catch (error) {
-          throw namingLayer(error, target)
-        }
+        const prepared = await delivery.prepare(base)
+        opened.setChildRunning?.(true) // renewals from now on must not prompt: the child owns the terminal
+        return prepared
       },
     }
   }

@@ -16,6 +16,11 @@ describe('credential-process: arguments, output, routing', () => {
     it(`parses ${args.join(' ')}`, () => expect(parseCredentialProcessArgs(args)).to.deep.equal({profile}))
   }
 
+  it('parses --session <id|name> and --session=<id>', () => {
+    expect(parseCredentialProcessArgs(['--session', 'alice'])).to.deep.equal({session: 'alice'})
+    expect(parseCredentialProcessArgs(['--session=0a1b-2c'])).to.deep.equal({session: '0a1b-2c'})
+  })
+
   for (const args of [
     [],
     ['--profile'],
@@ -23,6 +28,8 @@ describe('credential-process: arguments, output, routing', () => {
     ['--profile='],
     ['p'],
     ['--profile', 'p', '--region', 'x'],
+    ['--session'],
+    ['--session', 'a', '--profile', 'p'],
   ]) {
     it(`refuses ${JSON.stringify(args)} with exit 2`, () => {
       let error: unknown

@@ -250,6 +250,22 @@ describe('auth/credentials: SSO credential source', () => {
     expect(portal.calls).to.have.length(0)
   })
 
+  it('asked on behalf of a layer: the login failures name it, as auth writes them', async () => {
+    const neededFor = 'layer apps-devstg/us-east-1/base-network'
+    const out = world(w.lockDir, false)
+    const missing = await failure(sourceIn(out, fakePortal([], {now: out.clock.now}).port).get(REF, {neededFor}))
+    expect(missing.message).to.equal(`You are not logged in to ${START_URL} (needed for ${neededFor}).`)
+    const rejected = fakePortal([sdkError('UnauthorizedException'), sdkError('UnauthorizedException')], {
+      now: w.clock.now,
+    })
+    const revoked = await failure(sourceIn(w, rejected.port).get(REF, {neededFor}))
+    expect(revoked.message).to.equal(
+      `Your SSO login has expired or was revoked (UnauthorizedException) (needed for ${neededFor}).`,
+    )
+    const unnamed = await failure(sourceIn(out, fakePortal([], {now: out.clock.now}).port).get(REF))
+    expect(unnamed.message).to.equal(`You are not logged in to ${START_URL}.`)
+  })
+
   for (const name of ['ForbiddenException', 'AccessDeniedException']) {
     it(`${name}: exit 6 naming account (name and id), role and the file the role came from`, async () => {
       const portal = fakePortal([sdkError(name, {$metadata: {httpStatusCode: 403}})], {now: w.clock.now})

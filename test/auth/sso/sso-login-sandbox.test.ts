@@ -109,7 +109,7 @@ describe('auth/sso SsoLogin against the sandbox', function () {
       const {log, sb: sandbox, ssoLogin, store} = await start()
       await ssoLogin.login(START_URL, REGION, {ui: noUi})
       await sandbox.control.expire(['clients'])
-      const error = await rejection(ssoLogin.accessToken(START_URL, Number.POSITIVE_INFINITY))
+      const error = await rejection(ssoLogin.accessToken(START_URL, {marginMs: Number.POSITIVE_INFINITY}))
       expect(error).to.be.instanceOf(NotLoggedInError)
       expect((error as Error).message).to.include('client registration')
       expect(await store.get(ssoClientEntry(START_URL, REGION))).to.equal(undefined)
@@ -129,7 +129,7 @@ describe('auth/sso SsoLogin against the sandbox', function () {
         const accessTokens = new Set([first.accessToken])
         const refreshTokens = new Set([first.refreshToken])
         for (let round = 0; round < 3; round++) {
-          const renewed = await ssoLogin.accessToken(START_URL, Number.POSITIVE_INFINITY)
+          const renewed = await ssoLogin.accessToken(START_URL, {marginMs: Number.POSITIVE_INFINITY})
           accessTokens.add(renewed.accessToken)
           refreshTokens.add(renewed.refreshToken)
           expect((await stored(store)).accessToken).to.equal(renewed.accessToken)

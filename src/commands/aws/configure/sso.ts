@@ -20,7 +20,6 @@ import {
 import {listReachableRoles, ReachableRole} from '../../../awsfiles/sso-role-listing.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {projectBindings, projectSso} from '../../../layers/profile-bindings.js'
-import {loadProject} from '../../../layers/project.js'
 import {formatError} from '../../../lib/errors.js'
 import {homePaths} from '../../../lib/paths.js'
 import {startProgress} from '../../../lib/progress.js'
@@ -37,8 +36,9 @@ From anywhere in the project, writes one profile per (account, role) the project
 
   async run(): Promise<ConfigureResult> {
     const {flags} = await this.parse(AwsConfigureSso)
-    const {env} = process
-    const project = await loadProject(process.cwd(), {env})
+    const invocation = this.invocation()
+    const {env} = invocation
+    const project = await invocation.project()
     const sso = projectSso(project)
     const {common} = project
     const naming = {
@@ -47,7 +47,7 @@ From anywhere in the project, writes one profile per (account, role) the project
       project: common.project,
       ...sso,
     }
-    const reachable = flags.all ? await this.listRoles(sso) : []
+    const reachable = flags.all ? await this.listRoles(sso, env) : []
     const configDir = homePaths(env).config
     const configFile = awsConfigFile(env)
     // what a killed earlier run left (temp files, locks, a registry entry its config never got) goes first
@@ -93,8 +93,11 @@ From anywhere in the project, writes one profile per (account, role) the project
     return result
   }
 
-  private async listRoles(sso: {ssoRegion: string; startUrl: string}): Promise<ReachableRole[]> {
-    const services = await createAuthServices()
+  private async listRoles(
+    sso: {ssoRegion: string; startUrl: string},
+    env: NodeJS.ProcessEnv,
+  ): Promise<ReachableRole[]> {
+    const services = await createAuthServices({env})
     const portal = await services.portal(sso.ssoRegion)
     const token = await services.ssoLogin.accessToken(sso.startUrl)
     const progress = startProgress('[0/?] accounts', {plainEveryMs: 2000})

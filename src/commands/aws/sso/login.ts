@@ -26,8 +26,8 @@ Inside a project, the start URL and region come from config/common.tfvars (sso_s
 
   async run(): Promise<LoginResult> {
     const {flags} = await this.parse(AwsSsoLogin)
-    const target = await ssoTargetFrom(flags)
-    const services = await createAuthServices()
+    const target = await ssoTargetFrom(flags, this.invocation())
+    const services = await createAuthServices({env: this.invocation().env})
     return loginToStartUrl(
       target,
       {force: flags.force, noBrowser: flags['no-browser']},

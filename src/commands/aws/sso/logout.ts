@@ -31,13 +31,13 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
     logouts: LogoutReport[]
   }> {
     const {flags} = await this.parse(AwsSsoLogout)
-    const services = await createAuthServices()
+    const services = await createAuthServices({env: this.invocation().env})
     const deps = {env: services.env, portal: services.portal, ssoLogin: services.ssoLogin, store: services.store}
     let logouts: LogoutReport[]
     if (flags.all) {
       logouts = await logoutAll(deps)
     } else {
-      const target = await ssoTargetFrom(flags)
+      const target = await ssoTargetFrom(flags, this.invocation())
       logouts = [await logoutStartUrl(target.startUrl, deps)]
     }
 
@@ -48,7 +48,7 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
     // the profiles `aws configure sso` wrote stay (they hold no secret): they say to log in until the next login
     // only what a killed `aws configure sso` left half-written is removed (see reconcileManagedProfiles)
     const configDir = services.paths.config
-    const configFile = awsConfigFile(process.env)
+    const configFile = awsConfigFile(this.invocation().env)
     const {removed} = await reconcileManagedProfiles({
       configFile,
       readRegistry: () => readProfileRegistry(configDir),

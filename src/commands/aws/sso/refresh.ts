@@ -5,7 +5,6 @@ import {refreshRoles, type RoleRefreshResult} from '../../../auth/credentials/re
 import {createAuthServices} from '../../../auth/services.js'
 import {TerraceCommand} from '../../../cli/base-command.js'
 import {projectBindings, projectSso} from '../../../layers/profile-bindings.js'
-import {loadProject} from '../../../layers/project.js'
 import {startProgress} from '../../../lib/progress.js'
 
 export interface RefreshResult {
@@ -27,8 +26,9 @@ Run it inside a project. Without --force, only credentials that are stale (older
 
   async run(): Promise<RefreshResult> {
     const {flags} = await this.parse(AwsSsoRefresh)
-    const {env} = process
-    const project = await loadProject(process.cwd(), {env})
+    const invocation = this.invocation()
+    const {env} = invocation
+    const project = await invocation.project()
     const {startUrl} = projectSso(project)
     const bindings = projectBindings(project)
     const services = await createAuthServices({env})

@@ -31,8 +31,8 @@ Exits 0 when logged in, 5 when not (or expired), so scripts can test it.`
 
   async run(): Promise<StatusResult> {
     const {flags} = await this.parse(AwsSsoStatus)
-    const target = await ssoTargetFrom(flags)
-    const services = await createAuthServices()
+    const target = await ssoTargetFrom(flags, this.invocation())
+    const services = await createAuthServices({env: this.invocation().env})
     const status = await ssoStatus(target.startUrl, {portal: services.portal, ssoLogin: services.ssoLogin})
     const result: StatusResult = {
       expiresAt: status.expiresAt === null ? null : new Date(status.expiresAt).toISOString(),

@@ -1,0 +1,118 @@
+/**
+ * Role credentials asked of terrace's agent: what credential-process and the loopback endpoint of wrapped commands
+ * do first. One request over the socket; when no agent answers (none runs, a stale socket, the agent died
+ * mid-request) or it answers anything but credentials, the caller takes the direct path, which gives the same
+ * answer (the same vault cache, locks and AWS calls). With TERRACE_AGENT=auto (the default outside CI) the first
+ * caller that finds no agent starts one, so the next ones find it warm.
+ */
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type {AwsCredentials, CredentialSource} from '../auth/credentials/types.js'
+import type {RoleRef} from '../lib/role-refs.js'
+
+import {parseCachedCredentials} from '../auth/credentials/credential-cache.js'
+import {terraceEnv} from '../lib/terrace-env.js'
+import {requestAgent} from './client.js'
+import {type AgentPaths, agentPaths} from './paths.js'
+import {refToParams, type ServedRef} from './role-ref-params.js'
+
+/** How long a client waits to connect before it takes the direct path. */
+const CONNECT_TIMEOUT_MS = 1000
+/** The idle timeout of an agent started on demand (seconds), as `terrace agent start`'s default. */
+const ON_DEMAND_IDLE_SECONDS = 15 * 60
+
+/** What a client needs to ask the agent of one TERRACE_HOME. */
+export interface AgentCredentialClient {
+  /** credentials for ref from the agent; undefined when the direct path must answer */
+  credentials(ref: RoleRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials | undefined>
+  /** whether credentials() will ask an agent: TERRACE_AGENT=auto, or an agent's socket is there */
+  mayAsk(): boolean
+}
+
+/**
+ * The client of the agent of home for this environment: with TERRACE_AGENT=auto it starts the agent on the first
+ * request that finds none (once per process); with off it only asks an agent that already runs.
+ */
+export function agentCredentialClient(options: {env: NodeJS.ProcessEnv; home: string}): AgentCredentialClient {
+  const paths = agentPaths(options.home)
+  const auto = terraceEnv(options.env).agent() === 'auto'
+  let starting: Promise<void> | undefined
+  return {
+    async credentials(ref, request = {}) {
+      // a workspace session is answered on the direct path until the agent serves sessions
+      if (ref.kind === 'session') return
+      const answer = await askAgent(paths, ref, request)
+      if (answer !== NO_AGENT || !auto) return answer === NO_AGENT ? undefined : answer
+      starting ??= startOnDemand(paths)
+      await starting
+      const again = await askAgent(paths, ref, request)
+      return again === NO_AGENT ? undefined : again
+    },
+    mayAsk: () => auto || existsSync(paths.socket),
+  }
+}
+
+/**
+ * Starts the agent when none answers, one starter at a time (the others find the first one's agent). A failure to
+ * start is not the caller's failure: it takes the direct path. Loaded only when no agent answered.
+ */
+async function startOnDemand(paths: AgentPaths): Promise<void> {
+  const [{withLock}, {launchAgent}, {checkSocketPath, ensureSocketDir}] = await Promise.all([
+    import('../lib/lock.js'),
+    import('./launch.js'),
+    import('./socket-dir.js'),
+  ])
+  // a socket folder of another owner or open to others is refused here (exit 8), as for every use of the agent
+  checkSocketPath(paths.socket)
+  await ensureSocketDir(paths.runDir)
+  try {
+    await withLock(
+      join(paths.runDir, 'launch.lock'),
+      async () => {
+        await launchAgent(paths, {idleSeconds: ON_DEMAND_IDLE_SECONDS})
+      },
+      {timeoutMs: 20_000},
+    )
+  } catch {
+    // an agent that could not start is not this request's failure: it takes the direct path
+  }
+}
+
+/** No agent answered at all (none runs, a stale socket, it went away before answering). */
+const NO_AGENT = Symbol('no agent')
+
+/**
+ * One `credentials` request: the credentials; undefined when the agent answered without them (an error: the direct
+ * path says what is wrong); NO_AGENT when no agent answered.
+ */
+async function askAgent(
+  paths: AgentPaths,
+  ref: ServedRef,
+  options: {forceRefresh?: boolean},
+): Promise<AwsCredentials | typeof NO_AGENT | undefined> {
+  const params = refToParams(ref)
+  if (options.forceRefresh) params.forceRefresh = 1
+  let answer
+  try {
+    answer = await requestAgent(paths, 'credentials', {connectTimeoutMs: CONNECT_TIMEOUT_MS, params})
+  } catch (error) {
+    // a socket folder of another owner or open to others: refused (exit 8), as for every other use of the agent
+    if ((error as {exitCode?: number}).exitCode === 8) throw error
+    return NO_AGENT
+  }
+
+  if (!answer) return NO_AGENT
+  if (!answer.ok) return undefined
+  const creds = (answer.result as {credentials?: unknown}).credentials
+  return typeof creds === 'object' && creds !== null ? parseCachedCredentials(JSON.stringify(creds)) : undefined
+}
+
+/** A CredentialSource asking the agent first and direct when the agent does not answer. */
+export function agentFirstSource(client: AgentCredentialClient, direct: CredentialSource): CredentialSource {
+  return {
+    async get(ref, options) {
+      return (await client.credentials(ref, options)) ?? direct.get(ref, options)
+    },
+  }
+}

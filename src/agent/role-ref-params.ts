@@ -1,0 +1,56 @@
+/**
+ * A role reference on the wire: the `credentials` op's params are the ref's own fields (strings; a null field is
+ * left out), with `kind` saying which fields a ref of that kind has. A new kind of ref (workspace sessions) is
+ * served by the same op once it is listed in FIELDS.
+ */
+import type {RoleRef} from '../lib/role-refs.js'
+import type {Params} from './protocol.js'
+
+interface Fields {
+  /** string fields that may be null (left out of the params when they are) */
+  nullable: readonly string[]
+  /** string fields every ref of the kind has */
+  required: readonly string[]
+}
+
+/** the kinds the agent serves; a workspace session (kind session, whose links are not strings) is not one yet */
+export type ServedRef = Exclude<RoleRef, {kind: 'session'}>
+
+const FIELDS: {[K in ServedRef['kind']]: Fields} = {
+  chain: {nullable: ['account', 'source'], required: ['accountId', 'chain', 'role']},
+  iam: {nullable: ['account', 'source'], required: ['accountId', 'project', 'role', 'userType']},
+  sso: {nullable: ['account', 'source'], required: ['accountId', 'role', 'ssoRegion', 'startUrl']},
+}
+
+const IAM_USER_TYPES = new Set(['bootstrap', 'management', 'security'])
+
+/** The params of a `credentials` request for ref. */
+export function refToParams(ref: ServedRef): Params {
+  const params: Params = {kind: ref.kind}
+  for (const [name, value] of Object.entries(ref)) if (typeof value === 'string') params[name] = value
+  return params
+}
+
+/** The ref a `credentials` request names, or the reason it names none (a bad-request answer). */
+export function paramsToRef(params: Params | undefined): {error: string} | {ref: ServedRef} {
+  const kind = params?.kind
+  if (typeof kind !== 'string' || !Object.hasOwn(FIELDS, kind)) {
+    return {error: `credentials needs a kind (${Object.keys(FIELDS).join(', ')})`}
+  }
+
+  const fields = FIELDS[kind as ServedRef['kind']]
+  const ref: Record<string, null | string> = {kind}
+  for (const name of fields.required) {
+    const value = params?.[name]
+    if (typeof value !== 'string' || value === '') return {error: `a ${kind} ref needs ${name}`}
+    ref[name] = value
+  }
+
+  for (const name of fields.nullable) {
+    const value = params?.[name]
+    ref[name] = typeof value === 'string' ? value : null
+  }
+
+  if (kind === 'iam' && !IAM_USER_TYPES.has(ref.userType!)) return {error: `unknown IAM user type ${ref.userType}`}
+  return {ref: ref as unknown as ServedRef}
+}

@@ -1,0 +1,221 @@
+/**
+ * Serving sessions to every AWS tool (process mode): `session start` writes `[profile P]` into terrace's managed
+ * block of the AWS config file (AWS_CONFIG_FILE or ~/.aws/config; every byte outside the block kept) with
+ * `credential_process = terrace credential-process --session <id>` and the session's region, records the profile
+ * in terrace's profile registry (so `aws configure sso`'s clean-up knows it), and marks the session active,
+ * stopping the session that served P before. `session stop` takes the profile out again. Nothing secret is
+ * written: credentials stay in the vault.
+ *
+ * Before anything is written the session's credentials are obtained (deps.obtain: the terminal may be asked for an
+ * MFA code there, so credential_process, which never prompts, finds them cached). Start and stop of every session
+ * take one lock (TERRACE_HOME/sessions-serve.lock), so the block, the registry and the workspace agree: each
+ * profile is served by at most one session.
+ */
+import {join} from 'node:path'
+
+import type {AwsCredentials} from '../auth/credentials/types.js'
+import type {SessionRef} from '../lib/role-refs.js'
+import type {Session, Workspace} from './session.js'
+
+import {readProfileRegistry, updateProfileRegistry} from '../auth/credentials/profile-registry.js'
+import {editAwsConfigFile} from '../awsfiles/config-file.js'
+import {quoteArg} from '../awsfiles/credential-process-line.js'
+import {credentialsFileProfiles} from '../awsfiles/credentials-file.js'
+import {ConfigError} from '../lib/errors.js'
+import {withLock} from '../lib/lock.js'
+import {sessionRef} from './session-ref.js'
+import {findSession} from './session-service.js'
+import {readWorkspace, updateWorkspace, type WorkspaceStore} from './workspace-file.js'
+
+export interface ServeDeps {
+  /** TERRACE_HOME/config: the profile registry */
+  configDir: string
+  /** the AWS config file (awsConfigFile(env)) */
+  configFile: string
+  /** the AWS credentials file: a section there named like the profile would shadow it */
+  credentialsFile: string
+  /** absolute path of terrace's entry point (bin/run.js) */
+  entry: string
+  /** absolute path of node */
+  node: string
+  now(): number
+  /** the session's credentials now (forced: fresh ones); may prompt for an MFA code */
+  obtain(ref: SessionRef, options: {force: boolean}): Promise<AwsCredentials>
+  workspace: WorkspaceStore
+}
+
+/** `node /…/bin/run.js credential-process --session <id>`: absolute paths, so it works without terrace on PATH. */
+export function sessionCredentialProcessLine(options: {entry: string; node: string; session: string}): string {
+  return [
+    quoteArg(options.node),
+    quoteArg(options.entry),
+    'credential-process',
+    '--session',
+    quoteArg(options.session),
+  ].join(' ')
+}
+
+const serveLock = (store: WorkspaceStore): string => join(store.files.root, 'sessions-serve.lock')
+
+/** The region written into the profile: the session's own, else the workspace default, else none. */
+const regionOf = (session: Session, workspace: Workspace): null | string => session.region ?? workspace.defaultRegion
+
+function setStatus(workspace: Workspace, changes: Map<string, Partial<Session>>): Workspace {
+  return {
+    ...workspace,
+    sessions: workspace.sessions.map((s) => (changes.has(s.id) ? ({...s, ...changes.get(s.id)} as Session) : s)),
+  }
+}
+
+export interface StartResult {
+  configFile: string
+  /** until when the credentials just obtained are handed out (ISO) */
+  expiresAt: string
+  profile: string
+  region: null | string
+  session: Session
+  /** sessions that served the same profile and were stopped */
+  stopped: string[]
+}
+
+export async function startSession(
+  deps: ServeDeps & {expirationOf(creds: AwsCredentials): number},
+  nameOrId: string,
+): Promise<StartResult> {
+  const first = await readWorkspace(deps.workspace)
+  const target = findSession(first, nameOrId)
+  const previous = target.status
+  await updateWorkspace(deps.workspace, (workspace) => ({
+    result: undefined,
+    workspace: setStatus(workspace, new Map([[target.id, {status: 'pending'}]])),
+  }))
+  let creds: AwsCredentials
+  try {
+    creds = await deps.obtain(sessionRef(first, target), {force: false})
+  } catch (error) {
+    await restoreStatus(deps.workspace, target.id, previous)
+    throw error
+  }
+
+  try {
+    return await withLock(serveLock(deps.workspace), async () => {
+      const workspace = await readWorkspace(deps.workspace)
+      const session = findSession(workspace, target.id)
+      const ref = sessionRef(workspace, session)
+      const region = regionOf(session, workspace)
+      const others = workspace.sessions.filter(
+        (s) => s.id !== session.id && s.profile === session.profile && s.status !== 'inactive',
+      )
+      const settings: Array<[string, string]> = [
+        ['credential_process', sessionCredentialProcessLine({...deps, session: session.id})],
+      ]
+      if (region) settings.push(['region', region])
+      const credentials = await credentialsFileProfiles(deps.credentialsFile)
+      const reserved = new Map([...credentials].map(([name, line]) => [name, `${deps.credentialsFile}:${line}`]))
+      // the registry first (the intent): a profile in the block is never unknown to it (sso logout's clean-up)
+      const entry = {configFile: deps.configFile, ref, region}
+      await updateProfileRegistry(deps.configDir, {set: {[session.profile]: entry}})
+      const edit = await editAwsConfigFile(deps.configFile, {reserved, set: [{name: session.profile, settings}]})
+      if (edit.clashes.length > 0) {
+        await updateProfileRegistry(deps.configDir, {remove: [session.profile]})
+        throw new ConfigError(
+          `Your AWS files already define the profile ${session.profile} (${edit.clashes[0].where}) outside terrace's managed block: session ${session.name} was not started.`,
+          {
+            suggestion: `Serve the session under another profile (\`terrace session edit ${session.name} --profile NAME\`), or rename that profile where it is defined.`,
+          },
+        )
+      }
+
+      const startedAt = new Date(deps.now()).toISOString()
+      const changes = new Map<string, Partial<Session>>([[session.id, {startedAt, status: 'active'}]])
+      for (const other of others) changes.set(other.id, {status: 'inactive'})
+      const started = await updateWorkspace(deps.workspace, (current) => {
+        const next = setStatus(current, changes)
+        return {result: findSession(next, session.id), workspace: next}
+      })
+      return {
+        configFile: deps.configFile,
+        expiresAt: new Date(deps.expirationOf(creds)).toISOString(),
+        profile: session.profile,
+        region,
+        session: started,
+        stopped: others.map((s) => s.name),
+      }
+    })
+  } catch (error) {
+    await restoreStatus(deps.workspace, target.id, previous)
+    throw error
+  }
+}
+
+async function restoreStatus(store: WorkspaceStore, id: string, status: Session['status']): Promise<void> {
+  await updateWorkspace(store, (workspace) => ({
+    result: undefined,
+    workspace: workspace.sessions.some((s) => s.id === id)
+      ? setStatus(workspace, new Map([[id, {status}]]))
+      : workspace,
+  }))
+}
+
+/**
+ * Stops the session: its profile leaves the managed block (when the block's profile is this session's) and the
+ * registry; the session becomes inactive. Stopping an inactive session changes nothing.
+ */
+export async function stopSession(
+  deps: Pick<ServeDeps, 'configDir' | 'configFile' | 'workspace'>,
+  nameOrId: string,
+): Promise<{profile: string; session: Session; stopped: boolean}> {
+  return withLock(serveLock(deps.workspace), async () => {
+    const session = findSession(await readWorkspace(deps.workspace), nameOrId)
+    if (session.status === 'inactive') return {profile: session.profile, session, stopped: false}
+    const registry = await readProfileRegistry(deps.configDir)
+    const served = Object.hasOwn(registry, session.profile) ? registry[session.profile] : undefined
+    if (served?.ref.kind === 'session' && served.ref.session === session.id) {
+      const configFile = served.configFile ?? deps.configFile
+      await editAwsConfigFile(configFile, {remove: [session.profile]})
+      await updateProfileRegistry(deps.configDir, {remove: [session.profile]})
+    }
+
+    const stopped = await updateWorkspace(deps.workspace, (workspace) => {
+      const next = setStatus(workspace, new Map([[session.id, {status: 'inactive'}]]))
+      return {result: findSession(next, session.id), workspace: next}
+    })
+    return {profile: session.profile, session: stopped, stopped: true}
+  })
+}
+
+export interface CurrentSession {
+  id: string
+  name: string
+  profile: string
+  region: null | string
+  startedAt: null | string
+  type: Session['type']
+}
+
+/** The active sessions (on `profile` only, when given), by profile. */
+export async function currentSessions(store: WorkspaceStore, profile?: string): Promise<CurrentSession[]> {
+  const workspace = await readWorkspace(store)
+  return workspace.sessions
+    .filter((s) => s.status === 'active' && (profile === undefined || s.profile === profile))
+    .sort((a, b) => a.profile.localeCompare(b.profile))
+    .map((s) => ({
+      id: s.id,
+      name: s.name,
+      profile: s.profile,
+      region: regionOf(s, workspace),
+      startedAt: s.startedAt,
+      type: s.type,
+    }))
+}
+
+/** Fresh credentials now (the cached ones dropped); an active session's tools get them on their next ask. */
+export async function rotateSession(
+  deps: Pick<ServeDeps, 'obtain' | 'workspace'> & {expirationOf(creds: AwsCredentials): number},
+  nameOrId: string,
+): Promise<{expiresAt: string; session: Session}> {
+  const workspace = await readWorkspace(deps.workspace)
+  const session = findSession(workspace, nameOrId)
+  const creds = await deps.obtain(sessionRef(workspace, session), {force: true})
+  return {expiresAt: new Date(deps.expirationOf(creds)).toISOString(), session}
+}
