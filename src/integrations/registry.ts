@@ -2,11 +2,15 @@
 import type {Integration, IntegrationType} from '../workspace/integration.js'
 import type {IntegrationDriver} from './driver.js'
 
+import {systemClock} from '../lib/clock.js'
 import {ConfigError} from '../lib/errors.js'
 import {awsSsoDriver} from './aws-sso/index.js'
+import {dynamoDbDriver} from './dynamodb/index.js'
+import {sourceSessionCredentials} from './dynamodb/source-credentials.js'
 
 const DRIVERS: Partial<Record<IntegrationType, IntegrationDriver<never>>> = {
   'aws-sso': awsSsoDriver as IntegrationDriver<never>,
+  dynamodb: dynamoDbDriver({clock: systemClock, credentials: sourceSessionCredentials}) as IntegrationDriver<never>,
 }
 
 export function driverFor<I extends Integration>(integration: I): IntegrationDriver<I> {

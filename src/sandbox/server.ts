@@ -152,12 +152,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     let rendered
+    const failure = (error: ApiError) =>
+      route.service === 'dynamodb'
+        ? renderDynamoError(error, 'anonymous', newId.requestId())
+        : renderFailure(route, error)
     if (fault === '429') {
       const throttled =
         route.service === 'sts' || route.service === 'iam'
           ? new ApiError('Throttling', 400, 'Rate exceeded (injected fault)')
-          : PortalErrors.tooManyRequests('Too many requests (injected fault)')
-      rendered = {...renderFailure(route, throttled), outcome: 'fault:429'}
+          : route.service === 'dynamodb'
+            ? new ApiError(
+                'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+                400,
+                'The level of configured provisioned throughput for the table was exceeded (injected fault)',
+              )
+            : PortalErrors.tooManyRequests('Too many requests (injected fault)')
+      rendered = {...failure(throttled), outcome: 'fault:429'}
     } else if (fault === '5xx') {
       const code =
         route.service === 'sts' || route.service === 'iam'
@@ -168,12 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             ? `com.amazonaws.dynamodb.v20120810#${settings.faults.status === 503 ? 'ServiceUnavailable' : 'InternalServerError'}`
             : 'InternalServerException'
       const error = new ApiError(code, settings.faults.status, 'Injected fault', 'server_error')
-      rendered = {
-        ...(route.service === 'dynamodb'
-          ? renderDynamoError(error, 'anonymous', newId.requestId())
-          : renderFailure(route, error)),
-        outcome: 'fault:5xx',
-      }
+      rendered = {...failure(error), outcome: 'fault:5xx'}
     } else if (route.service === 'portal' && bucket && !bucket.take()) {
       rendered = renderFailure(route, PortalErrors.tooManyRequests('Too many requests'))
     } else {

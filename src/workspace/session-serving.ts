@@ -127,7 +127,7 @@ export async function startSession(
       }
 
       const startedAt = new Date(deps.now()).toISOString()
-      const changes = new Map<string, Partial<Session>>([[session.id, {startedAt, status: 'active'}]])
+      const changes = new Map<string, Partial<Session>>([[session.id, {mode: 'process', startedAt, status: 'active'}]])
       for (const other of others) changes.set(other.id, {status: 'inactive'})
       const started = await updateWorkspace(deps.workspace, (current) => {
         const next = setStatus(current, changes)

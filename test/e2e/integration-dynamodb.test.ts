@@ -1,10 +1,17 @@
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {execFile} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {promisify} from 'node:util'
 
+import {openVault} from '../../src/vault/select.js'
 import {assertBuilt, runCli} from '../helpers/cli.js'
-import {TEMPLATE} from '../helpers/sandbox.js'
+import {TEMPLATE, totp} from '../helpers/sandbox.js'
+import {ALICE_ARN, assumedArn, roleArn} from './chain-helpers.js'
+import {AWS_V2, type Scenario, cli as scenarioCli, setUp, tearDown} from './delivery-helpers.js'
+
+const run = promisify(execFile)
 
 describe('e2e: terrace integration add dynamodb', function () {
   this.timeout(60_000)
@@ -34,8 +41,25 @@ describe('e2e: terrace integration add dynamodb', function () {
   ]
 
   it('records the integration with its source session; --mfa-serial gives the IAM user its device', async () => {
-    const user = await cli('session', 'add', 'iam-user', '--name', 'alice')
-    expect(user.code, user.stderr).to.equal(0)
+    // alice as `session add iam-user` leaves her without an MFA device (her keys, in the vault, play no part here)
+    mkdirSync(home, {recursive: true})
+    const alice = {
+      id: 'aaaaaaaa-0000-4000-8000-000000000001',
+      mfaSerial: null,
+      mode: null,
+      name: 'alice',
+      profile: 'default',
+      region: null,
+      source: null,
+      startedAt: null,
+      status: 'inactive',
+      type: 'aws-iam-user',
+    }
+    writeFileSync(
+      join(home, 'workspace.json'),
+      JSON.stringify({defaultRegion: null, integrations: [], sessions: [alice], version: 3}),
+      {mode: 0o600},
+    )
     const result = await cli(...add, '--table', 'accounts', '--mfa-serial', TEMPLATE.mfaSerial)
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).to.contain(`Session alice now asks MFA with ${TEMPLATE.mfaSerial}.`)
@@ -70,5 +94,130 @@ describe('e2e: terrace integration add dynamodb', function () {
     expect(unknown.stderr).to.contain('No session named "alice".')
     const listed = await cli('session', 'list', '--json')
     expect(JSON.parse(listed.stdout)).to.deep.include({sessions: []})
+  })
+
+  describe('sync a 250-item table (1 and 3 hops) and start a 3-hop session (sandbox, file vault, the real AWS CLI)', () => {
+    let s: Scenario
+    let csvDir: string
+
+    before(async () => {
+      s = await setUp({
+        dynamodb: {
+          tables: {
+            accounts: {
+              account: 'security',
+              generate: {count: 250, hops: [1, 3], via: ['security', 'shared']},
+              maxItemsPerPage: 200,
+            },
+          },
+        },
+        mfa: {rejectReusedCodes: true},
+      })
+      csvDir = mkdtempSync(join(tmpdir(), 'terrace-csv-'))
+      const csv = join(csvDir, 'alice_accessKeys.csv')
+      writeFileSync(csv, `Access key ID,Secret access key\r\n${TEMPLATE.accessKeyId},${TEMPLATE.secretAccessKey}\r\n`)
+      const added = await scenarioCli(s, [
+        'session',
+        'add',
+        'iam-user',
+        '--name',
+        'alice',
+        '--credentials-file',
+        csv,
+        '--fetch-mfa-device',
+      ])
+      expect(added.code, added.stderr).to.equal(0)
+    })
+
+    after(async () => {
+      await tearDown(s)
+      if (csvDir) rmSync(csvDir, {force: true, recursive: true})
+    })
+
+    const log = async (operations: string[]) =>
+      (await s.sb.control.requestLog())
+        .filter((entry) => operations.includes(entry.operation))
+        .map((entry) => `${entry.operation} ${entry.outcome} ${entry.caller}`)
+
+    it('integration sync reads the table in two Scan pages with the source session (one MFA code): 252 sessions', async () => {
+      const added = await scenarioCli(s, [
+        'integration',
+        'add',
+        'dynamodb',
+        '--alias',
+        'corp',
+        '--table',
+        'accounts',
+        '--region',
+        'us-east-1',
+        '--source-session',
+        'alice',
+      ])
+      expect(added.code, added.stderr).to.equal(0)
+      await s.sb.control.clearRequestLog()
+      const synced = await scenarioCli(s, ['integration', 'sync', 'corp', '--json'], {
+        env: {TERRACE_MFA_CODE: totp(TEMPLATE.mfaSecret)},
+      })
+      expect(synced.code, synced.stderr).to.equal(0)
+      const summary = JSON.parse(synced.stdout) as {counts: Record<string, number>; requests: {requests: number}}
+      expect(summary.counts).to.deep.equal({added: 252, removed: 0, unchanged: 0, updated: 0})
+      expect(summary.requests.requests).to.equal(2)
+      expect(await log(['GetSessionToken', 'Scan', 'AssumeRole'])).to.deep.equal([
+        `GetSessionToken ok ${ALICE_ARN}`,
+        `Scan ok ${ALICE_ARN}`,
+        `Scan ok ${ALICE_ARN}`,
+      ])
+      const again = await scenarioCli(s, ['integration', 'sync', 'corp', '--json'])
+      expect(again.code, again.stderr).to.equal(0)
+      expect(JSON.parse(again.stdout)).to.deep.include({written: false})
+      expect(JSON.parse(again.stdout).counts).to.deep.equal({added: 0, removed: 0, unchanged: 252, updated: 0})
+    })
+
+    it('integration list shows it: type dynamodb, no login, 252 sessions, the last sync', async () => {
+      const listed = await scenarioCli(s, ['integration', 'list', '--json'])
+      expect(listed.code, listed.stderr).to.equal(0)
+      const [corp] = JSON.parse(listed.stdout).integrations as Array<Record<string, unknown>>
+      expect(corp).to.deep.include({alias: 'corp', loggedInUntil: null, sessions: 252, type: 'dynamodb'})
+    })
+
+    it('session start of a 3-hop item asks MFA once, shows [i/3], and the real AWS CLI gets the last role', async () => {
+      // a fresh start: alice's cached MFA session (from the sync) is wiped, so the chain walks from her keys
+      const store = await openVault({env: s.env, home: s.env.TERRACE_HOME!, interactive: false, notice() {}})
+      for (const entry of await store.list()) if (entry.startsWith('session-credentials:')) await store.delete(entry)
+      await s.sb.control.clearRequestLog()
+      // account-0004: the fourth generated item, three hops (security → shared → network 444444444444)
+      const started = await scenarioCli(s, ['session', 'start', 'corp.account-0004'], {
+        env: {TERRACE_MFA_CODE: totp(TEMPLATE.mfaSecret, Date.now() + 30_000)},
+      })
+      expect(started.code, started.stderr).to.equal(0)
+      const hops = [roleArn('222222222222'), roleArn('333333333333'), roleArn('444444444444')]
+      expect(started.stderr.split('\n').filter((line) => /^\[\d\/\d] /.test(line))).to.deep.equal(
+        hops.map((arn, i) => `[${i + 1}/3] ${arn}`),
+      )
+      const walk = await log(['GetSessionToken', 'AssumeRole'])
+      expect(walk.map((line) => line.split(' ').slice(0, 2).join(' '))).to.deep.equal([
+        'GetSessionToken ok',
+        'AssumeRole ok',
+        'AssumeRole ok',
+        'AssumeRole ok',
+      ])
+      const {stdout} = await run(
+        AWS_V2,
+        [
+          '--profile',
+          'corp.account-0004',
+          'sts',
+          'get-caller-identity',
+          '--output',
+          'json',
+          '--endpoint-url',
+          s.sb.url,
+        ],
+        {cwd: s.dir, env: {...s.env, PATH: process.env.PATH}},
+      )
+      expect(JSON.parse(stdout).Arn).to.equal(assumedArn('444444444444', 'terrace-corp.account-0004'))
+      // served from the vault through credential_process: no new MFA code, no new walk
+      expect(await log(['GetSessionToken', 'AssumeRole'])).to.have.length(4)
+    })
   })
 })

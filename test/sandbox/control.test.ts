@@ -243,6 +243,7 @@ describe('sandbox control API, secrets, log, faults and env', () => {
       try {
         expect(sb.sandbox.env()).to.deep.equal({
           AWS_ENDPOINT_URL: sb.url,
+          AWS_ENDPOINT_URL_DYNAMODB: sb.url,
           AWS_ENDPOINT_URL_IAM: sb.url,
           AWS_ENDPOINT_URL_SSO: sb.url,
           AWS_ENDPOINT_URL_SSO_OIDC: sb.url,

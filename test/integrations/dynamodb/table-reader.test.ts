@@ -97,6 +97,30 @@ describe('dynamodb integration: reading the account table (sandbox)', function (
     }
   })
 
+  it('with 30% of the Scans throttled (429 kind: ProvisionedThroughputExceededException), every item, throttles counted', async () => {
+    await sb.control.updateSettings({faults: {kinds: ['429'], rate: 0.3, services: ['dynamodb']}})
+    const counts = {requests: 0, retries: 0, throttled: 0}
+    try {
+      const client = dynamoDbClient({
+        clock: systemClock,
+        counts,
+        credentials: ALICE,
+        env: {AWS_ENDPOINT_URL_DYNAMODB: sb.url},
+        maxAttempts: 10,
+        region: 'us-east-1',
+      })
+      const reading = await readAccountTable(client, 'accounts', {pageSize: 25})
+      expect(reading.items).to.have.length(250)
+      const outcomes = (await scans()).filter((entry) => entry.outcome === 'fault:429')
+      expect(counts.throttled).to.be.greaterThan(0)
+      expect(counts.throttled).to.equal(counts.retries)
+      expect(counts.requests).to.equal(reading.pages + counts.retries)
+      expect(outcomes.length).to.be.at.least(counts.throttled)
+    } finally {
+      await sb.control.updateSettings({faults: {kinds: ['5xx'], rate: 0}})
+    }
+  })
+
   it('a table that hands back a key it already gave is an error, not an endless loop', async () => {
     const looping: DynamoDbPort = {
       scan: async () => ({Items: [], LastEvaluatedKey: {name: {S: 'same'}}}),
