@@ -1,8 +1,9 @@
 /**
  * A request rate: calls to `pace()` are spaced so no more than the current rate start in any second. The rate
- * starts at `perSecond` and adapts: `slowDown()` (the server throttled) cuts it by 30% (at most once per 500 ms, so
- * one burst of throttled answers counts once, and never under a twentieth of the target); each `speedUp()` (an
- * answer that was not throttled) wins back 2% of the target, up to the target.
+ * starts at `perSecond` and adapts once per second to how the server answered in it (`slowDown()`: throttled,
+ * `speedUp()`: not): more than a quarter throttled cuts the rate by 30% (never under a twentieth of the target);
+ * otherwise it wins back a tenth of the target, up to the target. Scattered throttles (a busy portal, or the
+ * sandbox's injected faults) are left to the retries; a limit below the rate is followed down.
  */
 export interface Pacer {
   /** resolves when the caller may send its next request */
@@ -26,22 +27,41 @@ export function createPacer(
       }))
   let rate = perSecond
   let next = 0
-  let lastSlowDown = Number.NEGATIVE_INFINITY
+  let window = {ok: 0, start: now(), throttled: 0}
+  const adapt = () => {
+    const at = now()
+    if (at - window.start < 1000) return
+    const answers = window.ok + window.throttled
+    rate =
+      answers > 0 && window.throttled / answers > 0.25
+        ? Math.max(perSecond / 20, rate * 0.7)
+        : Math.min(perSecond, rate + perSecond / 10)
+    window = {ok: 0, start: at, throttled: 0}
+  }
+
   return {
+    // A slot is claimed when it is due, at the rate of that moment: callers waiting while the rate was cut do not
+    // keep the slow spacing once it recovers. A caller a little late keeps the grid (no drift from timer lateness).
     async pace() {
-      const at = Math.max(now(), next)
-      next = at + 1000 / rate
-      const wait = at - now()
-      if (wait > 0) await sleep(wait)
+      for (;;) {
+        const at = now()
+        if (at >= next) {
+          const gap = 1000 / rate
+          next = (at - next < gap ? next : at) + gap
+          return
+        }
+
+        await sleep(next - at)
+      }
     },
     rate: () => rate,
     slowDown() {
-      if (now() - lastSlowDown < 500) return
-      lastSlowDown = now()
-      rate = Math.max(perSecond / 20, rate * 0.7)
+      window.throttled++
+      adapt()
     },
     speedUp() {
-      rate = Math.min(perSecond, rate + perSecond * 0.02)
+      window.ok++
+      adapt()
     },
   }
 }

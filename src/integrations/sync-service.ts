@@ -10,7 +10,8 @@ import type {SyncSummary} from './types.js'
 import {InterruptedError} from '../lib/errors.js'
 import {readWorkspace, type WorkspaceStore} from '../workspace/workspace-file.js'
 import {driverFor} from './registry.js'
-import {applySync, findIntegrationIn} from './sync-apply.js'
+import {type StopSession} from './stop-sessions.js'
+import {applySync, findIntegrationIn, planSync} from './sync-apply.js'
 import {writeSyncRecord} from './sync-record.js'
 
 export interface SyncOptions {
@@ -19,6 +20,8 @@ export interface SyncOptions {
   onProgress(progress: SourceProgress): void
   rate: number
   signal: AbortSignal
+  /** session stop, for the running sessions whose role left the source (else only their workspace status) */
+  stop?: StopSession
 }
 
 const brief = (s: {id: string; name: string; source: null | {key: string}}) => ({
@@ -59,6 +62,19 @@ export async function syncIntegration(
     throw error
   }
 
+  // the running sessions whose role left the source are stopped for real (profile out of the AWS config) first
+  const stoppedIds = new Set<string>()
+  if (options.stop) {
+    const current = await readWorkspace(store)
+    const preview = planSync(current, alias, read.sessions, (counts) => record('ok', counts))
+    for (const gone of preview.removed.filter((r) => r.stopped)) {
+      if (options.signal.aborted) throw interrupted()
+      const session = current.sessions.find((s) => s.id === gone.id)
+      if (session) await options.stop(session)
+      stoppedIds.add(gone.id)
+    }
+  }
+
   const applied = await applySync(store, alias, read.sessions, {
     lastSync: (counts) => record('ok', counts),
     stillWanted() {
@@ -77,7 +93,7 @@ export async function syncIntegration(
     added: applied.added.map((s) => brief(s)),
     alias,
     counts,
-    removed: applied.removed,
+    removed: applied.removed.map((r) => (stoppedIds.has(r.id) ? {...r, stopped: true} : r)),
     requests: {...read.stats, ratePerSecond: seconds > 0 ? Math.round((read.stats.requests / seconds) * 10) / 10 : 0},
     updated: applied.updated.map((s) => brief(s)),
     written: applied.written,

@@ -29,7 +29,7 @@ describe('awsfiles/portal-retry', () => {
     expect(failureKind(answer('ForbiddenException', 403))).to.equal('fatal')
   })
 
-  it('retries throttled and failed answers, counting requests, throttled and retries, and slows the pacer on 429', async () => {
+  it('retries throttled and failed answers, counting requests, throttled and retries', async () => {
     const {pacer, sleep} = fakeTime(20)
     const counts = {requests: 0, retries: 0, throttled: 0}
     const failures = [answer('TooManyRequestsException', 429), answer('InternalServerException', 500)]
@@ -45,7 +45,6 @@ describe('awsfiles/portal-retry', () => {
     )
     expect(result).to.equal('ok')
     expect(counts).to.deep.equal({requests: 3, retries: 2, throttled: 1})
-    expect(pacer.rate()).to.be.below(20).and.at.least(14)
   })
 
   it('a fatal answer fails at once; attempts run out: the last failure', async () => {
@@ -77,20 +76,30 @@ describe('awsfiles/portal-retry', () => {
     expect(counts).to.deep.equal({requests: 4, retries: 2, throttled: 0})
   })
 
-  it('the pacer cuts its rate once per burst of throttles, never below a twentieth, and wins it back', () => {
+  it('the pacer cuts its rate after a second with over a quarter throttled (never below a twentieth), keeps it through scattered throttles, wins it back', () => {
     let now = 0
     const pacer = createPacer(20, {now: () => now})
-    pacer.slowDown()
-    pacer.slowDown() // same burst: counted once
-    expect(pacer.rate()).to.equal(14)
-    for (let i = 0; i < 50; i++) {
+    const second = (ok: number, throttled: number) => {
+      for (let i = 0; i < ok; i++) pacer.speedUp()
+      for (let i = 0; i < throttled; i++) pacer.slowDown()
       now += 1000
-      pacer.slowDown()
+      pacer.speedUp() // the first answer of the next second closes the window
     }
 
-    expect(pacer.rate()).to.equal(1)
-    for (let i = 0; i < 100; i++) pacer.speedUp()
+    second(18, 2) // 10% throttled: scattered, left to the retries
     expect(pacer.rate()).to.equal(20)
+    second(10, 10)
+    expect(pacer.rate()).to.equal(14)
+    for (let i = 0; i < 50; i++) second(0, 10)
+    expect(pacer.rate()).to.equal(1)
+    for (let i = 0; i < 10; i++) second(5, 0)
+    expect(pacer.rate()).to.equal(20)
+  })
+
+  it('the pacer spaces requests at its rate (20/s: 50 ms)', async () => {
+    const {pacer, sleeps} = fakeTime(20)
+    for (let i = 0; i < 5; i++) await pacer.pace()
+    expect(sleeps).to.deep.equal([50, 50, 50, 50])
   })
 
   it('an aborted signal stops before the next request', async () => {

@@ -71,15 +71,36 @@ describe('awsfiles: listing every reachable SSO role', () => {
   })
 
   it('the pacer spaces requests to the rate (20/s → 50 ms apart) across concurrent callers', async () => {
-    const waits: number[] = []
+    // a fake clock: timers fire in order, the clock moving on to each one's time
+    let now = 1000
+    const timers: Array<{at: number; fire: () => void}> = []
     const pacer = createPacer(20, {
-      now: () => 1000,
-      async sleep(ms) {
-        waits.push(ms)
-      },
+      now: () => now,
+      sleep: (ms) =>
+        new Promise<void>((resolve) => {
+          timers.push({at: now + ms, fire: resolve})
+        }),
     })
-    await Promise.all(Array.from({length: 5}, () => pacer.pace()))
-    expect(waits).to.deep.equal([50, 100, 150, 200])
+    const starts: number[] = []
+    const callers = Promise.all(
+      Array.from({length: 5}, async () => {
+        await pacer.pace()
+        starts.push(now)
+      }),
+    )
+    for (let spins = 0; spins < 1000 && starts.length < 5; spins++) {
+      await new Promise((resolve) => {
+        setImmediate(resolve)
+      })
+      timers.sort((a, b) => a.at - b.at)
+      const timer = timers.shift()
+      if (!timer) continue
+      now = Math.max(now, timer.at)
+      timer.fire()
+    }
+
+    await callers
+    expect(starts).to.deep.equal([1000, 1050, 1100, 1150, 1200])
   })
 
   it('mapPool keeps order, bounds concurrency, and handles an empty list', async () => {

@@ -3,7 +3,8 @@
  * IAM Identity Center (aws-sso). The 1,000-account runs are in integration-scale.test.ts.
  */
 import {expect} from 'chai'
-import {readFileSync, statSync, writeFileSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {assertBuilt, collect, spawnCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
@@ -115,13 +116,9 @@ describe('e2e: terrace integration (aws-sso) against the sandbox', function () {
     const edited = listed.find((x) => x.source?.key === `${900_000_000_020}/Role2`)!
     await ok(s, 'session', 'edit', edited.name, '--name', 'my-role', '--region', 'ap-south-1', '--profile', 'work')
     const doomed = listed.find((x) => x.source?.key === `${900_000_000_005}/Role1`)!
-    // a started session (session start is another command's: its workspace side is written here)
-    const raw = JSON.parse(readFileSync(s.workspaceFile, 'utf8'))
-    Object.assign(
-      raw.sessions.find((x: {id: string}) => x.id === doomed.id),
-      {mode: 'process', startedAt: new Date().toISOString(), status: 'active'},
-    )
-    writeFileSync(s.workspaceFile, JSON.stringify(raw))
+    // a started session (served under its profile in ~/.aws/config)
+    await ok(s, 'session', 'start', doomed.name)
+    expect(readFileSync(join(s.dir, '.aws', 'config'), 'utf8')).to.contain(`[profile ${doomed.profile}]`)
 
     // accounts 1-10 gone, 41-50 new
     await s.restart({accounts: 40, firstIndex: 11, rolesPerAccount: 3})
@@ -131,6 +128,7 @@ describe('e2e: terrace integration (aws-sso) against the sandbox', function () {
     expect(third.removed.map((r) => r.key)).to.have.members(keys(1, 10, 3))
     expect(third.added.map((a) => a.key)).to.have.members(keys(41, 10, 3))
     expect(third.removed.find((r) => r.id === doomed.id)).to.deep.include({reason: 'gone', stopped: true})
+    expect(readFileSync(join(s.dir, '.aws', 'config'), 'utf8')).not.to.contain(`[profile ${doomed.profile}]`)
     const after = await sessions(s)
     expect(after).to.have.length(120)
     expect(after.find((x) => x.id === edited.id)).to.deep.include({
@@ -150,13 +148,15 @@ describe('e2e: terrace integration (aws-sso) against the sandbox', function () {
     await ok(s, ...ADD)
     await ok(s, 'integration', 'login', 'corp', '--no-browser')
     await sync(s)
-    const raw = JSON.parse(readFileSync(s.workspaceFile, 'utf8'))
-    Object.assign(raw.sessions[0], {mode: 'file', startedAt: new Date().toISOString(), status: 'active'})
-    writeFileSync(s.workspaceFile, JSON.stringify(raw))
+    const [started] = await sessions(s)
+    await ok(s, 'session', 'start', started.name)
+    const awsConfig = join(s.dir, '.aws', 'config')
+    expect(readFileSync(awsConfig, 'utf8')).to.contain(`[profile ${started.profile}]`)
     await s.sb().control.clearRequestLog()
     const out = JSON.parse((await ok(s, 'integration', 'logout', 'corp', '--json')).stdout)
     expect(out).to.include({alias: 'corp', revoked: true})
-    expect(out.stopped).to.deep.equal([raw.sessions[0].name])
+    expect(out.stopped).to.deep.equal([started.name])
+    expect(readFileSync(awsConfig, 'utf8')).not.to.contain(`[profile ${started.profile}]`)
     expect(out.wiped).to.include(`sso-token:${START_URL}`)
     const log = await s.sb().control.requestLog()
     expect(log.filter((e) => e.operation === 'Logout' && e.outcome === 'ok')).to.have.length(1)

@@ -4,8 +4,8 @@ import type {LogoutOutcome} from '../../integrations/driver.js'
 
 import {TerraceCommand} from '../../cli/base-command.js'
 import {driverFor} from '../../integrations/registry.js'
-import {stoppedSession} from '../../integrations/stop-sessions.js'
-import {stopIntegrationSessions} from '../../integrations/store.js'
+import {servingStop, stoppedSession, stopRunning} from '../../integrations/stop-sessions.js'
+import {sessionsOf, stopIntegrationSessions} from '../../integrations/store.js'
 import {findIntegrationIn} from '../../integrations/sync-apply.js'
 import {UsageError} from '../../lib/errors.js'
 import {workspaceStore} from '../../workspace/store.js'
@@ -22,10 +22,14 @@ aws-sso: the token is revoked at AWS (sso:Logout) and every credential derived f
   async run(): Promise<LogoutOutcome & {alias: string; stopped: string[]}> {
     const {args} = await this.parse(IntegrationLogout)
     const store = workspaceStore()
-    const integration = findIntegrationIn(await readWorkspace(store), args.alias)
+    const workspace = await readWorkspace(store)
+    const integration = findIntegrationIn(workspace, args.alias)
     const driver = driverFor(integration)
     if (!driver.logout) throw new UsageError(`A ${integration.type} integration has no login of its own.`)
-    const stopped = await stopIntegrationSessions(store, args.alias, stoppedSession)
+    // session stop for each running one (its profile leaves the AWS config), then the workspace's leftovers
+    const running = await stopRunning(sessionsOf(workspace, args.alias), servingStop(process.env, this.config.root))
+    const cleared = await stopIntegrationSessions(store, args.alias, stoppedSession)
+    const stopped = [...running, ...cleared.filter((s) => !running.some((r) => r.id === s.id))]
     const outcome = await driver.logout(integration, {env: process.env, sessions: stopped})
     if (!this.jsonEnabled()) {
       const revoked = outcome.revoked ? 'token revoked' : `token not revoked: ${outcome.note}`

@@ -1,9 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
 import {TerraceCommand} from '../../cli/base-command.js'
-import {removeIntegration, type RemoveResult} from '../../integrations/store.js'
+import {servingStop, stopRunning} from '../../integrations/stop-sessions.js'
+import {findIntegrationIn, removeIntegration, type RemoveResult, sessionsOf} from '../../integrations/store.js'
 import {removeSyncRecord} from '../../integrations/sync-record.js'
+import {descendants} from '../../workspace/session-service.js'
 import {workspaceStore} from '../../workspace/store.js'
+import {readWorkspace} from '../../workspace/workspace-file.js'
 
 export default class IntegrationRemove extends TerraceCommand {
   static override args = {alias: Args.string({description: 'the integration', required: true})}
@@ -21,14 +24,27 @@ export default class IntegrationRemove extends TerraceCommand {
 
   async run(): Promise<RemoveResult> {
     const {args, flags} = await this.parse(IntegrationRemove)
-    const result = await removeIntegration(workspaceStore(), args.alias, {keepSessions: flags['keep-sessions']})
+    const store = workspaceStore()
+    if (!flags['keep-sessions']) {
+      // its running sessions (and those chained on them) are stopped by session stop before they go
+      const workspace = await readWorkspace(store)
+      findIntegrationIn(workspace, args.alias)
+      const ids = new Set(sessionsOf(workspace, args.alias).map((s) => s.id))
+      for (const session of workspace.sessions)
+        if (ids.has(session.id)) for (const child of descendants(workspace, session.id)) ids.add(child.id)
+      await stopRunning(
+        workspace.sessions.filter((s) => ids.has(s.id)),
+        servingStop(process.env, this.config.root),
+      )
+    }
+
+    const result = await removeIntegration(store, args.alias, {keepSessions: flags['keep-sessions']})
     await removeSyncRecord(process.env, args.alias)
     if (!this.jsonEnabled()) {
-      const stopped = result.removed.filter((s) => s.status !== 'inactive').length
       this.log(
         flags['keep-sessions']
           ? `Removed integration ${args.alias}; kept its ${result.kept.length} sessions as your own.`
-          : `Removed integration ${args.alias} and its ${result.removed.length} sessions${stopped > 0 ? ` (${stopped} stopped first)` : ''}.`,
+          : `Removed integration ${args.alias} and its ${result.removed.length} sessions (those running were stopped first).`,
       )
     }
 

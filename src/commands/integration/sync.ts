@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {SyncSummary} from '../../integrations/types.js'
 
 import {TerraceCommand} from '../../cli/base-command.js'
+import {servingStop} from '../../integrations/stop-sessions.js'
 import {syncProgress} from '../../integrations/sync-progress.js'
 import {syncIntegration} from '../../integrations/sync-service.js'
 import {UsageError} from '../../lib/errors.js'
@@ -38,6 +39,7 @@ Session ids stay the same across syncs, and what you changed on a synced session
         onProgress: (p) => progress.update(p),
         rate,
         signal: abort.signal,
+        stop: servingStop(process.env, this.config.root),
       })
     } finally {
       progress.stop()

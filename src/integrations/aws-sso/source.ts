@@ -40,8 +40,9 @@ export async function readAwsSso(
   context: ReadContext,
 ): Promise<{sessions: DesiredSession[]; stats: RequestStats}> {
   const services = await createAuthServices({env: context.env})
-  // no SDK retries underneath: every attempt is paced and counted here
-  const portal = await sdkPortal(integration.region, {maxAttempts: 1})
+  // no SDK retries nor its adaptive client-side limiter underneath (it throttles itself after 429s, whatever the
+  // pacer says): every attempt is paced and counted here
+  const portal = await sdkPortal(integration.region, {maxAttempts: 1, retryMode: 'standard'})
   const counts = {requests: 0, retries: 0, throttled: 0}
   const started = Date.now()
   let total: null | number = null
