@@ -1,7 +1,8 @@
 /**
  * Factories for the AWS SDK clients terrace uses. Each SDK package is imported lazily: a client is slow
  * to load, and hot commands answered from the cache must not pay it. Endpoints come only from the SDK's own
- * standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS).
+ * standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS), or,
+ * for DynamoDB, from AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL of the environment passed in.
  * Retries: the SDK's standard mode with a bounded number of attempts and per-attempt timeouts, so an
  * unreachable endpoint ends within a bounded time (then exit 9).
  */
@@ -65,4 +66,20 @@ export async function createStsClient(options: ClientOptions & {credentials: Sta
 export async function createIamClient(options: ClientOptions & {credentials: StaticClientCredentials}) {
   const {IAMClient} = await import('@aws-sdk/client-iam')
   return new IAMClient(signedConfig(options))
+}
+
+/**
+ * DynamoDB (the integrations' account table): static credentials, adaptive retries (a shared table throttles with
+ * ProvisionedThroughputExceededException), and the endpoint of the SDK's standard variables taken from `env`
+ * (the caller's environment, passed in, not process.env) when one is set there.
+ */
+export async function createDynamoDbClient(
+  options: ClientOptions & {credentials: StaticClientCredentials; env: NodeJS.ProcessEnv},
+) {
+  const {DynamoDBClient} = await import('@aws-sdk/client-dynamodb')
+  const endpoint = options.env.AWS_ENDPOINT_URL_DYNAMODB || options.env.AWS_ENDPOINT_URL
+  return new DynamoDBClient({
+    ...signedConfig({retryMode: 'adaptive', ...options}),
+    ...(endpoint ? {endpoint} : {}),
+  })
 }

@@ -72,4 +72,15 @@ describe('import graph of src/', () => {
     const listing = bad.map((edge) => `  src/${edge.from} → ${edge.specifier}`).join('\n')
     expect(bad.length, `${bad.length} forbidden import edge(s):\n${listing}\n`).to.equal(0)
   })
+
+  it('nothing outside src/sandbox/ and src/commands/sandbox/ imports src/sandbox/ (production code never uses the emulator)', () => {
+    const bad = importEdges().filter(
+      (edge) =>
+        edge.to === 'sandbox' &&
+        topFolder(path.join(SRC, edge.from)) !== 'sandbox' &&
+        !edge.from.startsWith(path.join('commands', 'sandbox') + path.sep),
+    )
+    const listing = bad.map((edge) => `  src/${edge.from} → ${edge.specifier}`).join('\n')
+    expect(bad.length, `${bad.length} import(s) of src/sandbox/ from production code:\n${listing}\n`).to.equal(0)
+  })
 })

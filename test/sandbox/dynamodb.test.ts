@@ -1,3 +1,4 @@
+import {DynamoDBClient, DynamoDBServiceException, GetItemCommand} from '@aws-sdk/client-dynamodb'
 import {AssumeRoleCommand} from '@aws-sdk/client-sts'
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
@@ -10,9 +11,7 @@ import {
   DynamoDbError,
   type DynamoDbPort,
   type ScanInput,
-  signedHeaders,
 } from '../../src/integrations/dynamodb/dynamodb-client.js'
-import {systemClock} from '../../src/lib/clock.js'
 import {normaliseConfig, SandboxConfigError, type SandboxConfigInput} from '../../src/sandbox/index.js'
 import {requireOrSkip} from '../helpers/require-or-skip.js'
 import {startTestSandbox, TEMPLATE, type TestSandbox} from '../helpers/sandbox.js'
@@ -70,7 +69,6 @@ describe('sandbox DynamoDB (JSON protocol, SigV4, Scan with pagination)', functi
 
   const client = (keys: Keys, region = 'us-east-1'): DynamoDbPort =>
     dynamoDbClient({
-      clock: systemClock,
       credentials: keys,
       env: {AWS_ENDPOINT_URL_DYNAMODB: sb.url},
       maxAttempts: 1,
@@ -233,17 +231,19 @@ describe('sandbox DynamoDB (JSON protocol, SigV4, Scan with pagination)', functi
     expect(((await unsigned.json()) as {__type: string}).__type).to.equal(
       'com.amazon.coral.service#MissingAuthenticationTokenException',
     )
-    const body = '{"TableName":"accounts","Key":{"name":{"S":"example1"}}}'
-    const {host} = new URL(sb.url)
-    const getItem = await fetch(sb.url, {
-      body,
-      headers: signedHeaders({body, credentials: ALICE, host, operation: 'GetItem', region: 'us-east-1'}, Date.now()),
-      method: 'POST',
-    })
-    expect(getItem.status).to.equal(400)
-    expect(((await getItem.json()) as {__type: string}).__type).to.equal(
-      'com.amazon.coral.service#UnknownOperationException',
-    )
+    const sdk = new DynamoDBClient({credentials: ALICE, endpoint: sb.url, maxAttempts: 1, region: 'us-east-1'})
+    let getItem: unknown
+    try {
+      await sdk.send(new GetItemCommand({Key: {name: {S: 'example1'}}, TableName: 'accounts'}))
+    } catch (error) {
+      getItem = error
+    } finally {
+      sdk.destroy()
+    }
+
+    expect(getItem).to.be.instanceOf(DynamoDBServiceException)
+    expect((getItem as DynamoDBServiceException).name).to.equal('UnknownOperationException')
+    expect((getItem as DynamoDBServiceException).$metadata.httpStatusCode).to.equal(400)
   })
 
   describe('with the real AWS CLI v2 (/usr/bin/aws dynamodb scan --endpoint-url)', () => {

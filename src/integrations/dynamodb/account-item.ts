@@ -20,17 +20,15 @@ const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/
 
 function text(value: AttributeValue | undefined): string | undefined {
-  if (value && 'S' in value) return value.S
-  if (value && 'N' in value) return value.N
-  return undefined
+  return value?.S ?? value?.N
 }
 
 function strings(value: AttributeValue | undefined): string[] | undefined {
   if (value === undefined) return undefined
-  if ('SS' in value) return value.SS
-  if ('S' in value) return [value.S]
-  if (!('L' in value)) return undefined
-  const out = value.L.map((element) => ('S' in element ? element.S : undefined))
+  if (value.SS !== undefined) return value.SS
+  if (value.S !== undefined) return [value.S]
+  if (value.L === undefined) return undefined
+  const out = value.L.map((element) => element.S)
   return out.every((element) => element !== undefined) ? (out as string[]) : undefined
 }
 

@@ -48,7 +48,7 @@ export async function readDynamoDbIntegration(
   const started = deps.clock.now()
   const counts: RequestCounts = {requests: 0, retries: 0, throttled: 0}
   const credentials = await deps.credentials(integration.sourceSessionId, context)
-  const port = dynamoDbClient({clock: deps.clock, counts, credentials, env: context.env, region: integration.region})
+  const port = dynamoDbClient({counts, credentials, env: context.env, region: integration.region})
   const what = `reading DynamoDB table ${integration.table} (${integration.region}) for integration ${integration.alias}`
   try {
     const reading = await readAccountTable(port, integration.table, {

@@ -4,7 +4,7 @@
  * endless loop).
  */
 import type {AccountItem} from './account-item.js'
-import type {DynamoDbPort} from './dynamodb-client.js'
+import type {AttributeMap, DynamoDbPort} from './dynamodb-client.js'
 
 import {readAccountItem} from './account-item.js'
 
@@ -33,7 +33,7 @@ export async function readAccountTable(
   const seenKeys = new Set<string>()
   const names = new Set<string>()
   let position = 0
-  let start: Record<string, never> | undefined
+  let start: AttributeMap | undefined
   do {
     const page = await port.scan(
       {
@@ -60,7 +60,7 @@ export async function readAccountTable(
     if (key !== undefined && seenKeys.has(key))
       throw new Error(`DynamoDB table ${table} returned the same LastEvaluatedKey twice`)
     if (key !== undefined) seenKeys.add(key)
-    start = next as Record<string, never> | undefined
+    start = next
   } while (start)
 
   return reading

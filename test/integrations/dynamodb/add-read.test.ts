@@ -205,5 +205,25 @@ describe('dynamodb integration: add and read', () => {
 
       expect(exitCodeOf(failure)).to.equal(9)
     })
+
+    it('every Scan answered 500 (endpoint from AWS_ENDPOINT_URL): 5 attempts, then exit 9 naming the table', async () => {
+      await sb.control.updateSettings({faults: {kinds: ['5xx'], rate: 1, services: ['dynamodb']}})
+      await sb.control.clearRequestLog()
+      let failure: unknown
+      try {
+        await readDynamoDbIntegration(integration, {env: {AWS_ENDPOINT_URL: sb.url}, workspace: workspace()}, deps)
+      } catch (error) {
+        failure = error
+      } finally {
+        await sb.control.updateSettings({faults: {rate: 0}})
+      }
+
+      expect(exitCodeOf(failure), String(failure)).to.equal(9)
+      expect((failure as Error).message).to.match(
+        /^DynamoDB kept failing while reading DynamoDB table accounts \(us-east-1\) for integration corp: .+ \(HTTP 5\d\d\)\.$/,
+      )
+      const scans = (await sb.control.requestLog()).filter((entry) => entry.service === 'dynamodb')
+      expect(scans.map((entry) => entry.outcome)).to.deep.equal(Array.from({length: 5}, () => 'fault:5xx'))
+    })
   })
 })

@@ -2,7 +2,6 @@ import {expect} from 'chai'
 
 import {dynamoDbClient, type DynamoDbPort} from '../../../src/integrations/dynamodb/dynamodb-client.js'
 import {readAccountTable} from '../../../src/integrations/dynamodb/table-reader.js'
-import {systemClock} from '../../../src/lib/clock.js'
 import {startTestSandbox, TEMPLATE, type TestSandbox} from '../../helpers/sandbox.js'
 
 const ALICE = {accessKeyId: TEMPLATE.accessKeyId, secretAccessKey: TEMPLATE.secretAccessKey}
@@ -42,7 +41,6 @@ describe('dynamodb integration: reading the account table (sandbox)', function (
 
   const port = (maxAttempts = 1) =>
     dynamoDbClient({
-      clock: systemClock,
       credentials: ALICE,
       env: {AWS_ENDPOINT_URL_DYNAMODB: sb.url},
       maxAttempts,
@@ -97,12 +95,13 @@ describe('dynamodb integration: reading the account table (sandbox)', function (
     }
   })
 
-  it('with 30% of the Scans throttled (429 kind: ProvisionedThroughputExceededException), every item, throttles counted', async () => {
+  it('with 30% of the Scans throttled (429 kind: ProvisionedThroughputExceededException), every item, throttles counted', async function () {
+    // the SDK backs off throttling from a 500 ms base (full jitter) and adaptive mode slows its send rate: seconds
+    this.timeout(60_000)
     await sb.control.updateSettings({faults: {kinds: ['429'], rate: 0.3, services: ['dynamodb']}})
     const counts = {requests: 0, retries: 0, throttled: 0}
     try {
       const client = dynamoDbClient({
-        clock: systemClock,
         counts,
         credentials: ALICE,
         env: {AWS_ENDPOINT_URL_DYNAMODB: sb.url},
