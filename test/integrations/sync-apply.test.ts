@@ -4,10 +4,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {DesiredSession} from '../../src/integrations/types.js'
-import type {AwsSsoIntegration} from '../../src/workspace/integration.js'
-import type {Session, SsoRoleSession, Workspace} from '../../src/workspace/session.js'
+import type {AwsSsoIntegration, DynamoDbIntegration} from '../../src/workspace/integration.js'
+import type {ChainedSession, Session, SsoRoleSession, Workspace} from '../../src/workspace/session.js'
 
 import {desiredSessions} from '../../src/integrations/aws-sso/source.js'
+import {chainSessions, hopKey} from '../../src/integrations/dynamodb/chain-sessions.js'
 import {applySync, planSync} from '../../src/integrations/sync-apply.js'
 import {InterruptedError} from '../../src/lib/errors.js'
 import {emptyWorkspace} from '../../src/workspace/session.js'
@@ -50,6 +51,59 @@ function synced(workspace: Workspace, desired: DesiredSession[]) {
   const plan = planSync(workspace, 'corp', desired, lastSync)
   return {plan, workspace: plan.workspace ? validateWorkspace(plan.workspace) : workspace}
 }
+
+const DYNAMO_SOURCE = '0a1b2c3d-0000-4000-8000-0000000000aa'
+
+/** A dynamodb integration `corp` on an IAM user, synced once with one item `prod` whose roles are [a, b, c]. */
+function dynamoPath() {
+  const dynamo: DynamoDbIntegration = {
+    alias: 'corp',
+    lastSync: null,
+    mfaSerial: null,
+    region: 'us-east-1',
+    sourceSessionId: DYNAMO_SOURCE,
+    table: 'accounts',
+    type: 'dynamodb',
+  }
+  const alice: Session = {
+    id: DYNAMO_SOURCE,
+    mfaSerial: null,
+    mode: null,
+    name: 'alice',
+    profile: 'alice',
+    region: null,
+    source: null,
+    startedAt: null,
+    status: 'inactive',
+    type: 'aws-iam-user',
+  }
+  const roles = ['A', 'B', 'X', 'C'].map((r, n) => `arn:aws:iam::${111_111_111_111 * (n + 1)}:role/${r}`)
+  const chain = (path: string[]) =>
+    chainSessions([{description: null, id: null, name: 'prod', regions: ['eu-west-1'], roles: path}], {
+      alias: 'corp',
+      sourceSessionId: DYNAMO_SOURCE,
+    })
+  const [a, b, , c] = roles
+  const before = synced({...emptyWorkspace(), integrations: [dynamo], sessions: [alice]}, chain([a, b, c])).workspace
+  return {before, chain, roles, sourceId: DYNAMO_SOURCE}
+}
+
+/** A chained session made by hand (no source) on `parentId`. */
+const handMade = (id: string, name: string, parentId: string): Session => ({
+  externalId: null,
+  id,
+  mode: null,
+  name,
+  parentId,
+  profile: name,
+  region: null,
+  roleArn: 'arn:aws:iam::999999999999:role/Mine',
+  roleSessionName: null,
+  source: null,
+  startedAt: null,
+  status: 'inactive',
+  type: 'aws-iam-role-chained',
+})
 
 describe('integrations/sync-apply', () => {
   describe('planSync', () => {
@@ -141,6 +195,61 @@ describe('integrations/sync-apply', () => {
       expect(plan.updated.map((s) => s.name)).to.deep.equal(['renamed'])
       expect(workspace.sessions.find((s) => s.name === 'renamed')).to.deep.include({accountName: 'acct-1-renamed'})
       expect(workspace.sessions).to.have.length(3)
+    })
+
+    it("an item's role path changing from [a, b, c] to [a, x, c]: its session keeps its id and the user's rename, re-parented on the new hop x (updated); the old hop b is removed; hop a unchanged", () => {
+      const {
+        before,
+        chain,
+        roles: [a, b, x, c],
+        sourceId,
+      } = dynamoPath()
+      const account = before.sessions.find((s) => s.source?.key === 'account:prod')!
+      const hopA = before.sessions.find((s) => s.source?.key === hopKey([a]))!
+      const hopB = before.sessions.find((s) => s.source?.key === hopKey([a, b]))!
+      Object.assign(account, {name: 'prod-edited', profile: 'prod-profile', region: 'ap-south-1'})
+
+      const {plan, workspace} = synced(before, chain([a, x, c]))
+      expect(plan.removed).to.deep.equal([
+        {id: hopB.id, key: hopKey([a, b]), name: hopB.name, reason: 'gone', stopped: false},
+      ])
+      expect(plan.added.map((s) => s.source?.key)).to.deep.equal([hopKey([a, x])])
+      const hopX = plan.added[0] as ChainedSession
+      expect(hopX).to.deep.include({parentId: hopA.id, roleArn: x})
+      expect(plan.updated.map((s) => s.id)).to.deep.equal([account.id])
+      expect(plan.unchanged).to.equal(1)
+      expect(workspace.integrations[0].lastSync?.counts).to.deep.equal({added: 1, removed: 1, unchanged: 1, updated: 1})
+      const after = workspace.sessions.find((s) => s.source?.key === 'account:prod') as ChainedSession
+      expect(after).to.deep.include({
+        id: account.id,
+        name: 'prod-edited',
+        parentId: hopX.id,
+        profile: 'prod-profile',
+        region: 'ap-south-1',
+        roleArn: c,
+      })
+      expect(workspace.sessions.map((s) => s.id)).to.have.members([sourceId, hopA.id, hopX.id, account.id])
+    })
+
+    it('a session chained (by hand) below a kept synced session that is re-parented stays with it; one below the removed hop itself goes', () => {
+      const {
+        before,
+        chain,
+        roles: [a, b, x, c],
+      } = dynamoPath()
+      const account = before.sessions.find((s) => s.source?.key === 'account:prod')!
+      const hopB = before.sessions.find((s) => s.source?.key === hopKey([a, b]))!
+      const onAccount = handMade('0a1b2c3d-0000-4000-8000-0000000000b1', 'mine-on-prod', account.id)
+      const onHopB = handMade('0a1b2c3d-0000-4000-8000-0000000000b2', 'mine-on-b', hopB.id)
+      before.sessions.push(onAccount, onHopB)
+
+      const {plan, workspace} = synced(before, chain([a, x, c]))
+      expect(plan.removed).to.deep.equal([
+        {id: hopB.id, key: hopKey([a, b]), name: hopB.name, reason: 'gone', stopped: false},
+        {id: onHopB.id, key: null, name: 'mine-on-b', reason: 'chained', stopped: false},
+      ])
+      expect(workspace.sessions.find((s) => s.id === onAccount.id)).to.deep.include({parentId: account.id})
+      expect(workspace.sessions.find((s) => s.id === account.id)).to.not.equal(undefined)
     })
 
     it('a taken name gets a suffix; a key given twice by the source arrives once', () => {
