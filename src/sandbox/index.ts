@@ -1,4 +1,4 @@
-/** The sandbox: a local AWS emulator (SSO-OIDC, SSO portal, STS, IAM). Self-contained: node built-ins only. */
+/** The sandbox: a local AWS emulator (SSO-OIDC, SSO portal, STS, IAM, DynamoDB Scan). Self-contained: node built-ins only. */
 export type {ApiError} from './api-error.js'
 export {sandboxBanner, untilSignal} from './banner.js'
 export {DEFAULT_CONFIG_FILE, loadSandboxConfigFile, mergeOverTemplate, sandboxConfigFromFile} from './config-file.js'

@@ -148,8 +148,11 @@ describe('e2e: terrace integration (aws-sso) against the sandbox', function () {
     await ok(s, ...ADD)
     await ok(s, 'integration', 'login', 'corp', '--no-browser')
     await sync(s)
-    const [started] = await sessions(s)
+    const [started, stoppedBefore] = await sessions(s)
     await ok(s, 'session', 'start', started.name)
+    // started and stopped before the logout: not one the logout stops
+    await ok(s, 'session', 'start', stoppedBefore.name)
+    await ok(s, 'session', 'stop', stoppedBefore.name)
     const awsConfig = join(s.dir, '.aws', 'config')
     expect(readFileSync(awsConfig, 'utf8')).to.contain(`[profile ${started.profile}]`)
     await s.sb().control.clearRequestLog()

@@ -28,13 +28,14 @@ aws-sso: the token is revoked at AWS (sso:Logout) and every credential derived f
     if (!driver.logout) throw new UsageError(`A ${integration.type} integration has no login of its own.`)
     // session stop for each running one (its profile leaves the AWS config), then the workspace's leftovers
     const running = await stopRunning(sessionsOf(workspace, args.alias), servingStop(process.env, this.config.root))
-    const cleared = await stopIntegrationSessions(store, args.alias, stoppedSession)
-    const stopped = [...running, ...cleared.filter((s) => !running.some((r) => r.id === s.id))]
+    // leftovers only (a start time or mode still recorded): not counted as stopped, they were not running
+    await stopIntegrationSessions(store, args.alias, stoppedSession)
+    const stopped = running
     const outcome = await driver.logout(integration, {env: process.env, sessions: stopped})
     if (!this.jsonEnabled()) {
       const revoked = outcome.revoked ? 'token revoked' : `token not revoked: ${outcome.note}`
       this.logToStderr(
-        `Logged out of ${integration.alias} (${revoked}); stopped ${stopped.length} sessions; wiped ${outcome.wiped.length} vault entries.`,
+        `Logged out of ${integration.alias} (${revoked}); stopped ${stopped.length} session${stopped.length === 1 ? '' : 's'}; wiped ${outcome.wiped.length} vault entries.`,
       )
       for (const entry of outcome.wiped) this.logToStderr(`  - ${entry}`)
     }

@@ -6,7 +6,7 @@ import {sandboxRecordDir} from '../../lib/paths.js'
 import {DEFAULT_SANDBOX_PORT} from '../../sandbox/running-sandboxes.js'
 
 export default class Sandbox extends TerraceCommand {
-  static override description = `Run the local AWS emulator (SSO-OIDC, SSO portal, STS, IAM) in the foreground.
+  static override description = `Run the local AWS emulator (SSO-OIDC, SSO portal, STS, IAM, DynamoDB Scan) in the foreground.
 
 It listens on 127.0.0.1:${DEFAULT_SANDBOX_PORT} (--port 0: a free port), prints the export lines that point AWS SDKs and terrace at it, and waits; Ctrl-C stops it. In another shell, eval "$(terrace sandbox env)" sets those variables. The default configuration (templates/sandbox.json) has user alice, six accounts and an IAM user with a virtual MFA device; docs/sandbox.md documents the configuration and the control API. Nothing leaves this machine.`
   static override examples = [
