@@ -36,20 +36,29 @@ export type TurnResult = {delivered: false} | {delivered: true; expiresAt: numbe
 export class FileRotation {
   /** credentials written by turns of this agent */
   deliveries = 0
+  /** the sessions it rotates: scheduled, or with a turn under way (out of the schedule while it runs) */
+  private readonly registered = new Set<string>()
 
   constructor(private readonly deps: FileRotationDeps) {}
 
-  /** The sessions it rotates (their schedule entries). */
+  /** How many sessions it rotates. */
   get count(): number {
-    return this.deps.schedule.list().filter((entry) => this.owns(entry.what)).length
+    return this.registered.size
+  }
+
+  /** Forgets every session (the agent's wipe clears the schedule). */
+  clear(): void {
+    this.registered.clear()
   }
 
   /** A due entry of the schedule: one turn, its failure retried shortly. */
   async onDue(entry: ScheduleEntry): Promise<void> {
     const id = entry.what.slice(FILE_ROTATION_PREFIX.length)
+    if (!this.registered.has(id)) return
     try {
       await this.turn(id)
     } catch (error) {
+      if (!this.registered.has(id)) return
       const retryAt = this.deps.now() + this.retryMs()
       this.deps.schedule.add(entry.what, retryAt)
       this.deps.log.write('rotation-failed', {
@@ -69,10 +78,11 @@ export class FileRotation {
    * credentials. A failed turn is still retried shortly (the vault may be unlocked later), and rethrown.
    */
   async register(id: string): Promise<TurnResult> {
+    this.registered.add(id)
     try {
       return await this.turn(id)
     } catch (error) {
-      this.deps.schedule.add(FILE_ROTATION_PREFIX + id, this.deps.now() + this.retryMs())
+      if (this.registered.has(id)) this.deps.schedule.add(FILE_ROTATION_PREFIX + id, this.deps.now() + this.retryMs())
       throw error
     }
   }
@@ -80,14 +90,19 @@ export class FileRotation {
   /** Schedules a turn now for every session active in file mode; how many. */
   async restore(): Promise<number> {
     const ids = await this.deps.sessions()
-    for (const id of ids) this.deps.schedule.add(FILE_ROTATION_PREFIX + id, this.deps.now())
+    for (const id of ids) {
+      this.registered.add(id)
+      this.deps.schedule.add(FILE_ROTATION_PREFIX + id, this.deps.now())
+    }
+
     if (ids.length > 0) this.deps.log.write('rotation-restored', {sessions: ids.length})
     return ids.length
   }
 
   /** `rotate-unregister`: no more turns for the session; whether it had one scheduled. */
   unregister(id: string): boolean {
-    return this.deps.schedule.remove(FILE_ROTATION_PREFIX + id)
+    this.deps.schedule.remove(FILE_ROTATION_PREFIX + id)
+    return this.registered.delete(id)
   }
 
   private retryMs(): number {
@@ -100,6 +115,7 @@ export class FileRotation {
     const ref = await this.deps.target(id)
     const creds = ref ? await this.deps.obtain(ref) : undefined
     if (!creds || !(await this.deps.deliver(id, creds))) {
+      this.registered.delete(id)
       this.deps.schedule.remove(what)
       this.deps.log.write('rotation-dropped', {session: id})
       return {delivered: false}
@@ -107,7 +123,8 @@ export class FileRotation {
 
     this.deliveries++
     const nextAt = heldUntil(creds, this.deps.ttlMs)
-    this.deps.schedule.add(what, nextAt)
+    // unregistered while this turn was under way: no next turn
+    if (this.registered.has(id)) this.deps.schedule.add(what, nextAt)
     this.deps.log.write('rotated', {next: new Date(nextAt).toISOString(), session: id})
     return {delivered: true, expiresAt: handedOutExpiration(creds, this.deps.ttlMs), nextAt}
   }

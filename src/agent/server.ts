@@ -160,7 +160,7 @@ export class AgentServer {
     return {
       cachedCredentials: this.store.size,
       pid: process.pid,
-      rotating: this.schedule.size,
+      rotating: this.fileRotation.count + this.schedule.list().filter((e) => !this.fileRotation.owns(e.what)).length,
       socket: this.paths.socket,
       startedAt: this.startedAt.toISOString(),
       unlocked: this.unlocked() !== undefined,
@@ -195,6 +195,7 @@ export class AgentServer {
 
   /** Forgets everything held in memory and every scheduled rotation (vault lock, sso logout, agent stop). */
   wipe(): {locked: boolean; unscheduled: number; wiped: number} {
+    this.fileRotation.clear()
     const counts = {locked: this.lock(), unscheduled: this.schedule.clear(), wiped: this.forgetCredentials()}
     this.log.write('wiped', counts)
     return counts
@@ -205,7 +206,7 @@ export class AgentServer {
     if (this.stopping) return
     this.idleTimer = setTimeout(async () => {
       // holding something or having something to rotate is not idle: look again later
-      if (this.store.size > 0 || this.schedule.size > 0 || this.unlocked()) {
+      if (this.store.size > 0 || this.schedule.size > 0 || this.fileRotation.count > 0 || this.unlocked()) {
         this.armIdle()
         return
       }

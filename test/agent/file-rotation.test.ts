@@ -28,6 +28,8 @@ describe('agent/file-rotation: file-mode sessions kept fresh through the schedul
   let failNext: number
   let events: string[]
   let issued: number
+  /** while set, obtain waits for it (a turn under way) */
+  let hold: Promise<void> | undefined
 
   beforeEach(() => {
     timers = new FakeTimers(0)
@@ -36,6 +38,7 @@ describe('agent/file-rotation: file-mode sessions kept fresh through the schedul
     failNext = 0
     events = []
     issued = 0
+    hold = undefined
     schedule = new Schedule(async (entry) => {
       if (rotation.owns(entry.what)) await rotation.onDue(entry)
     }, timers)
@@ -48,6 +51,7 @@ describe('agent/file-rotation: file-mode sessions kept fresh through the schedul
       log: {write: (event) => events.push(event)},
       now: () => timers.now(),
       async obtain() {
+        await hold
         if (failNext > 0) {
           failNext--
           throw new Error('portal unreachable')
@@ -114,6 +118,29 @@ describe('agent/file-rotation: file-mode sessions kept fresh through the schedul
     await timers.advance(30_000)
     expect(delivered.map((d) => d.at)).to.deep.equal([60_000])
     expect(schedule.list()).to.deep.equal([{what: 'file:s1', when: 60_000 + 1_680_000}])
+  })
+
+  it('a turn under way still counts its session; unregistered meanwhile, it schedules no next turn', async () => {
+    await rotation.register('s1')
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    hold = gate
+    const obtained = delivered.length
+    const turn = timers.advance(1_680_000)
+    await new Promise((resolve) => {
+      setImmediate(resolve)
+    })
+    expect(schedule.size, 'out of the schedule while its turn runs').to.equal(0)
+    expect(rotation.count).to.equal(1)
+    expect(rotation.unregister('s1')).to.equal(true)
+    release()
+    await turn
+    await timers.advance(3_600_000)
+    expect(delivered.length - obtained).to.equal(1)
+    expect(schedule.size).to.equal(0)
+    expect(rotation.count).to.equal(0)
   })
 
   it('restore: a starting agent schedules a turn now for every active file-mode session', async () => {

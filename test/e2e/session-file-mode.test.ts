@@ -27,6 +27,13 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
   let s: Scenario
   let credsDir: string
   let credsFile: string
+  /** what the leak scan reads besides files: the agent's argv and environment, captured while it ran */
+  const texts: Record<string, string> = {}
+  const agentLog = () => join(s.env.TERRACE_HOME!, 'logs', 'agent.log')
+  const logged = (event: string) =>
+    readFileSync(agentLog(), 'utf8')
+      .split('\n')
+      .filter((line) => line.split(' ')[1] === event).length
 
   const configFile = () => join(s.env.HOME!, '.aws', 'config')
   const keyIdInFile = () => /aws_access_key_id = (ASIA\w+)/.exec(readFileSync(credsFile, 'utf8'))?.[1]
@@ -149,8 +156,10 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
     const log = (await s.sb.control.requestLog()).filter((e) => e.operation === 'GetCallerIdentity')
     const rotations = (await s.sb.control.requestLog()).filter((e) => e.operation === 'GetRoleCredentials').length
     process.stdout.write(
-      `      figures: ${calls} aws calls, ${keys.size} distinct keys seen in the file, ${rotations - rolesBefore} GetRoleCredentials by the agent\n`,
+      `      figures: ${calls} aws calls, ${keys.size} distinct keys seen in the file, ${rotations - rolesBefore} GetRoleCredentials, ${logged('rotated')} rotations logged by the agent, ${logged('rotation-failed')} failed\n`,
     )
+    const {pid} = await agentStatus()
+    for (const part of ['cmdline', 'environ']) texts[`agent ${part}`] = readFileSync(`/proc/${pid}/${part}`, 'latin1')
     expect(failures).to.deep.equal([])
     expect(log.filter((e) => e.outcome !== 'ok')).to.deep.equal([])
     // the keys of one lifetime cannot serve three: the agent replaced them at least three times
@@ -203,7 +212,7 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
   it('leak scan: no issued secret in workspace.json, any other file (the credentials file once stopped), logs or output', async () => {
     const secrets = (await s.sb.control.secrets()).map((x) => ({kind: x.kind, value: x.value}))
     expect(secrets.filter((x) => /secret|session|token/i.test(x.kind)).length).to.be.greaterThan(6)
-    const texts: Record<string, string> = {}
+    expect(texts['agent cmdline'], 'the agent argv was read').to.include('agent')
     for (const [i, o] of s.outputs.entries()) {
       texts[`run ${i} stdout`] = o.stdout
       texts[`run ${i} stderr`] = o.stderr
