@@ -187,6 +187,19 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
     expect(current.map((c: {name: string}) => c.name)).to.deep.equal(['viewer'])
   })
 
+  it('a process-mode start on that profile stops the file-mode session: its keys leave the file, its rotation ends', async () => {
+    const started = await cli(s, ['session', 'start', 'admin'])
+    expect(started.code, started.stderr).to.equal(0)
+    expect(started.stdout).to.include('Stopped session viewer')
+    expect(started.stderr).not.to.include('plain file')
+    expect(readFileSync(credsFile, 'utf8')).to.equal(USER_CREDS)
+    expect(readFileSync(configFile(), 'utf8')).to.include('credential_process')
+    expect((await agentStatus()).rotating).to.equal(0)
+    expect((await awsIdentity('legacy')).arn).to.match(ssoArn('111111111111', 'Administrator'))
+    expect((await cli(s, ['session', 'start', 'viewer', '--mode', 'file'])).code).to.equal(0)
+    expect((await agentStatus()).rotating).to.equal(1)
+  })
+
   it('stop removes the keys, unregisters the rotation and leaves the user bytes exactly as they were', async () => {
     const stopped = await cli(s, ['session', 'stop', 'viewer'])
     expect(stopped.code, stopped.stderr).to.equal(0)

@@ -37,7 +37,8 @@ Its credentials are obtained first (an MFA code is asked here when one is needed
       import('../../cli/file-rotation.js'),
     ])
     const result = await startSession(serveDeps(env, this.config.root), args.name, mode)
-    await unregisterFileRotation(env, result.stoppedIds)
+    // the sessions it stopped, and itself when it leaves file mode for process mode, are no longer rotated
+    await unregisterFileRotation(env, mode === 'file' ? result.stoppedIds : [...result.stoppedIds, result.session.id])
     let rotation: null | Registration = null
     if (result.credentialsFile) {
       process.stderr.write(
