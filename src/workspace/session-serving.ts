@@ -130,7 +130,8 @@ export async function startSession(
       const entry = {configFile: deps.configFile, ...(file ? {credentialsFile: deps.credentialsFile} : {}), ref, region}
       await updateProfileRegistry(deps.configDir, {set: {[session.profile]: entry}})
       const edit = await editAwsConfigFile(deps.configFile, {reserved, set: [{name: session.profile, settings}]})
-      if (edit.clashes.length === 0) {
+      const configWritten = edit.clashes.length === 0
+      if (configWritten) {
         // the keys a file-mode session before wrote under this profile go (also from another credentials file)
         const previous = before?.credentialsFile
         if (previous && (!file || previous !== deps.credentialsFile))
@@ -145,7 +146,8 @@ export async function startSession(
 
       if (edit.clashes.length > 0) {
         await updateProfileRegistry(deps.configDir, {remove: [session.profile]})
-        await editAwsConfigFile(deps.configFile, {remove: [session.profile]})
+        // a clash in the credentials file: the profile just written to the config file goes again
+        if (configWritten) await editAwsConfigFile(deps.configFile, {remove: [session.profile]})
         throw new ConfigError(
           `Your AWS files already define the profile ${session.profile} (${edit.clashes[0].where}) outside terrace's managed block: session ${session.name} was not started.`,
           {
