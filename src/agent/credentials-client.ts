@@ -55,7 +55,7 @@ export function agentCredentialClient(options: {env: NodeJS.ProcessEnv; home: st
  * Starts the agent when none answers, one starter at a time (the others find the first one's agent). A failure to
  * start is not the caller's failure: it takes the direct path. Loaded only when no agent answered.
  */
-async function startOnDemand(paths: AgentPaths): Promise<void> {
+export async function startOnDemand(paths: AgentPaths): Promise<void> {
   const [{withLock}, {launchAgent}, {checkSocketPath, ensureSocketDir}] = await Promise.all([
     import('../lib/lock.js'),
     import('./launch.js'),

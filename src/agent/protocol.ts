@@ -16,6 +16,9 @@ export const MAX_LINE_BYTES = 1024 * 1024
  * client takes as "no unlocked vault here". `credentials` (params: a role ref, lib/role-refs.ts, as agent/role-ref-params.ts
  * writes it, and forceRefresh: 1 to skip what is held) answers `{credentials: {accessKeyId, secretAccessKey,
  * sessionToken, expiration, obtainedAt}}`; an agent without it answers unknown-op, and the client takes the direct path.
+ * `rotate-register` (params: session, a workspace session's id, active in file mode) writes its credentials into the
+ * credentials file now and keeps them fresh there (agent/file-rotation.ts), answering `{delivered, expiresAt,
+ * nextAt}`; `rotate-unregister` (params: session) stops that, answering `{unregistered}`.
  */
 export const OPS = [
   'credentials',
@@ -29,6 +32,8 @@ export const OPS = [
   'vault-set',
   'vault-delete',
   'vault-list',
+  'rotate-register',
+  'rotate-unregister',
 ] as const
 export type Op = (typeof OPS)[number]
 

@@ -1,11 +1,15 @@
 import {chmod, lstat, rm, stat} from 'node:fs/promises'
 import {createServer, type Server, type Socket} from 'node:net'
-import {dirname} from 'node:path'
+import {dirname, join} from 'node:path'
 
+import type {WorkspaceStore} from '../workspace/workspace-file.js'
+
+import {credentialTtlMs} from '../auth/credentials/ttl.js'
 import {VaultError} from '../lib/errors.js'
 import {withLock} from '../lib/lock.js'
 import {fileVaultPath} from '../vault/file-store.js'
 import {probeAgent} from './client.js'
+import {FileRotation, type FileRotationDeps} from './file-rotation.js'
 import {type AgentLog} from './log.js'
 import {type AgentPaths} from './paths.js'
 import {
@@ -66,6 +70,7 @@ export async function startAgent(options: AgentOptions): Promise<StartResult> {
       const agent = new AgentServer(options)
       await agent.listen()
       options.log.write('started', {pid: process.pid, replacedStale: stale || undefined})
+      await agent.fileRotation.restore().catch(() => options.log.write('rotation-restore-failed', {}))
       return {agent, kind: 'started'}
     },
     {timeoutMs: 15_000},
@@ -75,6 +80,8 @@ export async function startAgent(options: AgentOptions): Promise<StartResult> {
 export class AgentServer {
   /** Resolves with the reason once the agent has stopped and removed its socket. */
   readonly closed: Promise<string>
+  /** the file-mode sessions it keeps fresh in the credentials file */
+  readonly fileRotation: FileRotation
   /** the rotations the agent wakes for */
   readonly schedule: Schedule
   /** what the agent holds in memory */
@@ -107,7 +114,10 @@ export class AgentServer {
     const {timers} = options
     this.store = new MemoryStore(timers ? () => timers.now() : Date.now)
     this.schedule = new Schedule(
-      (entry) => this.log.write('due', {what: entry.what}),
+      async (entry) => {
+        this.log.write('due', {what: entry.what})
+        if (this.fileRotation.owns(entry.what)) await this.fileRotation.onDue(entry)
+      },
       timers,
       (entry) => this.log.write('rotation-failed', {what: entry.what}),
     )
@@ -118,6 +128,14 @@ export class AgentServer {
       now: () => this.now().getTime(),
       store: this.store,
       unlocked: () => this.unlocked()?.store,
+    })
+    this.fileRotation = fileRotationOf({
+      env: options.env ?? process.env,
+      home: dirname(options.paths.runDir),
+      log: this.log,
+      now: timers ? () => timers.now() : Date.now,
+      obtain: (ref) => this.credentials.get(ref, false),
+      schedule: this.schedule,
     })
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
@@ -142,7 +160,7 @@ export class AgentServer {
     return {
       cachedCredentials: this.store.size,
       pid: process.pid,
-      rotating: this.schedule.size,
+      rotating: this.fileRotation.count + this.schedule.list().filter((e) => !this.fileRotation.owns(e.what)).length,
       socket: this.paths.socket,
       startedAt: this.startedAt.toISOString(),
       unlocked: this.unlocked() !== undefined,
@@ -177,6 +195,7 @@ export class AgentServer {
 
   /** Forgets everything held in memory and every scheduled rotation (vault lock, sso logout, agent stop). */
   wipe(): {locked: boolean; unscheduled: number; wiped: number} {
+    this.fileRotation.clear()
     const counts = {locked: this.lock(), unscheduled: this.schedule.clear(), wiped: this.forgetCredentials()}
     this.log.write('wiped', counts)
     return counts
@@ -187,7 +206,7 @@ export class AgentServer {
     if (this.stopping) return
     this.idleTimer = setTimeout(async () => {
       // holding something or having something to rotate is not idle: look again later
-      if (this.store.size > 0 || this.schedule.size > 0 || this.unlocked()) {
+      if (this.store.size > 0 || this.schedule.size > 0 || this.fileRotation.count > 0 || this.unlocked()) {
         this.armIdle()
         return
       }
@@ -218,6 +237,18 @@ export class AgentServer {
 
       case 'ping': {
         return okAnswer(request.id, {pid: process.pid})
+      }
+
+      case 'rotate-register': {
+        const session = stringParam(request, 'session')
+        if (!session) return errorAnswer(request.id, 'bad-request', 'rotate-register needs a session (its id)')
+        return okAnswer(request.id, await this.fileRotation.register(session))
+      }
+
+      case 'rotate-unregister': {
+        const session = stringParam(request, 'session')
+        if (!session) return errorAnswer(request.id, 'bad-request', 'rotate-unregister needs a session (its id)')
+        return okAnswer(request.id, {unregistered: this.fileRotation.unregister(session)})
       }
 
       case 'status': {
@@ -381,4 +412,28 @@ export class AgentServer {
     await vault.store.set(account, secret)
     return okAnswer(request.id, {})
   }
+}
+
+const delivery = () => import('../workspace/file-delivery.js')
+
+/** The file rotation of an agent: the workspace and registry of its TERRACE_HOME, loaded when first used. */
+function fileRotationOf(
+  agent: Pick<FileRotationDeps, 'log' | 'now' | 'obtain' | 'schedule'> & {env: NodeJS.ProcessEnv; home: string},
+): FileRotation {
+  const deps = async () => {
+    const {workspaceFiles} = await import('../workspace/workspace-file.js')
+    const workspace: WorkspaceStore = {
+      files: workspaceFiles(agent.home),
+      warn: () => agent.log.write('workspace-notice', {}),
+    }
+    return {configDir: join(agent.home, 'config'), workspace}
+  }
+
+  return new FileRotation({
+    ...agent,
+    deliver: async (id, creds) => (await delivery()).deliverFileCredentials(await deps(), id, creds),
+    sessions: async () => (await delivery()).fileModeSessions((await deps()).workspace),
+    target: async (id) => (await delivery()).fileModeRef((await deps()).workspace, id),
+    ttlMs: credentialTtlMs(agent.env),
+  })
 }

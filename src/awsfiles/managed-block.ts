@@ -15,6 +15,12 @@ export interface AwsProfileSection {
   settings: Array<[key: string, value: string]>
 }
 
+/**
+ * How the file names its sections: the config file `[profile x]` / `[default]`, the credentials file `[x]`. The block
+ * and its markers are the same in both.
+ */
+export type SectionStyle = 'config' | 'credentials'
+
 export interface BlockEdit {
   /** profiles to drop from the block (names); `all` empties it */
   remove?: 'all' | string[]
@@ -22,6 +28,8 @@ export interface BlockEdit {
   reserved?: Map<string, string>
   /** profiles to add or replace in the block */
   set?: AwsProfileSection[]
+  /** the file's section style (config when absent) */
+  style?: SectionStyle
 }
 
 export interface BlockEditResult {
@@ -52,11 +60,15 @@ interface ParsedFile {
 
 const SECTION = /^\s*\[\s*([^\]]*?)\s*\]/
 
-/** The profile a section header names: `[profile x]` → x, `[default]` → default; other sections → null. */
-export function sectionProfile(line: string): null | string {
+/**
+ * The profile a section header names: `[profile x]` → x, `[default]` → default; other sections → null. In the
+ * credentials style every section names its profile: `[x]` → x.
+ */
+export function sectionProfile(line: string, style: SectionStyle = 'config'): null | string {
   const match = SECTION.exec(line)
   if (!match) return null
   const header = match[1]
+  if (style === 'credentials') return header
   if (header === 'default') return 'default'
   const profile = /^profile\s+(.+)$/.exec(header)
   return profile ? profile[1].trim() : null
@@ -69,7 +81,7 @@ export function detectEol(text: string): '\n' | '\r\n' {
 
 const isMarker = (line: string, marker: string): boolean => line.replace(/\r$/, '').trim() === marker
 
-function parse(text: string, file: string): ParsedFile {
+function parse(text: string, file: string, style: SectionStyle = 'config'): ParsedFile {
   const eol = detectEol(text)
   const lines = text.split('\n')
   const begins = lines.flatMap((line, i) => (isMarker(line, BLOCK_BEGIN) ? [i] : []))
@@ -91,7 +103,7 @@ function parse(text: string, file: string): ParsedFile {
   let current: null | string[] = null
   for (let i = begin + 1; i < end; i++) {
     const line = lines[i].replace(/\r$/, '')
-    const name = sectionProfile(line)
+    const name = sectionProfile(line, style)
     if (name !== null) {
       current = [line]
       block.set(name, current)
@@ -111,17 +123,17 @@ function parse(text: string, file: string): ParsedFile {
 }
 
 /** The names of the profiles in terrace's block (none when there is no block). */
-export function blockProfileNames(text: string, file = 'AWS config'): string[] {
-  return [...(parse(text, file).block?.keys() ?? [])]
+export function blockProfileNames(text: string, file = 'AWS config', style: SectionStyle = 'config'): string[] {
+  return [...(parse(text, file, style).block?.keys() ?? [])]
 }
 
 /** Profiles the user defined outside terrace's block (`[profile x]` → x, `[default]` → default), with line numbers. */
-export function userProfiles(text: string, file = 'AWS config'): Map<string, number> {
-  const parsed = parse(text, file)
+export function userProfiles(text: string, file = 'AWS config', style: SectionStyle = 'config'): Map<string, number> {
+  const parsed = parse(text, file, style)
   const found = new Map<string, number>()
   for (const [i, line] of text.split('\n').entries()) {
     if (parsed.range && i >= parsed.range[0] && i <= parsed.range[1]) continue
-    const name = sectionProfile(line)
+    const name = sectionProfile(line, style)
     if (name !== null && !found.has(name)) found.set(name, i + 1)
   }
 
@@ -129,7 +141,7 @@ export function userProfiles(text: string, file = 'AWS config'): Map<string, num
 }
 
 /** The section's lines. Refuses (ConfigError) a name or setting that could break out of its line or header. */
-export function renderSection(section: AwsProfileSection): string[] {
+export function renderSection(section: AwsProfileSection, style: SectionStyle = 'config'): string[] {
   if (section.name !== 'default' && !isSafeProfileName(section.name))
     throw new ConfigError(`refusing to write the profile ${escapeName(section.name)}: not a safe profile name.`)
   for (const [key, value] of section.settings) {
@@ -139,7 +151,8 @@ export function renderSection(section: AwsProfileSection): string[] {
       )
   }
 
-  const header = section.name === 'default' ? '[default]' : `[profile ${section.name}]`
+  const header =
+    section.name === 'default' || style === 'credentials' ? `[${section.name}]` : `[profile ${section.name}]`
   return [header, ...section.settings.map(([key, value]) => `${key} = ${value}`)]
 }
 
@@ -164,8 +177,9 @@ export function editManagedBlockBytes(bytes: Buffer, edit: BlockEdit, file: stri
 }
 
 function editText(text: string, edit: BlockEdit, file: string, encode: (line: string) => string): BlockEditResult {
-  const parsed = parse(text, file)
-  const user = userProfiles(text, file)
+  const style = edit.style ?? 'config'
+  const parsed = parse(text, file, style)
+  const user = userProfiles(text, file, style)
   const where = (name: string) => (user.has(name) ? `${file}:${user.get(name)}` : edit.reserved?.get(name))
   const clashes = (edit.set ?? []).flatMap((s) => {
     const at = where(s.name)
@@ -179,7 +193,7 @@ function editText(text: string, edit: BlockEdit, file: string, encode: (line: st
   const changed: string[] = []
   const unchanged: string[] = []
   for (const section of toSet) {
-    const lines = renderSection(section).map((line) => encode(line))
+    const lines = renderSection(section, style).map((line) => encode(line))
     const old = block.get(section.name)
     if (old && old.join('\n') === lines.join('\n')) unchanged.push(section.name)
     else changed.push(section.name)

@@ -10,17 +10,23 @@
  * MFA code there, so credential_process, which never prompts, finds them cached). Start and stop of every session
  * take one lock (TERRACE_HOME/sessions-serve.lock), so the block, the registry and the workspace agree: each
  * profile is served by at most one session.
+ *
+ * File mode (`--mode file`, for tools that read only the credentials file): the credentials just obtained are
+ * written as `[P]` (aws_access_key_id, aws_secret_access_key, aws_session_token) into terrace's managed block of the
+ * AWS credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials; every byte outside the block kept), and
+ * the config block's `[profile P]` holds the region only. The registry records the credentials file, so stop (and
+ * the agent's rotation, file-delivery.ts) find it. Temporary keys are then in a plain file: commands say so.
  */
 import {join} from 'node:path'
 
 import type {AwsCredentials} from '../auth/credentials/types.js'
 import type {SessionRef} from '../lib/role-refs.js'
-import type {Session, Workspace} from './session.js'
+import type {Session, SessionMode, Workspace} from './session.js'
 
 import {readProfileRegistry, updateProfileRegistry} from '../auth/credentials/profile-registry.js'
 import {editAwsConfigFile} from '../awsfiles/config-file.js'
 import {quoteArg} from '../awsfiles/credential-process-line.js'
-import {credentialsFileProfiles} from '../awsfiles/credentials-file.js'
+import {credentialsFileProfiles, credentialsSection, editAwsCredentialsFile} from '../awsfiles/credentials-file.js'
 import {ConfigError} from '../lib/errors.js'
 import {withLock} from '../lib/lock.js'
 import {sessionRef} from './session-ref.js'
@@ -55,7 +61,7 @@ export function sessionCredentialProcessLine(options: {entry: string; node: stri
   ].join(' ')
 }
 
-const serveLock = (store: WorkspaceStore): string => join(store.files.root, 'sessions-serve.lock')
+export const serveLock = (store: WorkspaceStore): string => join(store.files.root, 'sessions-serve.lock')
 
 /** The region written into the profile: the session's own, else the workspace default, else none. */
 const regionOf = (session: Session, workspace: Workspace): null | string => session.region ?? workspace.defaultRegion
@@ -69,18 +75,24 @@ function setStatus(workspace: Workspace, changes: Map<string, Partial<Session>>)
 
 export interface StartResult {
   configFile: string
+  /** file mode: the credentials file holding the session's temporary keys; null in process mode */
+  credentialsFile: null | string
   /** until when the credentials just obtained are handed out (ISO) */
   expiresAt: string
+  mode: SessionMode
   profile: string
   region: null | string
   session: Session
   /** sessions that served the same profile and were stopped */
   stopped: string[]
+  /** their ids */
+  stoppedIds: string[]
 }
 
 export async function startSession(
   deps: ServeDeps & {expirationOf(creds: AwsCredentials): number},
   nameOrId: string,
+  mode: SessionMode = 'process',
 ): Promise<StartResult> {
   const first = await readWorkspace(deps.workspace)
   const target = findSession(first, nameOrId)
@@ -106,18 +118,36 @@ export async function startSession(
       const others = workspace.sessions.filter(
         (s) => s.id !== session.id && s.profile === session.profile && s.status !== 'inactive',
       )
-      const settings: Array<[string, string]> = [
-        ['credential_process', sessionCredentialProcessLine({...deps, session: session.id})],
-      ]
+      const file = mode === 'file'
+      const settings: Array<[string, string]> = file
+        ? []
+        : [['credential_process', sessionCredentialProcessLine({...deps, session: session.id})]]
       if (region) settings.push(['region', region])
       const credentials = await credentialsFileProfiles(deps.credentialsFile)
       const reserved = new Map([...credentials].map(([name, line]) => [name, `${deps.credentialsFile}:${line}`]))
+      const before = (await readProfileRegistry(deps.configDir))[session.profile]
       // the registry first (the intent): a profile in the block is never unknown to it (sso logout's clean-up)
-      const entry = {configFile: deps.configFile, ref, region}
+      const entry = {configFile: deps.configFile, ...(file ? {credentialsFile: deps.credentialsFile} : {}), ref, region}
       await updateProfileRegistry(deps.configDir, {set: {[session.profile]: entry}})
       const edit = await editAwsConfigFile(deps.configFile, {reserved, set: [{name: session.profile, settings}]})
+      const configWritten = edit.clashes.length === 0
+      if (configWritten) {
+        // the keys a file-mode session before wrote under this profile go (also from another credentials file)
+        const previous = before?.credentialsFile
+        if (previous && (!file || previous !== deps.credentialsFile))
+          await editAwsCredentialsFile(previous, {remove: [session.profile]})
+        if (file) {
+          const written = await editAwsCredentialsFile(deps.credentialsFile, {
+            set: [credentialsSection(session.profile, creds)],
+          })
+          edit.clashes.push(...written.clashes)
+        }
+      }
+
       if (edit.clashes.length > 0) {
         await updateProfileRegistry(deps.configDir, {remove: [session.profile]})
+        // a clash in the credentials file: the profile just written to the config file goes again
+        if (configWritten) await editAwsConfigFile(deps.configFile, {remove: [session.profile]})
         throw new ConfigError(
           `Your AWS files already define the profile ${session.profile} (${edit.clashes[0].where}) outside terrace's managed block: session ${session.name} was not started.`,
           {
@@ -127,7 +157,7 @@ export async function startSession(
       }
 
       const startedAt = new Date(deps.now()).toISOString()
-      const changes = new Map<string, Partial<Session>>([[session.id, {mode: 'process', startedAt, status: 'active'}]])
+      const changes = new Map<string, Partial<Session>>([[session.id, {mode, startedAt, status: 'active'}]])
       for (const other of others) changes.set(other.id, {status: 'inactive'})
       const started = await updateWorkspace(deps.workspace, (current) => {
         const next = setStatus(current, changes)
@@ -135,11 +165,14 @@ export async function startSession(
       })
       return {
         configFile: deps.configFile,
+        credentialsFile: file ? deps.credentialsFile : null,
         expiresAt: new Date(deps.expirationOf(creds)).toISOString(),
+        mode,
         profile: session.profile,
         region,
         session: started,
         stopped: others.map((s) => s.name),
+        stoppedIds: others.map((s) => s.id),
       }
     })
   } catch (error) {
@@ -159,7 +192,7 @@ async function restoreStatus(store: WorkspaceStore, id: string, status: Session[
 
 /**
  * Stops the session: its profile leaves the managed block (when the block's profile is this session's) and the
- * registry; the session becomes inactive. Stopping an inactive session changes nothing.
+ * registry, and in file mode its keys leave the credentials file's block; the session becomes inactive. Stopping an inactive session changes nothing.
  */
 export async function stopSession(
   deps: Pick<ServeDeps, 'configDir' | 'configFile' | 'workspace'>,
@@ -172,6 +205,7 @@ export async function stopSession(
     const served = Object.hasOwn(registry, session.profile) ? registry[session.profile] : undefined
     if (served?.ref.kind === 'session' && served.ref.session === session.id) {
       const configFile = served.configFile ?? deps.configFile
+      if (served.credentialsFile) await editAwsCredentialsFile(served.credentialsFile, {remove: [session.profile]})
       await editAwsConfigFile(configFile, {remove: [session.profile]})
       await updateProfileRegistry(deps.configDir, {remove: [session.profile]})
     }

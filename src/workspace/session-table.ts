@@ -37,6 +37,12 @@ function role(session: Session): string {
   return '-'
 }
 
+/** Marks a session served in file mode: its temporary keys are in a plain file. */
+export const FILE_MARK = '(file!)'
+const FILE_NOTE = `${FILE_MARK} file mode: temporary keys in a plain file (the AWS credentials file), rotated by terrace's agent`
+
+const inFileMode = (session: Session): boolean => session.status !== 'inactive' && session.mode === 'file'
+
 /** A session's row; the region shown is its own, else the workspace default. No credentials yet: no expiry. */
 export function sessionRow(session: Session, defaultRegion: null | string): SessionRow {
   return {
@@ -46,7 +52,7 @@ export function sessionRow(session: Session, defaultRegion: null | string): Sess
     profile: session.profile,
     region: session.region ?? defaultRegion ?? '-',
     role: role(session),
-    status: session.status,
+    status: inFileMode(session) ? `${session.status} ${FILE_MARK}` : session.status,
     type: SHORT_NAME[session.type] ?? session.type,
   }
 }
@@ -68,5 +74,6 @@ export function formatSessionTable(sessions: Session[], defaultRegion: null | st
       .join('  ')
       .trimEnd(),
   )
+  if (sessions.some((session) => inFileMode(session))) lines.push('', FILE_NOTE)
   return `${lines.join('\n')}\n`
 }

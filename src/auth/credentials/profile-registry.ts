@@ -13,6 +13,8 @@ import {ConfigError} from '../../lib/errors.js'
 export interface ManagedProfile {
   /** the AWS config file it was written to (absent in registries written before it was recorded) */
   configFile?: string
+  /** file mode of a session: the AWS credentials file its short-lived keys are written to (their managed block) */
+  credentialsFile?: string
   /** the project folder whose `aws configure sso` wrote it (absent in registries written before it was recorded) */
   projectRoot?: string
   ref: RoleRef

@@ -25,11 +25,14 @@ An active session is stopped first. Its access keys and cached credentials are d
     const {deletedEntries, removed} = await removeSessionAndSecrets(
       {
         async stop(session) {
-          const [{serveDeps}, {stopSession}] = await Promise.all([
+          const [{serveDeps}, {stopSession}, {unregisterFileRotation}] = await Promise.all([
             import('../../cli/session-credentials.js'),
             import('../../workspace/session-serving.js'),
+            import('../../cli/file-rotation.js'),
           ])
-          return stopSession(serveDeps(env, root), session.id)
+          const stopped = await stopSession(serveDeps(env, root), session.id)
+          if (stopped.stopped && stopped.session.mode === 'file') await unregisterFileRotation(env, [session.id])
+          return stopped
         },
         async vault() {
           const {createAuthServices} = await import('../../auth/services.js')
