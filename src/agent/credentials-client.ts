@@ -15,7 +15,7 @@ import {parseCachedCredentials} from '../auth/credentials/credential-cache.js'
 import {terraceEnv} from '../lib/terrace-env.js'
 import {requestAgent} from './client.js'
 import {type AgentPaths, agentPaths} from './paths.js'
-import {refToParams, type ServedRef} from './role-ref-params.js'
+import {refToParams, type SessionWireRef} from './role-ref-params.js'
 
 /** How long a client waits to connect before it takes the direct path. */
 const CONNECT_TIMEOUT_MS = 1000
@@ -24,8 +24,11 @@ const ON_DEMAND_IDLE_SECONDS = 15 * 60
 
 /** What a client needs to ask the agent of one TERRACE_HOME. */
 export interface AgentCredentialClient {
-  /** credentials for ref from the agent; undefined when the direct path must answer */
-  credentials(ref: RoleRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials | undefined>
+  /**
+   * credentials for ref (a workspace session: by id, resolved by the agent) from the agent; undefined when the direct
+   * path must answer
+   */
+  credentials(ref: RoleRef | SessionWireRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials | undefined>
   /** whether credentials() will ask an agent: TERRACE_AGENT=auto, or an agent's socket is there */
   mayAsk(): boolean
 }
@@ -40,8 +43,6 @@ export function agentCredentialClient(options: {env: NodeJS.ProcessEnv; home: st
   let starting: Promise<void> | undefined
   return {
     async credentials(ref, request = {}) {
-      // a workspace session is answered on the direct path until the agent serves sessions
-      if (ref.kind === 'session') return
       const answer = await askAgent(paths, ref, request)
       if (answer !== NO_AGENT || !auto) return answer === NO_AGENT ? undefined : answer
       starting ??= startOnDemand(paths)
@@ -88,7 +89,7 @@ const NO_AGENT = Symbol('no agent')
  */
 async function askAgent(
   paths: AgentPaths,
-  ref: ServedRef,
+  ref: RoleRef | SessionWireRef,
   options: {forceRefresh?: boolean},
 ): Promise<AwsCredentials | typeof NO_AGENT | undefined> {
   const params = refToParams(ref)

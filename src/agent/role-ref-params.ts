@@ -1,7 +1,7 @@
 /**
  * A role reference on the wire: the `credentials` op's params are the ref's own fields (strings; a null field is
- * left out), with `kind` saying which fields a ref of that kind has. A new kind of ref (workspace sessions) is
- * served by the same op once it is listed in FIELDS.
+ * left out), with `kind` saying which fields a ref of that kind has. A workspace session is named by its id (or
+ * name) only, `{kind: 'session', session}`: the agent resolves it from workspace.json (session-refs.ts).
  */
 import type {RoleRef} from '../lib/role-refs.js'
 import type {Params} from './protocol.js'
@@ -13,19 +13,27 @@ interface Fields {
   required: readonly string[]
 }
 
-/** the kinds the agent serves; a workspace session (kind session, whose links are not strings) is not one yet */
-export type ServedRef = Exclude<RoleRef, {kind: 'session'}>
+/** A workspace session on the wire: its id (or name); its links are read from the workspace by the agent. */
+export interface SessionWireRef {
+  kind: 'session'
+  session: string
+}
+
+/** What a `credentials` request names: a role ref, or a workspace session by id. */
+export type ServedRef = Exclude<RoleRef, {kind: 'session'}> | SessionWireRef
 
 const FIELDS: {[K in ServedRef['kind']]: Fields} = {
   chain: {nullable: ['account', 'source'], required: ['accountId', 'chain', 'role']},
   iam: {nullable: ['account', 'source'], required: ['accountId', 'project', 'role', 'userType']},
+  session: {nullable: [], required: ['session']},
   sso: {nullable: ['account', 'source'], required: ['accountId', 'role', 'ssoRegion', 'startUrl']},
 }
 
 const IAM_USER_TYPES = new Set(['bootstrap', 'management', 'security'])
 
-/** The params of a `credentials` request for ref. */
-export function refToParams(ref: ServedRef): Params {
+/** The params of a `credentials` request for ref (a workspace session's: its id only). */
+export function refToParams(ref: RoleRef | SessionWireRef): Params {
+  if (ref.kind === 'session') return {kind: ref.kind, session: ref.session}
   const params: Params = {kind: ref.kind}
   for (const [name, value] of Object.entries(ref)) if (typeof value === 'string') params[name] = value
   return params

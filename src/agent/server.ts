@@ -22,6 +22,7 @@ import {
 import {AgentRoleCredentials} from './role-credentials.js'
 import {paramsToRef} from './role-ref-params.js'
 import {Schedule, type Timers} from './schedule.js'
+import {AgentSessionRefs} from './session-refs.js'
 import {checkSocketPath, ensureSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
 import {MemoryStore} from './store.js'
 import {MAX_UNLOCK_MS, UnlockedVault} from './unlocked-vault.js'
@@ -88,6 +89,8 @@ export class AgentServer {
   private readonly paths: AgentPaths
   private resolveClosed!: (reason: string) => void
   private readonly server: Server
+  /** workspace sessions named by id, resolved from workspace.json at request time */
+  private readonly sessions: AgentSessionRefs
   private socketIno: number | undefined
   private readonly startedAt: Date
   private stopping = false
@@ -119,6 +122,7 @@ export class AgentServer {
       store: this.store,
       unlocked: () => this.unlocked()?.store,
     })
+    this.sessions = new AgentSessionRefs(dirname(options.paths.runDir), this.log)
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
@@ -291,12 +295,19 @@ export class AgentServer {
     )
   }
 
-  /** params: a role ref (role-ref-params.ts), forceRefresh: 1 to obtain new ones. Never logs what it answers. */
+  /**
+   * params: a role ref, or a workspace session by id (role-ref-params.ts), forceRefresh: 1 to obtain new ones. Never
+   * logs what it answers.
+   */
   private async roleCredentials(request: Request): Promise<Answer> {
     const parsed = paramsToRef(request.params)
     if ('error' in parsed) return errorAnswer(request.id, 'bad-request', parsed.error)
     const force = request.params?.forceRefresh === 1
-    const creds = await this.credentials.get(parsed.ref, force)
+    const {ref} = parsed
+    const creds = await this.credentials.get(
+      ref.kind === 'session' ? await this.sessions.resolve(ref.session) : ref,
+      force,
+    )
     return okAnswer(request.id, {credentials: creds})
   }
 
