@@ -13,7 +13,7 @@ import type {RoleRef} from '../lib/role-refs.js'
 
 import {parseCachedCredentials} from '../auth/credentials/credential-cache.js'
 import {terraceEnv} from '../lib/terrace-env.js'
-import {requestAgent} from './client.js'
+import {AgentHungError, LIVENESS, requestAgent} from './client.js'
 import {type AgentPaths, agentPaths} from './paths.js'
 import {refToParams, type SessionWireRef} from './role-ref-params.js'
 
@@ -85,7 +85,8 @@ const NO_AGENT = Symbol('no agent')
 
 /**
  * One `credentials` request: the credentials; undefined when the agent answered without them (an error: the direct
- * path says what is wrong); NO_AGENT when no agent answered.
+ * path says what is wrong) or answers nothing at all, not even a ping (client.ts Liveness); NO_AGENT when no agent
+ * answered.
  */
 async function askAgent(
   paths: AgentPaths,
@@ -96,8 +97,14 @@ async function askAgent(
   if (options.forceRefresh) params.forceRefresh = 1
   let answer
   try {
-    answer = await requestAgent(paths, 'credentials', {connectTimeoutMs: CONNECT_TIMEOUT_MS, params})
+    answer = await requestAgent(paths, 'credentials', {
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      liveness: LIVENESS,
+      params,
+    })
   } catch (error) {
+    // an agent that answers nothing (stopped, wedged) is not replaced by this request: it takes the direct path
+    if (error instanceof AgentHungError) return undefined
     // a socket folder of another owner or open to others: refused (exit 8), as for every other use of the agent
     if ((error as {exitCode?: number}).exitCode === 8) throw error
     return NO_AGENT

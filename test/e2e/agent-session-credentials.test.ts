@@ -3,6 +3,8 @@
  * vault unlocked in the agent, private HOME, TERRACE_HOME and TMPDIR under one temp folder):
  * - 100 parallel `credential-process --session <name>` on a cold agent for an SSO role session: exactly 1
  *   GetRoleCredentials, one answer, held by the agent;
+ * - a client of a hung agent (SIGSTOP) does not wait forever: it takes the direct path, with the same answer, and
+ *   starts no second agent;
  * - the agent reads the workspace at request time: a renamed session is found under its new name, a removed one is
  *   refused by the agent and the direct path says why (exit 4).
  * Every agent a test starts is stopped (and killed, should it not stop) before the test ends.
@@ -31,6 +33,9 @@ describe('e2e: workspace sessions served by the agent (issues 12, 13)', function
   /** the clients' environment: no passphrase (the agent holds the vault unlocked) */
   let env: NodeJS.ProcessEnv
   const agents = new Set<number>()
+  /** agents a test stopped with SIGSTOP: continued before anything else */
+  const stopped = new Set<number>()
+  let served = ''
 
   const agentLog = () => readFileSync(join(env.TERRACE_HOME!, 'logs', 'agent.log'), 'utf8')
   const count = (pattern: RegExp) => agentLog().match(pattern)?.length ?? 0
@@ -98,6 +103,7 @@ describe('e2e: workspace sessions served by the agent (issues 12, 13)', function
   })
 
   after(async () => {
+    for (const pid of stopped) if (isRunning(pid)) process.kill(pid, 'SIGCONT')
     if (s) await stopAgents()
     await tearDown(s)
   })
@@ -116,11 +122,35 @@ describe('e2e: workspace sessions served by the agent (issues 12, 13)', function
     }
 
     expect(keys.size, 'one answer').to.equal(1)
+    served = [...keys][0]
     const made = (await calls()).slice(before)
     expect(made.length).to.equal(1)
     expect(count(/request op="credentials"/g) - asked, 'every run asked the agent').to.equal(100)
     expect(count(/ failed op="credentials"/g), 'the agent answered every one').to.equal(0)
     expect((await status()).cachedCredentials, 'the agent holds them').to.equal(1)
+  })
+
+  it('a client of a hung agent (SIGSTOP) takes the direct path: the same answer, no second agent', async () => {
+    const {pid} = await status()
+    expect(pid).to.be.a('number')
+    const before = (await calls()).length
+    process.kill(pid!, 'SIGSTOP')
+    stopped.add(pid!)
+    let hung: CliResult
+    try {
+      // the direct path opens the file vault itself (the agent that holds it unlocked answers nothing)
+      hung = await credentialProcess('admin', {TERRACE_AGENT: 'auto', TERRACE_VAULT_PASSPHRASE: PASSPHRASE})
+    } finally {
+      process.kill(pid!, 'SIGCONT')
+      stopped.delete(pid!)
+    }
+
+    expect(hung.code, hung.stderr).to.equal(0)
+    expect(JSON.parse(hung.stdout).AccessKeyId, 'the cached credentials').to.equal(served)
+    expect((await calls()).length - before, 'from the vault cache').to.equal(0)
+    const after = await status()
+    expect(after.pid, 'the same agent, continued').to.equal(pid)
+    expect(agents.size, 'no second agent').to.equal(1)
   })
 
   it('an edited session is seen by the agent: found under its new name, from what it holds', async () => {
