@@ -16,7 +16,7 @@ export interface Liveness {
   pingTimeoutMs: number
 }
 
-export const LIVENESS: Liveness = {pingEveryMs: 1000, pingTimeoutMs: 3000}
+export const LIVENESS: Liveness = {pingEveryMs: 1000, pingTimeoutMs: 5000}
 
 /** The agent accepted the request but answers nothing, not even a ping: the caller takes the direct path. */
 export class AgentHungError extends Error {}
