@@ -12,7 +12,7 @@
 // terrace's agent (TERRACE_AGENT=auto: its endpoint asks the agent; target <= 2.2x). Every other case runs with
 // TERRACE_AGENT=off; the agent a bench starts is stopped before it ends.
 import {spawn, spawnSync} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -148,7 +148,9 @@ await execWithCredentials(runs)
 /**
  * Warm-cache `terrace credential-process --profile <p>` (what AWS tools run through credential_process, often
  * many at once) alternating with node -e 0 (target <= 1.6x without an agent: every keychain read goes through
- * keytar), and the same answered by terrace's agent (TERRACE_AGENT=auto, target <= 1.2x). Own sandbox, login and
+ * keytar), and the same answered by terrace's agent (TERRACE_AGENT=auto, target <= 1.2x); and a workspace session's
+ * `terrace credential-process --session <id>` (what `session start` writes) answered by the agent (target <= 1.2x,
+ * issue 13). Own sandbox, login and
  * profile registry in a temp
  * TERRACE_HOME; the keychain vault when a D-Bus session is there (run under scripts/with-keyring.sh), else the
  * file vault (and it says so: the keychain figure is the one the target is about).
@@ -180,10 +182,24 @@ async function credentialProcess(n) {
     }
     await updateProfileRegistry(join(benchEnv.TERRACE_HOME, 'config'), {set: {[profile]: {ref, region: 'us-east-1'}}})
     const viaAgent = 'terrace credential-process (through the agent)'
+    // a workspace session of the same SSO role, named by its id as `session start` writes it
+    const session = ['--start-url', ref.startUrl, '--sso-region', ref.ssoRegion, '--account-id', ref.accountId]
+    await timeAsync(
+      process.execPath,
+      [cli, 'session', 'add', 'sso-role', '--name', 'bench', ...session, '--role', 'DevOps'],
+      {
+        cwd: dir,
+        env: benchEnv,
+      },
+    )
+    const workspace = JSON.parse(readFileSync(join(benchEnv.TERRACE_HOME, 'workspace.json'), 'utf8'))
+    const sessionId = workspace.sessions.find((x) => x.name === 'bench').id
+    const sessionViaAgent = 'terrace credential-process --session (agent)'
     const cases = [
       {args: ['-e', '0'], name: 'node -e 0'},
       {args: [cli, 'credential-process', '--profile', profile], name: 'terrace credential-process (warm cache)'},
       {args: [cli, 'credential-process', '--profile', profile], env: {TERRACE_AGENT: 'auto'}, name: viaAgent},
+      {args: [cli, 'credential-process', '--session', sessionId], env: {TERRACE_AGENT: 'auto'}, name: sessionViaAgent},
     ]
     // where the keychain's share goes: node, loading keytar (from terrace's node_modules) and one read, nothing else
     if (keychain)
@@ -210,6 +226,10 @@ async function credentialProcess(n) {
     )
     console.log(
       `ratio credential-process through the agent / node -e 0: ${(cpAgent / node).toFixed(2)}x (target <= 1.2x)`,
+    )
+    const cpSession = median(samples.get(sessionViaAgent))
+    console.log(
+      `ratio credential-process --session through the agent / node -e 0: ${(cpSession / node).toFixed(2)}x (target <= 1.2x)`,
     )
     if (keychain) {
       const keytar = median(samples.get('node + keytar, one read'))

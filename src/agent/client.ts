@@ -5,6 +5,43 @@ import {type AgentPaths} from './paths.js'
 import {type AgentStatus, type Answer, encode, type Op, type Params, parseAnswer, PROTOCOL_VERSION} from './protocol.js'
 import {checkSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
 
+/**
+ * How a client tells a slow answer from a hung agent (stopped with SIGSTOP, wedged): while it waits for an answer,
+ * it sends a `ping` on the same connection every pingEveryMs; an agent that does not answer a ping within
+ * pingTimeoutMs is hung. A cold credential fetch may take long, but the agent answers pings meanwhile (requests are
+ * served concurrently), so only an agent that sends nothing at all is given up on.
+ */
+export interface Liveness {
+  pingEveryMs: number
+  pingTimeoutMs: number
+}
+
+export const LIVENESS: Liveness = {pingEveryMs: 1000, pingTimeoutMs: 5000}
+
+/** The agent accepted the request but answers nothing, not even a ping: the caller takes the direct path. */
+export class AgentHungError extends Error {}
+
+/**
+ * A timer that resolves after ms, then once more through the poll phase (the answers this process was sent while it
+ * got no CPU are read before the time counts as up); cancel() clears it so it keeps no process alive.
+ */
+function pollAfter(ms: number): {cancel(): void; done: Promise<void>} {
+  let timer: NodeJS.Timeout | undefined
+  let immediate: NodeJS.Immediate | undefined
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      immediate = setImmediate(resolve)
+    }, ms)
+  })
+  return {
+    cancel() {
+      clearTimeout(timer)
+      if (immediate) clearImmediate(immediate)
+    },
+    done,
+  }
+}
+
 /** A connection to a running agent: requests go out with increasing ids, answers are matched back by id. */
 export class AgentConnection {
   private buffer = ''
@@ -25,6 +62,33 @@ export class AgentConnection {
   request(op: Op, params?: Params): Promise<Answer> {
     const id = this.nextId++
     return this.sendRaw(encode({id, op, ...(params ? {params} : {}), v: PROTOCOL_VERSION}), id)
+  }
+
+  /** request(), giving up with AgentHungError when the agent answers no ping while the answer is awaited. */
+  async requestWhileAlive(op: Op, params: Params | undefined, liveness: Liveness): Promise<Answer> {
+    const answer = this.request(op, params)
+    const answered = answer.then(() => true)
+    // given up on (hung), the connection is closed and the request fails with nobody waiting
+    answered.catch(() => {})
+    for (;;) {
+      const quiet = pollAfter(liveness.pingEveryMs)
+      try {
+        if (await Promise.race([answered, quiet.done.then(() => false)])) return await answer
+      } finally {
+        quiet.cancel()
+      }
+
+      const ping = this.request('ping').then(() => true)
+      ping.catch(() => {})
+      const limit = pollAfter(liveness.pingTimeoutMs)
+      try {
+        if (!(await Promise.race([answered, ping, limit.done.then(() => false)]))) {
+          throw new AgentHungError(`the agent answered no ping within ${liveness.pingTimeoutMs} ms`)
+        }
+      } finally {
+        limit.cancel()
+      }
+    }
   }
 
   /** Sends one request line as it is (tests send malformed ones) and resolves with the next answer. */
@@ -116,12 +180,13 @@ export async function probeAgent(paths: AgentPaths, deps: SocketDirDeps = socket
 
 /**
  * Sends one request to the running agent; null when no agent answers (none, a stale socket, no connection within
- * connectTimeoutMs, or the agent went away before answering).
+ * connectTimeoutMs, or the agent went away before answering). With liveness, an agent that answers nothing, not
+ * even a ping, is given up on with AgentHungError.
  */
 export async function requestAgent(
   paths: AgentPaths,
   op: Op,
-  options: {connectTimeoutMs?: number; deps?: SocketDirDeps; params?: Params} = {},
+  options: {connectTimeoutMs?: number; deps?: SocketDirDeps; liveness?: Liveness; params?: Params} = {},
 ): Promise<Answer | null> {
   if (!(await checkSocketDir(paths.runDir, options.deps ?? socketDirDeps))) return null
   let connection: AgentConnection
@@ -134,8 +199,11 @@ export async function requestAgent(
   }
 
   try {
-    return await connection.request(op, options.params)
-  } catch {
+    return options.liveness
+      ? await connection.requestWhileAlive(op, options.params, options.liveness)
+      : await connection.request(op, options.params)
+  } catch (error) {
+    if (error instanceof AgentHungError) throw error
     return null
   } finally {
     connection.close()

@@ -13,9 +13,9 @@ import type {RoleRef} from '../lib/role-refs.js'
 
 import {parseCachedCredentials} from '../auth/credentials/credential-cache.js'
 import {terraceEnv} from '../lib/terrace-env.js'
-import {requestAgent} from './client.js'
+import {AgentHungError, LIVENESS, requestAgent} from './client.js'
 import {type AgentPaths, agentPaths} from './paths.js'
-import {refToParams} from './role-ref-params.js'
+import {refToParams, type SessionWireRef} from './role-ref-params.js'
 
 /** How long a client waits to connect before it takes the direct path. */
 const CONNECT_TIMEOUT_MS = 1000
@@ -24,8 +24,11 @@ const ON_DEMAND_IDLE_SECONDS = 15 * 60
 
 /** What a client needs to ask the agent of one TERRACE_HOME. */
 export interface AgentCredentialClient {
-  /** credentials for ref from the agent; undefined when the direct path must answer */
-  credentials(ref: RoleRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials | undefined>
+  /**
+   * credentials for ref (a workspace session: by id, resolved by the agent) from the agent; undefined when the direct
+   * path must answer
+   */
+  credentials(ref: RoleRef | SessionWireRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials | undefined>
   /** whether credentials() will ask an agent: TERRACE_AGENT=auto, or an agent's socket is there */
   mayAsk(): boolean
 }
@@ -82,19 +85,26 @@ const NO_AGENT = Symbol('no agent')
 
 /**
  * One `credentials` request: the credentials; undefined when the agent answered without them (an error: the direct
- * path says what is wrong); NO_AGENT when no agent answered.
+ * path says what is wrong) or answers nothing at all, not even a ping (client.ts Liveness); NO_AGENT when no agent
+ * answered.
  */
 async function askAgent(
   paths: AgentPaths,
-  ref: RoleRef,
+  ref: RoleRef | SessionWireRef,
   options: {forceRefresh?: boolean},
 ): Promise<AwsCredentials | typeof NO_AGENT | undefined> {
   const params = refToParams(ref)
   if (options.forceRefresh) params.forceRefresh = 1
   let answer
   try {
-    answer = await requestAgent(paths, 'credentials', {connectTimeoutMs: CONNECT_TIMEOUT_MS, params})
+    answer = await requestAgent(paths, 'credentials', {
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      liveness: LIVENESS,
+      params,
+    })
   } catch (error) {
+    // an agent that answers nothing (stopped, wedged) is not replaced by this request: it takes the direct path
+    if (error instanceof AgentHungError) return undefined
     // a socket folder of another owner or open to others: refused (exit 8), as for every other use of the agent
     if ((error as {exitCode?: number}).exitCode === 8) throw error
     return NO_AGENT

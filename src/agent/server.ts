@@ -26,6 +26,7 @@ import {
 import {AgentRoleCredentials} from './role-credentials.js'
 import {paramsToRef} from './role-ref-params.js'
 import {Schedule, type Timers} from './schedule.js'
+import {AgentSessionRefs} from './session-refs.js'
 import {checkSocketPath, ensureSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
 import {MemoryStore} from './store.js'
 import {MAX_UNLOCK_MS, UnlockedVault} from './unlocked-vault.js'
@@ -95,6 +96,8 @@ export class AgentServer {
   private readonly paths: AgentPaths
   private resolveClosed!: (reason: string) => void
   private readonly server: Server
+  /** workspace sessions named by id, resolved from workspace.json at request time */
+  private readonly sessions: AgentSessionRefs
   private socketIno: number | undefined
   private readonly startedAt: Date
   private stopping = false
@@ -137,6 +140,7 @@ export class AgentServer {
       obtain: (ref) => this.credentials.get(ref, false),
       schedule: this.schedule,
     })
+    this.sessions = new AgentSessionRefs(dirname(options.paths.runDir), this.log)
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
@@ -322,12 +326,19 @@ export class AgentServer {
     )
   }
 
-  /** params: a role ref (role-ref-params.ts), forceRefresh: 1 to obtain new ones. Never logs what it answers. */
+  /**
+   * params: a role ref, or a workspace session by id (role-ref-params.ts), forceRefresh: 1 to obtain new ones. Never
+   * logs what it answers.
+   */
   private async roleCredentials(request: Request): Promise<Answer> {
     const parsed = paramsToRef(request.params)
     if ('error' in parsed) return errorAnswer(request.id, 'bad-request', parsed.error)
     const force = request.params?.forceRefresh === 1
-    const creds = await this.credentials.get(parsed.ref, force)
+    const {ref} = parsed
+    const creds = await this.credentials.get(
+      ref.kind === 'session' ? await this.sessions.resolve(ref.session) : ref,
+      force,
+    )
     return okAnswer(request.id, {credentials: creds})
   }
 

@@ -47,11 +47,17 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   const asked = agent.mayAsk()
   const opening = asked ? undefined : options.store?.()
   opening?.catch(() => {})
+  // a workspace session is named to the agent as given (the id `session start` writes): the agent reads the workspace
+  if (asked && options.session !== undefined) {
+    const served = await agent.credentials({kind: 'session', session: options.session})
+    if (served && isFresh(served, Date.now(), ttlMs)) return credentialProcessJson(served, ttlMs)
+  }
+
   const ref =
     options.session === undefined
       ? (await managedProfile(paths.config, options.profile ?? '')).ref
       : await (await import('../workspace/session-ref-of.js')).sessionRefOf(env, options.session)
-  if (asked) {
+  if (asked && options.session === undefined) {
     const served = await agent.credentials(ref)
     if (served && isFresh(served, Date.now(), ttlMs)) return credentialProcessJson(served, ttlMs)
   }

@@ -1,6 +1,6 @@
 import type {SecretStore} from './secret-store.js'
 
-import {requestAgent} from '../agent/client.js'
+import {LIVENESS, requestAgent} from '../agent/client.js'
 import {type AgentPaths} from '../agent/paths.js'
 import {type Answer, type Op, type Params} from '../agent/protocol.js'
 import {VaultError} from '../lib/errors.js'
@@ -20,7 +20,8 @@ export const agentRequester =
   (paths: AgentPaths): AgentRequest =>
   async (op, params) => {
     try {
-      return await requestAgent(paths, op, {connectTimeoutMs: AGENT_CONNECT_TIMEOUT_MS, params})
+      // an agent that answers nothing, not even a ping (AgentHungError), counts as no agent
+      return await requestAgent(paths, op, {connectTimeoutMs: AGENT_CONNECT_TIMEOUT_MS, liveness: LIVENESS, params})
     } catch (error) {
       if (error instanceof VaultError) throw error
       return null

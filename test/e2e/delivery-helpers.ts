@@ -52,6 +52,8 @@ export async function setUp(
     ...sb.env,
     AWS_EC2_METADATA_DISABLED: 'true',
     HOME: join(dir, 'home'),
+    // as cliEnv: the AWS CLI and SDK a test runs directly (credential_process → terrace) start no agent unless asked
+    TERRACE_AGENT: 'off',
     TERRACE_AWS_BIN: AWS_V2,
     TERRACE_HOME: join(dir, 'terrace-home'),
     TERRACE_TF_BIN: FAKE_TERRAFORM,
