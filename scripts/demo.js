@@ -87,6 +87,13 @@ try {
 
   await step('Log out: revoke the token and wipe every credential', ['logout'])
 } finally {
+  // the credential steps started terrace's agent on demand (TERRACE_AGENT=auto): stop it with the demo
+  await new Promise((resolvePromise) => {
+    spawn(process.execPath, [join(repo, 'bin', 'run.js'), 'agent', 'stop'], {cwd: work, env, stdio: 'ignore'}).on(
+      'close',
+      resolvePromise,
+    )
+  })
   await sandbox.stop()
   rmSync(work, {force: true, recursive: true})
 }

@@ -4,12 +4,13 @@
  * folder others could reach. Every test ends its agents; the last one checks no process of this TERRACE_HOME is left.
  */
 import {expect} from 'chai'
-import {chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {isRunning, waitUntil} from '../../src/agent/process.js'
 import {assertBuilt, collect, runCli, spawnCli} from '../helpers/cli.js'
+import {processesWithEnv} from '../helpers/processes.js'
 
 interface Status {
   cachedCredentials: number
@@ -22,21 +23,7 @@ interface Status {
   unlockedUntil: null | string
 }
 
-/** The processes whose environment names this TERRACE_HOME (Linux /proc; empty elsewhere). */
-function processesOf(home: string): number[] {
-  if (!existsSync('/proc')) return []
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TERRACE_HOME=${home}`)
-      } catch {
-        return false
-      }
-    })
-    .filter((pid) => isRunning(pid))
-}
+const processesOf = (home: string): number[] => processesWithEnv('TERRACE_HOME', home)
 
 describe('e2e: terrace agent start, status, stop, run (issue 12)', function () {
   this.timeout(60_000)

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {assertBuilt, collect, REPO} from '../helpers/cli.js'
+import {processesWithEnv} from '../helpers/processes.js'
 
 /** Runs a command with exactly `env` (nothing inherited). */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -37,6 +38,8 @@ describe('e2e: the README set-up commands (npm run demo, the test dependencies)'
     expect(code, `${stdout}\n${stderr}`).to.equal(0)
     expect(stdout).to.contain('skipped, no aws command on PATH')
     expect(stdout).to.contain('Demo finished: every step succeeded.')
+    // nothing it started is left running (its credential steps start terrace's agent on demand)
+    expect(processesWithEnv('PATH', nodeOnly), 'processes the demo left running').to.deep.equal([])
     // and it ends with the next step: terrace on PATH
     expect(stdout.slice(stdout.indexOf('Demo finished')))
       .to.contain('npm install -g .')
