@@ -67,6 +67,11 @@ export async function writeIamUser(
   userType: IamUserType,
   keys: IamUserKeys,
 ): Promise<void> {
+  await store.set(iamUserEntry(project, userType), iamUserKeysJson(keys))
+}
+
+/** The vault entry's JSON of IAM user keys: exactly their fields, nothing else the object may carry. */
+export function iamUserKeysJson(keys: IamUserKeys): string {
   const body: IamUserKeys = {
     accessKeyId: keys.accessKeyId,
     accountId: keys.accountId,
@@ -75,7 +80,7 @@ export async function writeIamUser(
     storedAt: keys.storedAt,
     userArn: keys.userArn,
   }
-  await store.set(iamUserEntry(project, userType), JSON.stringify(body))
+  return JSON.stringify(body)
 }
 
 export async function deleteIamUser(store: SecretStore, project: string, userType: IamUserType): Promise<boolean> {

@@ -7,7 +7,7 @@ import type {SecretStore} from '../../vault/secret-store.js'
 
 import {NotLoggedInError} from '../../lib/errors.js'
 import {filterSessionEntries, sessionKeysEntry} from '../../vault/entries.js'
-import {type IamUserKeys, parseIamUserKeys} from '../iam/iam-user-store.js'
+import {type IamUserKeys, iamUserKeysJson, parseIamUserKeys} from '../iam/iam-user-store.js'
 
 export async function readSessionKeys(store: SecretStore, sessionId: string): Promise<IamUserKeys | undefined> {
   const raw = await store.get(sessionKeysEntry(sessionId))
@@ -15,15 +15,7 @@ export async function readSessionKeys(store: SecretStore, sessionId: string): Pr
 }
 
 export async function writeSessionKeys(store: SecretStore, sessionId: string, keys: IamUserKeys): Promise<void> {
-  const body: IamUserKeys = {
-    accessKeyId: keys.accessKeyId,
-    accountId: keys.accountId,
-    mfaSerial: keys.mfaSerial,
-    secretAccessKey: keys.secretAccessKey,
-    storedAt: keys.storedAt,
-    userArn: keys.userArn,
-  }
-  await store.set(sessionKeysEntry(sessionId), JSON.stringify(body))
+  await store.set(sessionKeysEntry(sessionId), iamUserKeysJson(keys))
 }
 
 /** The stored keys, or NotLoggedInError (exit 5) naming the session and how to store keys again. */
