@@ -46,5 +46,13 @@ export interface IntegrationDriver<I extends Integration = Integration> {
     context: {env: NodeJS.ProcessEnv; log(message: string): void},
   ): Promise<{expiresAt: string}>
   logout?(integration: I, context: {env: NodeJS.ProcessEnv; sessions: Session[]}): Promise<LogoutOutcome>
-  read(integration: I, context: ReadContext): Promise<{sessions: DesiredSession[]; stats: RequestStats}>
+  read(
+    integration: I,
+    context: ReadContext,
+  ): Promise<{
+    sessions: DesiredSession[]
+    /** what in the source could not become a session, and why (named in the summary) */
+    skipped?: string[]
+    stats: RequestStats
+  }>
 }

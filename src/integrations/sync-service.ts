@@ -95,6 +95,7 @@ export async function syncIntegration(
     counts,
     removed: applied.removed.map((r) => (stoppedIds.has(r.id) ? {...r, stopped: true} : r)),
     requests: {...read.stats, ratePerSecond: seconds > 0 ? Math.round((read.stats.requests / seconds) * 10) / 10 : 0},
+    skipped: read.skipped ?? [],
     updated: applied.updated.map((s) => brief(s)),
     written: applied.written,
   }

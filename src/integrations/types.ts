@@ -52,6 +52,8 @@ export interface SyncSummary {
   counts: SyncCounts
   removed: RemovedSession[]
   requests: RequestStats & {ratePerSecond: number}
+  /** what in the source could not become a session, and why */
+  skipped: string[]
   updated: Array<{id: string; key: string; name: string}>
   /** false when nothing changed: the workspace was not written */
   written: boolean

@@ -107,6 +107,8 @@ describe('e2e: terrace integration add dynamodb', function () {
             accounts: {
               account: 'security',
               generate: {count: 250, hops: [1, 3], via: ['security', 'shared']},
+              // one item no session can be made of: named in the sync's summary, no session
+              items: [{id: 555_555_555_555, name: 'broken', region: ['us-east-1'], role: ['not-an-arn']}],
               maxItemsPerPage: 200,
             },
           },
@@ -161,6 +163,10 @@ describe('e2e: terrace integration add dynamodb', function () {
       expect(synced.code, synced.stderr).to.equal(0)
       const summary = JSON.parse(synced.stdout) as {counts: Record<string, number>; requests: {requests: number}}
       expect(summary.counts).to.deep.equal({added: 252, removed: 0, unchanged: 0, updated: 0})
+      expect((summary as unknown as {skipped: string[]}).skipped).to.deep.equal([
+        'item "broken": "not-an-arn" is not a role ARN',
+      ])
+      expect(synced.stderr).to.contain('1 entry of the source could not become sessions').and.contain('broken')
       expect(summary.requests.requests).to.equal(2)
       expect(await log(['GetSessionToken', 'Scan', 'AssumeRole'])).to.deep.equal([
         `GetSessionToken ok ${ALICE_ARN}`,

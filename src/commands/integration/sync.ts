@@ -9,6 +9,9 @@ import {syncIntegration} from '../../integrations/sync-service.js'
 import {UsageError} from '../../lib/errors.js'
 import {workspaceStore} from '../../workspace/store.js'
 
+/** skipped source entries named on stderr; --json lists them all */
+const MAX_SKIPPED_SHOWN = 20
+
 export default class IntegrationSync extends TerraceCommand {
   static override args = {alias: Args.string({description: 'the integration', required: true})}
   static override description = `Read the integration's source and create, update or remove its sessions.
@@ -44,6 +47,19 @@ Session ids stay the same across syncs, and what you changed on a synced session
     } finally {
       progress.stop()
       process.removeListener('SIGINT', onSigint)
+    }
+
+    // on stderr, with --json too: the source holds entries no session was made of
+    const {skipped} = summary
+    if (skipped.length > 0) {
+      const shown = skipped.slice(0, MAX_SKIPPED_SHOWN)
+      // process.stderr: oclif's logToStderr is silent under --json
+      const warn = (line: string) => process.stderr.write(`${line}\n`)
+      warn(
+        `terrace: warning: ${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'} of the source could not become sessions:`,
+      )
+      for (const why of shown) warn(`  - ${why}`)
+      if (skipped.length > shown.length) warn(`  … and ${skipped.length - shown.length} more (--json lists them all).`)
     }
 
     if (!this.jsonEnabled()) {

@@ -8,13 +8,14 @@ import {type DynamoReadDeps, readDynamoDbIntegration} from './read.js'
 export function dynamoDbDriver(deps: DynamoReadDeps): IntegrationDriver<DynamoDbIntegration> {
   return {
     async read(integration, context) {
-      const {sessions, stats} = await readDynamoDbIntegration(
+      const {sessions, skipped, stats} = await readDynamoDbIntegration(
         integration,
         {env: context.env, onProgress: context.onProgress, signal: context.signal, workspace: context.workspace},
         deps,
       )
       return {
         sessions,
+        skipped,
         stats: {
           elapsedMs: stats.elapsedMs,
           requests: stats.requests,
