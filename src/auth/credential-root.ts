@@ -20,7 +20,7 @@ import type {PortalPort} from './sso/types.js'
 
 import {dispatchingSource, lazySource} from './credentials/dispatch-source.js'
 import {createSsoCredentialSource} from './credentials/sso-source.js'
-import {credentialTtlMs, handedOutExpiration, renewMarginMs} from './credentials/ttl.js'
+import {credentialTtlMs, handOutTiming} from './credentials/ttl.js'
 
 /** What every command has once the vault is open (services.ts createAuthServices, or credential-process's own). */
 export interface CredentialBase {
@@ -147,8 +147,7 @@ export function composeCredentials(base: CredentialBase, run: CredentialRun): Co
   })
 
   return {
-    expirationOf: (creds) => handedOutExpiration(creds, ttlMs),
-    renewLeadMs: Math.max(1000, Math.floor(renewMarginMs(ttlMs) / 2)),
+    ...handOutTiming(ttlMs),
     source: dispatchingSource({chain, iam, session, sso}),
     ssoLogin: base.ssoLogin,
     ttlMs,
