@@ -3,21 +3,10 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {RoleRef} from '../../src/lib/role-refs.js'
-
 import {AgentLog} from '../../src/agent/log.js'
 import {AgentNamedRefs} from '../../src/agent/named-refs.js'
 import {updateProfileRegistry} from '../../src/auth/credentials/profile-registry.js'
-
-const ssoRef = (accountId: string, role: string): RoleRef => ({
-  account: null,
-  accountId,
-  kind: 'sso',
-  role,
-  source: null,
-  ssoRegion: 'us-east-1',
-  startUrl: 'https://bb.awsapps.com/start',
-})
+import {ssoRef} from '../helpers/role-refs.js'
 
 describe('agent/named-refs: a managed profile named by a request, resolved from profiles.json', () => {
   let home: string
@@ -32,10 +21,10 @@ describe('agent/named-refs: a managed profile named by a request, resolved from 
 
   it('gives the role of the profile, and sees the registry rewritten (a new inode) on the next request', async () => {
     const configDir = join(home, 'config')
-    await updateProfileRegistry(configDir, {set: {dev: {ref: ssoRef('111111111111', 'DevOps'), region: null}}})
-    expect(await refs.profile('dev')).to.deep.equal(ssoRef('111111111111', 'DevOps'))
-    await updateProfileRegistry(configDir, {set: {dev: {ref: ssoRef('222222222222', 'Admin'), region: null}}})
-    expect(await refs.profile('dev')).to.deep.equal(ssoRef('222222222222', 'Admin'))
+    await updateProfileRegistry(configDir, {set: {dev: {ref: ssoRef('111111111111'), region: null}}})
+    expect(await refs.profile('dev')).to.deep.equal(ssoRef('111111111111'))
+    await updateProfileRegistry(configDir, {set: {dev: {ref: ssoRef('222222222222', {role: 'Admin'}), region: null}}})
+    expect(await refs.profile('dev')).to.deep.equal(ssoRef('222222222222', {role: 'Admin'}))
     await updateProfileRegistry(configDir, {remove: ['dev']})
     const error = await refs.profile('dev').catch((error_: unknown) => error_)
     expect(error).to.have.property('exitCode', 4)
