@@ -74,15 +74,61 @@ async function replaceIfUnchanged(
       },
       mode,
     })
-    if (replaced && old && seen) {
-      const after = await readFrom(old, 0)
-      if (after.length > seen.length && after.subarray(0, seen.length).equals(seen))
-        await appendFile(target, after.subarray(seen.length))
-    }
-
+    if (replaced && old && seen) await carryOver(target, {bytes, mode, old, seen})
     return replaced
   } finally {
     await old?.close()
+  }
+}
+
+/** Checks of the old file, CARRY_PAUSE_MS apart, that must find nothing new before an appender is taken as done. */
+const QUIET_CHECKS = 3
+const CARRY_PAUSE_MS = 10
+
+/**
+ * Bytes an appender (an editor's `>>`, which takes no lock) wrote to the old file in the instant of the rename go into
+ * the new file where they belong: right after what terrace wrote, before anything appended to the new file since. When
+ * the old file grew, the appender may still hold it open: it is watched until QUIET_CHECKS find nothing more.
+ */
+async function carryOver(
+  target: string,
+  write: {bytes: Buffer; mode: number; old: FileHandle; seen: Buffer},
+): Promise<void> {
+  const {mode, old, seen} = write
+  let prefix = write.bytes
+  let carried = seen.length
+  for (let quiet = 0; quiet < QUIET_CHECKS;) {
+    const after = await readFrom(old, 0)
+    if (after.length > carried && after.subarray(0, seen.length).equals(seen)) {
+      const extra = after.subarray(carried)
+      await insertAfter(target, {extra, mode, prefix})
+      prefix = Buffer.concat([prefix, extra])
+      carried = after.length
+      quiet = 0
+    } else if (carried === seen.length) {
+      return // nothing appended in the instant of the rename: no appender to wait for
+    } else {
+      quiet++
+      await new Promise((resolve) => {
+        setTimeout(resolve, CARRY_PAUSE_MS)
+      })
+    }
+  }
+}
+
+/** `extra` inserted into `target` right after `prefix`: a rewrite checked (and carried over) as the edit's own. */
+async function insertAfter(target: string, insert: {extra: Buffer; mode: number; prefix: Buffer}): Promise<void> {
+  const {extra, mode, prefix} = insert
+  for (let attempt = 1; ; attempt++) {
+    const now = (await readIfExists(target))?.bytes
+    if (!now?.subarray(0, prefix.length).equals(prefix)) {
+      // the file was deleted or rewritten by someone else meanwhile: the bytes go at its end
+      await appendFile(target, extra)
+      return
+    }
+
+    const bytes = Buffer.concat([prefix, extra, now.subarray(prefix.length)])
+    if (await replaceIfUnchanged(target, {bytes, force: attempt >= MAX_ATTEMPTS, mode, seen: now})) return
   }
 }
 

@@ -23,12 +23,15 @@ import type {AwsCredentials} from '../auth/credentials/types.js'
 import type {SessionRef} from '../lib/role-refs.js'
 import type {Session, SessionMode, Workspace} from './session.js'
 
-import {readProfileRegistry, updateProfileRegistry} from '../auth/credentials/profile-registry.js'
-import {editAwsConfigFile} from '../awsfiles/config-file.js'
+import {profileRegistryPath, readProfileRegistry, updateProfileRegistry} from '../auth/credentials/profile-registry.js'
+import {editAwsConfigFile, readAwsConfigBytes, resolveAwsConfigFile} from '../awsfiles/config-file.js'
 import {quoteArg} from '../awsfiles/credential-process-line.js'
 import {credentialsFileProfiles, credentialsSection, editAwsCredentialsFile} from '../awsfiles/credentials-file.js'
+import {removeLeftovers} from '../awsfiles/leftovers.js'
+import {userProfiles} from '../awsfiles/managed-block.js'
 import {ConfigError} from '../lib/errors.js'
 import {withLock} from '../lib/lock.js'
+import {dieHereInTests} from '../lib/test-death.js'
 import {sessionRef} from './session-ref.js'
 import {findSession} from './session-service.js'
 import {readWorkspace, updateWorkspace, type WorkspaceStore} from './workspace-file.js'
@@ -101,6 +104,7 @@ export async function startSession(
     result: undefined,
     workspace: setStatus(workspace, new Map([[target.id, {status: 'pending'}]])),
   }))
+  dieHereInTests('session-start:pending-written')
   let creds: AwsCredentials
   try {
     creds = await deps.obtain(sessionRef(first, target), {force: false})
@@ -111,6 +115,7 @@ export async function startSession(
 
   try {
     return await withLock(serveLock(deps.workspace), async () => {
+      await removeServeLeftovers(deps)
       const workspace = await readWorkspace(deps.workspace)
       const session = findSession(workspace, target.id)
       const ref = sessionRef(workspace, session)
@@ -125,37 +130,49 @@ export async function startSession(
       if (region) settings.push(['region', region])
       const credentials = await credentialsFileProfiles(deps.credentialsFile)
       const reserved = new Map([...credentials].map(([name, line]) => [name, `${deps.credentialsFile}:${line}`]))
+      // a profile the user defines is refused before anything changes
+      const user = userProfiles((await readAwsConfigBytes(deps.configFile)).toString('latin1'), deps.configFile)
+      const defined = user.has(session.profile)
+        ? `${deps.configFile}:${user.get(session.profile)}`
+        : reserved.get(session.profile)
+      if (defined !== undefined) throw profileDefinedError(session, defined)
+      // Crash-safe order (the workspace is the truth; start and stop repair their profile): the sessions it replaces
+      // are stopped in the workspace before the files stop serving them, the registry (the intent) is written before
+      // the AWS files, and the session becomes active only when they serve it.
+      if (others.length > 0) {
+        await updateWorkspace(deps.workspace, (current) => ({
+          result: undefined,
+          workspace: setStatus(current, new Map(others.map((other) => [other.id, {status: 'inactive'}]))),
+        }))
+      }
+
       const before = (await readProfileRegistry(deps.configDir))[session.profile]
+      // the keys a file-mode session before wrote under this profile go (also from another credentials file)
+      const previousKeys = before?.credentialsFile
+      if (previousKeys && (!file || previousKeys !== deps.credentialsFile))
+        await editAwsCredentialsFile(previousKeys, {remove: [session.profile]})
       // the registry first (the intent): a profile in the block is never unknown to it (sso logout's clean-up)
       const entry = {configFile: deps.configFile, ...(file ? {credentialsFile: deps.credentialsFile} : {}), ref, region}
       await updateProfileRegistry(deps.configDir, {set: {[session.profile]: entry}})
+      dieHereInTests('session-start:registry-written')
       const edit = await editAwsConfigFile(deps.configFile, {reserved, set: [{name: session.profile, settings}]})
-      const configWritten = edit.clashes.length === 0
-      if (configWritten) {
-        // the keys a file-mode session before wrote under this profile go (also from another credentials file)
-        const previous = before?.credentialsFile
-        if (previous && (!file || previous !== deps.credentialsFile))
-          await editAwsCredentialsFile(previous, {remove: [session.profile]})
-        if (file) {
-          const written = await editAwsCredentialsFile(deps.credentialsFile, {
-            set: [credentialsSection(session.profile, creds)],
-          })
-          edit.clashes.push(...written.clashes)
-        }
+      dieHereInTests('session-start:config-written')
+      if (edit.clashes.length === 0 && file) {
+        const written = await editAwsCredentialsFile(deps.credentialsFile, {
+          set: [credentialsSection(session.profile, creds)],
+        })
+        edit.clashes.push(...written.clashes)
       }
 
       if (edit.clashes.length > 0) {
+        // the user defined the profile meanwhile: it leaves terrace's files (the sessions it served are stopped)
+        await editAwsConfigFile(deps.configFile, {remove: [session.profile]})
+        if (file) await editAwsCredentialsFile(deps.credentialsFile, {remove: [session.profile]})
         await updateProfileRegistry(deps.configDir, {remove: [session.profile]})
-        // a clash in the credentials file: the profile just written to the config file goes again
-        if (configWritten) await editAwsConfigFile(deps.configFile, {remove: [session.profile]})
-        throw new ConfigError(
-          `Your AWS files already define the profile ${session.profile} (${edit.clashes[0].where}) outside terrace's managed block: session ${session.name} was not started.`,
-          {
-            suggestion: `Serve the session under another profile (\`terrace session edit ${session.name} --profile NAME\`), or rename that profile where it is defined.`,
-          },
-        )
+        throw profileDefinedError(session, edit.clashes[0].where)
       }
 
+      dieHereInTests('session-start:files-written')
       const startedAt = new Date(deps.now()).toISOString()
       const changes = new Map<string, Partial<Session>>([[session.id, {mode, startedAt, status: 'active'}]])
       for (const other of others) changes.set(other.id, {status: 'inactive'})
@@ -181,37 +198,68 @@ export async function startSession(
   }
 }
 
+function profileDefinedError(session: Session, where: string): InstanceType<typeof ConfigError> {
+  return new ConfigError(
+    `Your AWS files already define the profile ${session.profile} (${where}) outside terrace's managed block: session ${session.name} was not started.`,
+    {
+      suggestion: `Serve the session under another profile (\`terrace session edit ${session.name} --profile NAME\`), or rename that profile where it is defined.`,
+    },
+  )
+}
+
+/** A failed start puts back the status it found, unless another start or stop changed it meanwhile. */
 async function restoreStatus(store: WorkspaceStore, id: string, status: Session['status']): Promise<void> {
   await updateWorkspace(store, (workspace) => ({
     result: undefined,
-    workspace: workspace.sessions.some((s) => s.id === id)
+    workspace: workspace.sessions.some((s) => s.id === id && s.status === 'pending')
       ? setStatus(workspace, new Map([[id, {status}]]))
-      : workspace,
+      : null,
   }))
+}
+
+/** What a killed start or stop left beside the files it writes (temp files, locks): removed when its process is dead. */
+async function removeServeLeftovers(
+  deps: Pick<ServeDeps, 'configDir' | 'configFile' | 'workspace'> & {credentialsFile?: string},
+) {
+  const files = [deps.configFile, ...(deps.credentialsFile ? [deps.credentialsFile] : [])]
+  await removeLeftovers([
+    ...(await Promise.all(files.map((file) => resolveAwsConfigFile(file)))),
+    profileRegistryPath(deps.configDir),
+    deps.workspace.files.file,
+  ])
 }
 
 /**
  * Stops the session: its profile leaves the managed block (when the block's profile is this session's) and the
- * registry, and in file mode its keys leave the credentials file's block; the session becomes inactive. Stopping an inactive session changes nothing.
+ * registry, and in file mode its keys leave the credentials file's block; the session becomes inactive. Also a repair:
+ * the profile leaves the files too when the registry names a session that is not active (what a start killed half-way
+ * left), and an inactive session is stopped again. Reports stopped: false when it was inactive already.
  */
 export async function stopSession(
-  deps: Pick<ServeDeps, 'configDir' | 'configFile' | 'workspace'>,
+  deps: Pick<ServeDeps, 'configDir' | 'configFile' | 'workspace'> & {credentialsFile?: string},
   nameOrId: string,
 ): Promise<{profile: string; session: Session; stopped: boolean}> {
   return withLock(serveLock(deps.workspace), async () => {
-    const session = findSession(await readWorkspace(deps.workspace), nameOrId)
-    if (session.status === 'inactive') return {profile: session.profile, session, stopped: false}
+    await removeServeLeftovers(deps)
+    const workspace = await readWorkspace(deps.workspace)
+    const session = findSession(workspace, nameOrId)
     const registry = await readProfileRegistry(deps.configDir)
     const served = Object.hasOwn(registry, session.profile) ? registry[session.profile] : undefined
-    if (served?.ref.kind === 'session' && served.ref.session === session.id) {
+    const owner = served?.ref.kind === 'session' ? served.ref.session : undefined
+    const ownerActive = workspace.sessions.some((s) => s.id === owner && s.status === 'active')
+    if (served && owner !== undefined && (owner === session.id || !ownerActive)) {
       const configFile = served.configFile ?? deps.configFile
       if (served.credentialsFile) await editAwsCredentialsFile(served.credentialsFile, {remove: [session.profile]})
+      dieHereInTests('session-stop:credentials-removed')
       await editAwsConfigFile(configFile, {remove: [session.profile]})
+      dieHereInTests('session-stop:config-removed')
       await updateProfileRegistry(deps.configDir, {remove: [session.profile]})
+      dieHereInTests('session-stop:registry-removed')
     }
 
-    const stopped = await updateWorkspace(deps.workspace, (workspace) => {
-      const next = setStatus(workspace, new Map([[session.id, {status: 'inactive'}]]))
+    if (session.status === 'inactive') return {profile: session.profile, session, stopped: false}
+    const stopped = await updateWorkspace(deps.workspace, (current) => {
+      const next = setStatus(current, new Map([[session.id, {status: 'inactive'}]]))
       return {result: findSession(next, session.id), workspace: next}
     })
     return {profile: session.profile, session: stopped, stopped: true}

@@ -10,6 +10,7 @@ import {join} from 'node:path'
 import {writeFileAtomic} from '../lib/atomic-write.js'
 import {ConfigError} from '../lib/errors.js'
 import {withLock} from '../lib/lock.js'
+import {dieHereInTests} from '../lib/test-death.js'
 import {migrate, NewerVersionError} from './migrate.js'
 import {emptyWorkspace, type Workspace} from './session.js'
 import {validateWorkspace} from './validate.js'
@@ -121,7 +122,9 @@ export async function updateWorkspace<T>(
     if (next.workspace === null) return next.result
     const checked = validateWorkspace(next.workspace)
     if (goodText !== undefined) await writeFileAtomic(store.files.backup, goodText)
-    await writeFileAtomic(store.files.file, renderWorkspace(checked))
+    await writeFileAtomic(store.files.file, renderWorkspace(checked), {
+      beforeRename: () => dieHereInTests('workspace:temp-written'),
+    })
     return next.result
   })
 }

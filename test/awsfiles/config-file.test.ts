@@ -143,7 +143,7 @@ describe('awsfiles: config file writer', () => {
     expect(readdirSync(dir)).to.deep.equal([])
   })
 
-  it('an append by another program while terrace edits is never lost (re-read before the rename)', async () => {
+  it('an append by another program while terrace edits is never lost nor moved (re-read before the rename)', async () => {
     const file = join(dir, 'config')
     writeFileSync(file, USER)
     const appends = 200
@@ -171,8 +171,11 @@ describe('awsfiles: config file writer', () => {
 
     expect(await exited).to.equal(0)
     const text = readFileSync(file, 'utf8')
-    const survived = text.split('\n').filter((line) => line.startsWith('# append ')).length
-    expect(survived, `appends that survived ${edits} edits`).to.equal(appends)
+    const survived = text.split('\n').filter((line) => line.startsWith('# append '))
+    expect(survived.length, `appends that survived ${edits} edits`).to.equal(appends)
+    expect(survived.join(','), 'in the order they were appended').to.equal(
+      Array.from({length: appends}, (_, i) => `# append ${i}`).join(','),
+    )
     expect(text.startsWith(USER)).to.equal(true)
   })
 
