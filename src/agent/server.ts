@@ -449,9 +449,12 @@ function fileRotationOf(
     return {configDir: join(agent.home, 'config'), workspace}
   }
 
+  const records = join(agent.home, 'cache', 'sessions')
   return new FileRotation({
     ...agent,
     deliver: async (id, creds) => (await delivery()).deliverFileCredentials(await deps(), id, creds),
+    renewal: async (id, problem) =>
+      (await import('../lib/session-records.js')).recordSessionRenewal(records, id, problem, agent.now()),
     sessions: async () => (await delivery()).fileModeSessions((await deps()).workspace),
     target: async (id) => (await delivery()).fileModeRef((await deps()).workspace, id),
     ttlMs: credentialTtlMs(agent.env),
