@@ -72,6 +72,8 @@ describe('e2e: terrace integration (aws-sso) against the sandbox', function () {
     const unknown = await s.cli('integration', 'sync', 'nope')
     expect(unknown.code).to.equal(4)
     expect(unknown.stderr).to.contain('No integration named "nope"')
+    expect(unknown.stderr).to.contain('Integrations: corp (terrace integration list)')
+    expect(unknown.stderr, 'the lookup fails before the sync starts').not.to.contain('starting the sync')
   })
 
   it('login shares the token of aws sso login; sync creates a session per role; again: nothing written; 10 accounts gone and 10 new: exactly those removed and added, edits kept', async () => {
