@@ -94,6 +94,9 @@ describe('dynamodb integration: add and read', () => {
         '--source-session',
       )
       expect(usageProblem(() => planDynamoDbAdd(workspace(), {...FLAGS, mfaSerial: 'nope'}))).to.contain('--mfa-serial')
+      expect(usageProblem(() => planDynamoDbAdd(workspace(), {alias: 'corp'}))).to.contain(
+        'Missing --table, --region, --source-session: a dynamodb integration needs them.',
+      )
       expect(
         usageProblem(() =>
           planDynamoDbAdd(workspace(), {...FLAGS, mfaSerial: TEMPLATE.mfaSerial, sourceSession: 'sso'}),
