@@ -83,6 +83,12 @@ describe('e2e: terrace integration add dynamodb', function () {
     const again = await cli(...add, '--table', 'accounts')
     expect(again.code).to.equal(2)
     expect(again.stderr).to.contain('An integration named "corp" already exists.')
+    for (const command of ['login', 'logout']) {
+      const none = await cli('integration', command, 'corp')
+      expect(none.code, command).to.equal(2)
+      expect(none.stderr).to.contain('A dynamodb integration has no login of its own.')
+      expect(none.stderr).to.contain('session alice').and.contain('terrace integration sync corp')
+    }
   })
 
   it('a missing flag is exit 2 naming it; an unknown source session exit 4; nothing written', async () => {
