@@ -8,6 +8,7 @@ import {promisify} from 'node:util'
 import {openVault} from '../../src/vault/select.js'
 import {assertBuilt, runCli} from '../helpers/cli.js'
 import {TEMPLATE, totp} from '../helpers/sandbox.js'
+import {aliceIamUserSession, aliceKeysCsv} from '../helpers/session-fixtures.js'
 import {ALICE_ARN, assumedArn, roleArn} from './chain-helpers.js'
 import {AWS_V2, type Scenario, cli as scenarioCli, setUp, tearDown} from './delivery-helpers.js'
 
@@ -121,19 +122,9 @@ describe('e2e: terrace integration add dynamodb', function () {
         },
         mfa: {rejectReusedCodes: true},
       })
-      csvDir = mkdtempSync(join(tmpdir(), 'terrace-csv-'))
-      const csv = join(csvDir, 'alice_accessKeys.csv')
-      writeFileSync(csv, `Access key ID,Secret access key\r\n${TEMPLATE.accessKeyId},${TEMPLATE.secretAccessKey}\r\n`)
-      const added = await scenarioCli(s, [
-        'session',
-        'add',
-        'iam-user',
-        '--name',
-        'alice',
-        '--credentials-file',
-        csv,
-        '--fetch-mfa-device',
-      ])
+      const keys = aliceKeysCsv()
+      csvDir = keys.dir
+      const added = await scenarioCli(s, ['session', 'add', ...aliceIamUserSession(keys.csv)])
       expect(added.code, added.stderr).to.equal(0)
     })
 

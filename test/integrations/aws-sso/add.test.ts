@@ -1,20 +1,9 @@
 import {expect} from 'chai'
 
 import {buildAwsSsoIntegration} from '../../../src/integrations/aws-sso/add.js'
-import {exitCodeOf} from '../../../src/lib/errors.js'
+import {usageProblem} from '../../helpers/errors.js'
 
 const FLAGS = {alias: 'corp', region: 'us-east-1', startUrl: 'https://corp.awsapps.com/start'}
-
-function usageProblem(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    expect(exitCodeOf(error)).to.equal(2)
-    return (error as Error).message
-  }
-
-  throw new Error('expected a usage error')
-}
 
 describe('integrations/aws-sso/add', () => {
   it('builds the integration from its flags', () => {
