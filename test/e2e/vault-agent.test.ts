@@ -146,7 +146,9 @@ describe('e2e: terrace vault unlock|lock|status with the agent (issue 12)', func
 
     const locked = await cli(['vault', 'lock'])
     expect(locked.code, locked.stderr).to.equal(0)
+    expect(locked.stderr).to.contain('The file vault is locked')
     expect((await vaultStatus()).unlocked).to.equal(false)
+    expect((await cli(['vault', 'lock'])).stderr).to.contain('Nothing to lock: the agent held no unlocked vault.')
     const after = await cli(['aws', 'sso', 'status'])
     expect(after.code, after.stderr).to.equal(8)
     expect(after.stderr).to.contain('TERRACE_VAULT=file needs a passphrase')
@@ -171,6 +173,9 @@ describe('e2e: terrace vault unlock|lock|status with the agent (issue 12)', func
     }
 
     expect((await vaultStatus()).agent.running, 'no agent started').to.equal(false)
+    const none = await cli(['vault', 'lock'])
+    expect(none.code, none.stderr).to.equal(0)
+    expect(none.stderr).to.contain('Nothing to lock: no terrace agent runs (terrace vault unlock starts one).')
     expect((await unlock(PASSPHRASE, '--for', '30m')).code).to.equal(0)
     const until = Date.parse((await vaultStatus()).unlockedUntil!) - Date.now()
     expect(until).to.be.within(25 * 60_000, 30 * 60_000)

@@ -14,7 +14,13 @@ Commands that need the vault ask for its passphrase again (or exit 8 where they 
     await this.parse(VaultLock)
     const answer = await requestAgent(agentPaths(homePaths().root), 'lock')
     const locked = Boolean(answer?.ok && (answer.result as {locked: boolean}).locked)
-    this.logToStderr(locked ? 'The file vault is locked: the agent forgot it.' : 'The agent held no unlocked vault.')
+    this.logToStderr(
+      locked
+        ? 'The file vault is locked: the agent forgot it.'
+        : answer
+          ? 'Nothing to lock: the agent held no unlocked vault.'
+          : 'Nothing to lock: no terrace agent runs (terrace vault unlock starts one).',
+    )
     if (locked) {
       const {fileRotationStoppedNotice} = await import('../../cli/file-rotation.js')
       const notice = await fileRotationStoppedNotice(process.env, 'lock')
