@@ -167,6 +167,6 @@ describe('e2e: session start and stop killed (SIGKILL) at each step of their wri
       expectNoLeftovers()
     }
 
-    console.log(`      repaired by the next command: ${repaired.length ? repaired.join('; ') : 'none needed'}`)
+    console.log(`      repaired by the next command: ${repaired.length > 0 ? repaired.join('; ') : 'none needed'}`)
   })
 })
