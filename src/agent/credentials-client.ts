@@ -9,13 +9,13 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {AwsCredentials, CredentialSource} from '../auth/credentials/types.js'
-import type {RoleRef} from '../lib/role-refs.js'
+import type {Op, Params} from './protocol.js'
 
 import {parseCachedCredentials} from '../auth/credentials/credential-cache.js'
 import {terraceEnv} from '../lib/terrace-env.js'
 import {AgentHungError, LIVENESS, requestAgent} from './client.js'
 import {type AgentPaths, agentPaths} from './paths.js'
-import {refToParams, type SessionWireRef} from './role-ref-params.js'
+import {refToParams, type WireRef} from './role-ref-params.js'
 
 /** How long a client waits to connect before it takes the direct path. */
 const CONNECT_TIMEOUT_MS = 1000
@@ -28,7 +28,12 @@ export interface AgentCredentialClient {
    * credentials for ref (a workspace session: by id, resolved by the agent) from the agent; undefined when the direct
    * path must answer
    */
-  credentials(ref: RoleRef | SessionWireRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials | undefined>
+  credentials(ref: WireRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials | undefined>
+  /**
+   * whether the agent vouches for the IAM Identity Center login of startUrl (usable, renewed when close to its end);
+   * false when the direct path must check it (no agent, or no login there: the direct path says what is wrong)
+   */
+  loginUsable(startUrl: string): Promise<boolean>
   /** whether credentials() will ask an agent: TERRACE_AGENT=auto, or an agent's socket is there */
   mayAsk(): boolean
 }
@@ -41,14 +46,27 @@ export function agentCredentialClient(options: {env: NodeJS.ProcessEnv; home: st
   const paths = agentPaths(options.home)
   const auto = terraceEnv(options.env).agent() === 'auto'
   let starting: Promise<void> | undefined
+  // one request, and with auto a second one after starting the agent when none answered the first
+  const ask = async <T>(op: Op, params: Params, read: (result: unknown) => T | undefined): Promise<T | undefined> => {
+    const answer = await askAgent(paths, op, params, read)
+    if (answer !== NO_AGENT || !auto) return answer === NO_AGENT ? undefined : answer
+    starting ??= startOnDemand(paths)
+    await starting
+    const again = await askAgent(paths, op, params, read)
+    return again === NO_AGENT ? undefined : again
+  }
+
   return {
-    async credentials(ref, request = {}) {
-      const answer = await askAgent(paths, ref, request)
-      if (answer !== NO_AGENT || !auto) return answer === NO_AGENT ? undefined : answer
-      starting ??= startOnDemand(paths)
-      await starting
-      const again = await askAgent(paths, ref, request)
-      return again === NO_AGENT ? undefined : again
+    credentials(ref, request = {}) {
+      const params = refToParams(ref)
+      if (request.forceRefresh) params.forceRefresh = 1
+      return ask('credentials', params, readCredentials)
+    },
+    async loginUsable(startUrl) {
+      const vouched = await ask('sso-login', {startUrl}, (result) =>
+        typeof (result as {expiresAt?: unknown}).expiresAt === 'number' ? true : undefined,
+      )
+      return vouched === true
     },
     mayAsk: () => auto || existsSync(paths.socket),
   }
@@ -84,24 +102,19 @@ export async function startOnDemand(paths: AgentPaths): Promise<void> {
 const NO_AGENT = Symbol('no agent')
 
 /**
- * One `credentials` request: the credentials; undefined when the agent answered without them (an error: the direct
+ * One request: what read makes of its result; undefined when the agent answered without one (an error: the direct
  * path says what is wrong) or answers nothing at all, not even a ping (client.ts Liveness); NO_AGENT when no agent
  * answered.
  */
-async function askAgent(
+async function askAgent<T>(
   paths: AgentPaths,
-  ref: RoleRef | SessionWireRef,
-  options: {forceRefresh?: boolean},
-): Promise<AwsCredentials | typeof NO_AGENT | undefined> {
-  const params = refToParams(ref)
-  if (options.forceRefresh) params.forceRefresh = 1
+  op: Op,
+  params: Params,
+  read: (result: unknown) => T | undefined,
+): Promise<T | typeof NO_AGENT | undefined> {
   let answer
   try {
-    answer = await requestAgent(paths, 'credentials', {
-      connectTimeoutMs: CONNECT_TIMEOUT_MS,
-      liveness: LIVENESS,
-      params,
-    })
+    answer = await requestAgent(paths, op, {connectTimeoutMs: CONNECT_TIMEOUT_MS, liveness: LIVENESS, params})
   } catch (error) {
     // an agent that answers nothing (stopped, wedged) is not replaced by this request: it takes the direct path
     if (error instanceof AgentHungError) return undefined
@@ -111,8 +124,12 @@ async function askAgent(
   }
 
   if (!answer) return NO_AGENT
-  if (!answer.ok) return undefined
-  const creds = (answer.result as {credentials?: unknown}).credentials
+  return answer.ok && typeof answer.result === 'object' && answer.result !== null ? read(answer.result) : undefined
+}
+
+/** The credentials of a `credentials` answer. */
+function readCredentials(result: unknown): AwsCredentials | undefined {
+  const creds = (result as {credentials?: unknown}).credentials
   return typeof creds === 'object' && creds !== null ? parseCachedCredentials(JSON.stringify(creds)) : undefined
 }
 

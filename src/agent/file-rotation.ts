@@ -4,7 +4,10 @@
  * (the TTL rule: never older than TERRACE_CREDENTIAL_TTL, at most 30 minutes, nor close to AWS's expiry). Each
  * session is one entry of the agent's schedule (`file:<id>`); a turn obtains credentials (held ones while fresh,
  * else new), delivers them, and schedules the next turn at heldUntil. A session no longer active in file mode is
- * dropped at its next turn; a turn that fails is retried shortly. A starting agent re-registers every active
+ * dropped at its next turn; a turn that fails is retried shortly. A turn that needs an MFA code (the cached MFA
+ * session of an IAM user at the chain's root has ended; held and cached sessions are reused while valid) cannot be
+ * done here: the agent log says so plainly and the session's renewal record (shown by `session list` and `current`)
+ * names the fix, until a turn delivers again. A starting agent re-registers every active
  * file-mode session of the workspace (restore), so a restarted agent keeps rotating.
  */
 import type {AwsCredentials} from '../auth/credentials/types.js'
@@ -23,6 +26,11 @@ export interface FileRotationDeps {
   now(): number
   /** the session's credentials: held ones while fresh, else obtained */
   obtain(ref: SessionRef): Promise<AwsCredentials>
+  /**
+   * records why the session's keys cannot be renewed (null: they were again), for `session list` and `current`
+   * (lib/session-records.ts); never throws
+   */
+  renewal?(id: string, problem: null | string): Promise<void>
   schedule: Pick<Schedule, 'add' | 'list' | 'remove'>
   /** the ids of the sessions active in file mode */
   sessions(): Promise<string[]>
@@ -36,6 +44,8 @@ export type TurnResult = {delivered: false} | {delivered: true; expiresAt: numbe
 export class FileRotation {
   /** credentials written by turns of this agent */
   deliveries = 0
+  /** session names by id, for messages (from the refs of their turns) */
+  private readonly names = new Map<string, string>()
   /** the sessions it rotates: scheduled, or with a turn under way (out of the schedule while it runs) */
   private readonly registered = new Set<string>()
 
@@ -61,11 +71,21 @@ export class FileRotation {
       if (!this.registered.has(id)) return
       const retryAt = this.deps.now() + this.retryMs()
       this.deps.schedule.add(entry.what, retryAt)
-      this.deps.log.write('rotation-failed', {
-        error: error instanceof Error ? error.name : 'failed',
-        retryAt: new Date(retryAt).toISOString(),
-        session: id,
-      })
+      const name = error instanceof Error ? error.name : 'failed'
+      if (name === 'MfaError') {
+        // the cached MFA session ended and a new one needs a code: nobody can type it here
+        const who = this.names.get(id) ?? id
+        const problem = `its MFA session expired and a new one needs a code, which the agent cannot ask for. Run \`terrace session rotate ${who}\` on a terminal (it asks the code once; the agent then renews the keys again).`
+        this.deps.log.write('rotation-needs-mfa', {
+          message: `session ${who}: ${problem}`,
+          retryAt: new Date(retryAt).toISOString(),
+          session: id,
+        })
+        await this.deps.renewal?.(id, problem)
+        return
+      }
+
+      this.deps.log.write('rotation-failed', {error: name, retryAt: new Date(retryAt).toISOString(), session: id})
     }
   }
 
@@ -113,6 +133,7 @@ export class FileRotation {
   private async turn(id: string): Promise<TurnResult> {
     const what = FILE_ROTATION_PREFIX + id
     const ref = await this.deps.target(id)
+    if (ref) this.names.set(id, ref.name)
     const creds = ref ? await this.deps.obtain(ref) : undefined
     if (!creds || !(await this.deps.deliver(id, creds))) {
       this.registered.delete(id)
@@ -122,6 +143,7 @@ export class FileRotation {
     }
 
     this.deliveries++
+    await this.deps.renewal?.(id, null)
     const nextAt = heldUntil(creds, this.deps.ttlMs)
     // unregistered while this turn was under way: no next turn
     if (this.registered.has(id)) this.deps.schedule.add(what, nextAt)

@@ -18,7 +18,10 @@ export const MAX_LINE_BYTES = 1024 * 1024
  * sessionToken, expiration, obtainedAt}}`; an agent without it answers unknown-op, and the client takes the direct path.
  * `rotate-register` (params: session, a workspace session's id, active in file mode) writes its credentials into the
  * credentials file now and keeps them fresh there (agent/file-rotation.ts), answering `{delivered, expiresAt,
- * nextAt}`; `rotate-unregister` (params: session) stops that, answering `{unregistered}`.
+ * nextAt}`; `rotate-unregister` (params: session) stops that, answering `{unregistered}`. `sso-login` (params:
+ * startUrl) answers `{expiresAt}` when the IAM Identity Center login of that start URL is usable (renewed by the agent
+ * through the refresh grant when close to its end), an error when there is none: what a wrapped command checks before
+ * its child starts. It never answers the token itself.
  */
 export const OPS = [
   'credentials',
@@ -34,6 +37,7 @@ export const OPS = [
   'vault-list',
   'rotate-register',
   'rotate-unregister',
+  'sso-login',
 ] as const
 export type Op = (typeof OPS)[number]
 

@@ -81,6 +81,15 @@ export class AgentRoleCredentials {
     return obtaining
   }
 
+  /**
+   * Until when the IAM Identity Center login of startUrl is usable: the stored token, renewed through the refresh
+   * grant when close to its end (as a command checks it before its child starts). NotLoggedInError when there is none.
+   */
+  async loginExpiry(startUrl: string): Promise<number> {
+    const {ssoLogin} = await this.composed()
+    return (await ssoLogin.accessToken(startUrl)).expiresAt
+  }
+
   /** Forgets the composed source and the opened vault (held credentials live in the store, wiped with it). */
   wipe(): void {
     this.generation++

@@ -11,6 +11,7 @@ import {fileVaultPath} from '../vault/file-store.js'
 import {probeAgent} from './client.js'
 import {FileRotation, type FileRotationDeps} from './file-rotation.js'
 import {type AgentLog} from './log.js'
+import {AgentNamedRefs} from './named-refs.js'
 import {type AgentPaths} from './paths.js'
 import {
   type AgentStatus,
@@ -26,7 +27,6 @@ import {
 import {AgentRoleCredentials} from './role-credentials.js'
 import {paramsToRef} from './role-ref-params.js'
 import {Schedule, type Timers} from './schedule.js'
-import {AgentSessionRefs} from './session-refs.js'
 import {checkSocketPath, ensureSocketDir, type SocketDirDeps, socketDirDeps} from './socket-dir.js'
 import {MemoryStore} from './store.js'
 import {MAX_UNLOCK_MS, UnlockedVault} from './unlocked-vault.js'
@@ -92,12 +92,12 @@ export class AgentServer {
   private readonly idleMs: number
   private idleTimer: NodeJS.Timeout | undefined
   private readonly log: AgentLog
+  /** workspace sessions and managed profiles named by a request, resolved at request time */
+  private readonly named: AgentNamedRefs
   private readonly now: () => Date
   private readonly paths: AgentPaths
   private resolveClosed!: (reason: string) => void
   private readonly server: Server
-  /** workspace sessions named by id, resolved from workspace.json at request time */
-  private readonly sessions: AgentSessionRefs
   private socketIno: number | undefined
   private readonly startedAt: Date
   private stopping = false
@@ -140,7 +140,7 @@ export class AgentServer {
       obtain: (ref) => this.credentials.get(ref, false),
       schedule: this.schedule,
     })
-    this.sessions = new AgentSessionRefs(dirname(options.paths.runDir), this.log)
+    this.named = new AgentNamedRefs(dirname(options.paths.runDir), this.log)
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
@@ -255,6 +255,12 @@ export class AgentServer {
         return okAnswer(request.id, {unregistered: this.fileRotation.unregister(session)})
       }
 
+      case 'sso-login': {
+        const startUrl = stringParam(request, 'startUrl')
+        if (!startUrl) return errorAnswer(request.id, 'bad-request', 'sso-login needs a startUrl')
+        return okAnswer(request.id, {expiresAt: await this.credentials.loginExpiry(startUrl)})
+      }
+
       case 'status': {
         return okAnswer(request.id, this.status())
       }
@@ -327,7 +333,7 @@ export class AgentServer {
   }
 
   /**
-   * params: a role ref, or a workspace session by id (role-ref-params.ts), forceRefresh: 1 to obtain new ones. Never
+   * params: a role ref, a workspace session by id or a managed profile by name (role-ref-params.ts), forceRefresh: 1 to obtain new ones. Never
    * logs what it answers.
    */
   private async roleCredentials(request: Request): Promise<Answer> {
@@ -335,10 +341,13 @@ export class AgentServer {
     if ('error' in parsed) return errorAnswer(request.id, 'bad-request', parsed.error)
     const force = request.params?.forceRefresh === 1
     const {ref} = parsed
-    const creds = await this.credentials.get(
-      ref.kind === 'session' ? await this.sessions.resolve(ref.session) : ref,
-      force,
-    )
+    const role =
+      ref.kind === 'session'
+        ? await this.named.session(ref.session)
+        : ref.kind === 'profile'
+          ? await this.named.profile(ref.profile)
+          : ref
+    const creds = await this.credentials.get(role, force)
     return okAnswer(request.id, {credentials: creds})
   }
 
@@ -440,9 +449,12 @@ function fileRotationOf(
     return {configDir: join(agent.home, 'config'), workspace}
   }
 
+  const records = join(agent.home, 'cache', 'sessions')
   return new FileRotation({
     ...agent,
     deliver: async (id, creds) => (await delivery()).deliverFileCredentials(await deps(), id, creds),
+    renewal: async (id, problem) =>
+      (await import('../lib/session-records.js')).recordSessionRenewal(records, id, problem, agent.now()),
     sessions: async () => (await delivery()).fileModeSessions((await deps()).workspace),
     target: async (id) => (await delivery()).fileModeRef((await deps()).workspace, id),
     ttlMs: credentialTtlMs(agent.env),

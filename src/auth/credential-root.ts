@@ -1,3 +1,5 @@
+import {dirname} from 'node:path'
+
 /**
  * The one place a command's credential source is composed (the runner, credential-process, `aws sso refresh`):
  * SSO role credentials; the project's IAM user with a GetSessionToken-with-MFA session on top of it and AssumeRole
@@ -20,7 +22,7 @@ import type {PortalPort} from './sso/types.js'
 
 import {dispatchingSource, lazySource} from './credentials/dispatch-source.js'
 import {createSsoCredentialSource} from './credentials/sso-source.js'
-import {credentialTtlMs, handedOutExpiration, renewMarginMs} from './credentials/ttl.js'
+import {credentialTtlMs, handOutTiming} from './credentials/ttl.js'
 
 /** What every command has once the vault is open (services.ts createAuthServices, or credential-process's own). */
 export interface CredentialBase {
@@ -124,11 +126,14 @@ export function composeCredentials(base: CredentialBase, run: CredentialRun): Co
   })
 
   const session = lazySource(async () => {
-    const [{createSessionSource}, {mfaSessionDurationSeconds}, {codes, sts}] = await Promise.all([
+    const [{createSessionSource}, {mfaSessionDurationSeconds}, {codes, sts}, records] = await Promise.all([
       import('./sessions/session-source.js'),
       import('./iam/mfa-session.js'),
       mfa(),
+      import('../lib/session-records.js'),
     ])
+    // lockDir is TERRACE_HOME/cache/locks: the records live beside it, in cache/sessions
+    const recordDir = records.sessionRecordDir(dirname(lockDir))
     return createSessionSource({
       clock,
       codes,
@@ -139,6 +144,7 @@ export function composeCredentials(base: CredentialBase, run: CredentialRun): Co
       progress(line) {
         if (!busy()) run.stderr.write(`${line}\n`)
       },
+      recordExpiry: (id, expiresAt) => records.recordSessionExpiry(recordDir, id, expiresAt),
       sso,
       store,
       sts,
@@ -147,8 +153,7 @@ export function composeCredentials(base: CredentialBase, run: CredentialRun): Co
   })
 
   return {
-    expirationOf: (creds) => handedOutExpiration(creds, ttlMs),
-    renewLeadMs: Math.max(1000, Math.floor(renewMarginMs(ttlMs) / 2)),
+    ...handOutTiming(ttlMs),
     source: dispatchingSource({chain, iam, session, sso}),
     ssoLogin: base.ssoLogin,
     ttlMs,

@@ -49,3 +49,32 @@ export async function unregisterFileRotation(env: NodeJS.ProcessEnv, sessions: s
     if (!answer) return
   }
 }
+
+/**
+ * What `vault lock` (the agent keeps its schedule, but cannot obtain credentials without the vault) or a wipe (`aws
+ * sso logout`: the agent forgets its schedule) means for the active file-mode sessions: which ones are no longer
+ * renewed and how to resume. undefined when no session is active in file mode.
+ */
+export async function fileRotationStoppedNotice(
+  env: NodeJS.ProcessEnv,
+  what: 'lock' | 'wipe',
+): Promise<string | undefined> {
+  const [{readWorkspace}, {workspaceStore}] = await Promise.all([
+    import('../workspace/workspace-file.js'),
+    import('../workspace/store.js'),
+  ])
+  let names: string[]
+  try {
+    const workspace = await readWorkspace(workspaceStore(env, () => {}))
+    names = workspace.sessions.filter((s) => s.status === 'active' && s.mode === 'file').map((s) => s.name)
+  } catch {
+    return undefined
+  }
+
+  if (names.length === 0) return undefined
+  const list = names.join(', ')
+  const their = `their temporary keys stay in the AWS credentials file until they expire`
+  return what === 'lock'
+    ? `Warning: terrace's agent can no longer renew the keys of file-mode sessions ${list} while the vault is locked: ${their}. \`terrace vault unlock\` resumes their rotation.`
+    : `Warning: terrace's agent no longer renews the keys of file-mode sessions ${list}: ${their}. To resume, log in again (\`terrace login\`) or unlock the vault (\`terrace vault unlock\`) as they need, then start each again: ${names.map((n) => `\`terrace session start ${n} --mode file\``).join(', ')}.`
+}

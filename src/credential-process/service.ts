@@ -47,9 +47,14 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   const asked = agent.mayAsk()
   const opening = asked ? undefined : options.store?.()
   opening?.catch(() => {})
-  // a workspace session is named to the agent as given (the id `session start` writes): the agent reads the workspace
-  if (asked && options.session !== undefined) {
-    const served = await agent.credentials({kind: 'session', session: options.session})
+  // a workspace session (by the id `session start` writes) or a managed profile is named to the agent as given: the
+  // agent reads the workspace or the profile registry, so this process reads nothing before its one round trip
+  if (asked) {
+    const served = await agent.credentials(
+      options.session === undefined
+        ? {kind: 'profile', profile: options.profile ?? ''}
+        : {kind: 'session', session: options.session},
+    )
     if (served && isFresh(served, Date.now(), ttlMs)) return credentialProcessJson(served, ttlMs)
   }
 
@@ -57,10 +62,6 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
     options.session === undefined
       ? (await managedProfile(paths.config, options.profile ?? '')).ref
       : await (await import('../workspace/session-ref-of.js')).sessionRefOf(env, options.session)
-  if (asked && options.session === undefined) {
-    const served = await agent.credentials(ref)
-    if (served && isFresh(served, Date.now(), ttlMs)) return credentialProcessJson(served, ttlMs)
-  }
 
   const store =
     (await (opening ?? options.store?.())) ?? (await openNonInteractiveVault(env, paths.root, options.notice))

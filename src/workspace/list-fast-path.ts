@@ -50,7 +50,7 @@ export async function runSessionList(
     if (args.json) io.stdout(`${JSON.stringify({defaultRegion, sessions}, null, 2)}\n`)
     else if (workspace.sessions.length === 0) io.stdout('No sessions. Add one with `terrace session add`.\n')
     else if (sessions.length === 0) io.stdout('No session matches.\n')
-    else io.stdout(formatSessionTable(sessions, defaultRegion))
+    else io.stdout(formatSessionTable(sessions, defaultRegion, Date.now()))
     return 0
   } catch (error_) {
     const error = fileSystemError(error_) ?? (error_ as Error)

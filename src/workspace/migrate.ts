@@ -54,7 +54,10 @@ function from1(raw: Json): Json {
   }
 }
 
-/** Version 2 knew no integrations; a session already started was served the only way there was: process. */
+/**
+ * Version 2 knew no integrations; a session started once (active, pending, or stopped with a startedAt) was served
+ * the only way there was: process.
+ */
 function from2(raw: Json): Json {
   if (raw.integrations !== undefined) throw new ShapeError('integrations', 'not a field of a version 2 workspace')
   if (!Array.isArray(raw.sessions)) return {...raw, integrations: [], version: 3}
@@ -63,12 +66,13 @@ function from2(raw: Json): Json {
     integrations: [],
     sessions: (raw.sessions as unknown[]).map((session, i) => {
       if (typeof session !== 'object' || session === null) return session
-      const {status} = session as Json
+      const {startedAt, status} = session as Json
       for (const key of ['mode', 'source']) {
         if (key in session) throw new ShapeError(`sessions[${i}].${key}`, 'not a field of a version 2 session')
       }
 
-      return {...session, mode: status === 'active' || status === 'pending' ? 'process' : null, source: null}
+      const started = status === 'active' || status === 'pending' || (startedAt !== null && startedAt !== undefined)
+      return {...session, mode: started ? 'process' : null, source: null}
     }),
     version: 3,
   }

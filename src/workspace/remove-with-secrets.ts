@@ -4,10 +4,13 @@
  * removes nothing; it is opened only when a removed session can own entries (an IAM user or a chained session:
  * an SSO role session's credentials are the SSO role's, shared with projects).
  */
+import {join} from 'node:path'
+
 import type {SecretStore} from '../vault/secret-store.js'
 import type {Session, Workspace} from './session.js'
 
 import {deleteSessionEntries} from '../auth/sessions/session-keys.js'
+import {removeSessionRecords, sessionRecordDir} from '../lib/session-records.js'
 import {descendants, findSession, removeSession} from './session-service.js'
 import {readWorkspace, type WorkspaceStore} from './workspace-file.js'
 
@@ -39,6 +42,9 @@ export async function removeSessionAndSecrets(
   }
 
   const removed = await removeSession(deps.workspace, nameOrId, options)
+  // their expiry and renewal records (no secret) go too
+  const records = sessionRecordDir(join(deps.workspace.files.root, 'cache'))
+  for (const gone of removed) removeSessionRecords(records, gone.id)
   const deletedEntries: string[] = []
   if (vault) for (const gone of removed) deletedEntries.push(...(await deleteSessionEntries(vault, gone.id)))
   return {deletedEntries, removed}

@@ -5,6 +5,7 @@
 import {randomUUID} from 'node:crypto'
 
 import {ConfigError, UsageError} from '../lib/errors.js'
+import {type ListedSession, withRecords} from './listed-session.js'
 import {EXPECTED, isHttpsUrl, PATTERNS} from './patterns.js'
 import {
   type ChainedSession,
@@ -228,12 +229,14 @@ export function filterSessions(workspace: Workspace, filter: SessionFilter): Ses
   )
 }
 
+/** The matching sessions, each with when its credentials expire (when active; see listed-session.ts). */
 export async function listSessions(
   store: WorkspaceStore,
   filter: SessionFilter = {},
-): Promise<{defaultRegion: null | string; sessions: Session[]; workspace: Workspace}> {
+): Promise<{defaultRegion: null | string; sessions: ListedSession[]; workspace: Workspace}> {
   const workspace = await readWorkspace(store)
-  return {defaultRegion: workspace.defaultRegion, sessions: filterSessions(workspace, filter), workspace}
+  const sessions = withRecords(store.files.root, filterSessions(workspace, filter))
+  return {defaultRegion: workspace.defaultRegion, sessions, workspace}
 }
 
 export type SessionEdit = {name?: string; profile?: string; region?: string}

@@ -38,6 +38,7 @@ import {userProfiles} from '../awsfiles/managed-block.js'
 import {ConfigError} from '../lib/errors.js'
 import {withLock} from '../lib/lock.js'
 import {dieHereInTests} from '../lib/test-death.js'
+import {withRecords} from './listed-session.js'
 import {sessionRef} from './session-ref.js'
 import {findSession} from './session-service.js'
 import {readWorkspace, updateWorkspace, type WorkspaceStore} from './workspace-file.js'
@@ -101,10 +102,12 @@ export interface StartResult {
 export async function startSession(
   deps: ServeDeps & {expirationOf(creds: AwsCredentials): number},
   nameOrId: string,
-  mode: SessionMode = 'process',
+  requested?: SessionMode,
 ): Promise<StartResult> {
   const first = await readWorkspace(deps.workspace)
   const target = findSession(first, nameOrId)
+  // a stopped session keeps its mode: started again without one, it is served as it was last time
+  const mode = requested ?? target.mode ?? 'process'
   const previous = target.status
   await updateWorkspace(deps.workspace, (workspace) => ({
     result: undefined,
@@ -189,7 +192,8 @@ export async function startSession(
       return {
         configFile: deps.configFile,
         credentialsFile: file ? deps.credentialsFile : null,
-        expiresAt: new Date(deps.expirationOf(creds)).toISOString(),
+        // keys in the credentials file are good until AWS's expiry; credential_process hands them out for the TTL
+        expiresAt: new Date(file ? creds.expiration : deps.expirationOf(creds)).toISOString(),
         mode,
         profile: session.profile,
         region,
@@ -237,9 +241,10 @@ async function removeServeLeftovers(
 
 /**
  * Stops the session: its profile leaves the managed block (when the block's profile is this session's) and the
- * registry, and in file mode its keys leave the credentials file's block; the session becomes inactive. Also a repair:
- * the profile leaves the files too when the registry names a session that is not active (what a start killed half-way
- * left), and an inactive session is stopped again. Reports stopped: false when it was inactive already.
+ * registry, and in file mode its keys leave the credentials file's block; the session becomes inactive and keeps its
+ * mode (the next start without --mode reuses it). Also a repair: the profile leaves the files too when the registry
+ * names a session that is not active (what a start killed half-way left), and an inactive session is stopped again.
+ * Reports stopped: false when it was inactive already.
  */
 export async function stopSession(
   deps: Pick<ServeDeps, 'configDir' | 'configFile' | 'workspace'> & {credentialsFile?: string},
@@ -273,10 +278,14 @@ export async function stopSession(
 }
 
 export interface CurrentSession {
+  /** when its current credentials expire (ISO), when known (listed-session.ts) */
+  expiresAt: null | string
   id: string
   name: string
   profile: string
   region: null | string
+  /** why terrace's agent cannot renew its file-mode keys; null when it can */
+  renewal: null | string
   startedAt: null | string
   type: Session['type']
 }
@@ -284,17 +293,19 @@ export interface CurrentSession {
 /** The active sessions (on `profile` only, when given), by profile. */
 export async function currentSessions(store: WorkspaceStore, profile?: string): Promise<CurrentSession[]> {
   const workspace = await readWorkspace(store)
-  return workspace.sessions
+  const active = workspace.sessions
     .filter((s) => s.status === 'active' && (profile === undefined || s.profile === profile))
     .sort((a, b) => a.profile.localeCompare(b.profile))
-    .map((s) => ({
-      id: s.id,
-      name: s.name,
-      profile: s.profile,
-      region: regionOf(s, workspace),
-      startedAt: s.startedAt,
-      type: s.type,
-    }))
+  return withRecords(store.files.root, active).map((s) => ({
+    expiresAt: s.expiresAt,
+    id: s.id,
+    name: s.name,
+    profile: s.profile,
+    region: regionOf(s, workspace),
+    renewal: s.renewal,
+    startedAt: s.startedAt,
+    type: s.type,
+  }))
 }
 
 /** Fresh credentials now (the cached ones dropped); an active session's tools get them on their next ask. */

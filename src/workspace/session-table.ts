@@ -1,4 +1,7 @@
 /** `terrace session list` for people: aligned columns, two spaces apart, like the --layers summary. */
+import type {ListedSession} from './listed-session.js'
+
+import {expiresIn} from '../lib/session-records.js'
 import {arnAccount, arnRole} from './patterns.js'
 import {type Session, SHORT_TYPES} from './session.js'
 
@@ -43,27 +46,44 @@ const FILE_NOTE = `${FILE_MARK} file mode: temporary keys in a plain file (the A
 
 const inFileMode = (session: Session): boolean => session.status !== 'inactive' && session.mode === 'file'
 
-/** A session's row; the region shown is its own, else the workspace default. No credentials yet: no expiry. */
-export function sessionRow(session: Session, defaultRegion: null | string): SessionRow {
+/** Marks an active session whose keys the agent cannot renew (the reason is printed under the table). */
+export const NOT_RENEWED_MARK = '(not renewed!)'
+
+function status(session: ListedSession): string {
+  const marks = [session.status, ...(inFileMode(session) ? [FILE_MARK] : [])]
+  if (session.status === 'active' && session.renewal) marks.push(NOT_RENEWED_MARK)
+  return marks.join(' ')
+}
+
+/**
+ * A session's row; the region shown is its own, else the workspace default; expires: when an active session's
+ * current credentials expire, relative to now ("in 42m", "expired"), "-" when inactive or unknown.
+ */
+export function sessionRow(session: ListedSession, defaultRegion: null | string, now: number): SessionRow {
+  const expiresAt = session.status === 'active' && session.expiresAt ? Date.parse(session.expiresAt) : null
   return {
     account: account(session),
-    expires: '-',
+    expires: expiresIn(expiresAt, now),
     name: session.name,
     profile: session.profile,
     region: session.region ?? defaultRegion ?? '-',
     role: role(session),
-    status: inFileMode(session) ? `${session.status} ${FILE_MARK}` : session.status,
+    status: status(session),
     type: SHORT_NAME[session.type] ?? session.type,
   }
 }
 
+/** The line under the table for an active session the agent cannot renew. */
+export const notRenewedNote = (session: ListedSession): string =>
+  `${NOT_RENEWED_MARK} session ${session.name}: terrace's agent cannot renew its keys: ${session.renewal}`
+
 const COLUMNS: Array<keyof SessionRow> = ['name', 'type', 'account', 'role', 'profile', 'region', 'status', 'expires']
 
-export function formatSessionTable(sessions: Session[], defaultRegion: null | string): string {
+export function formatSessionTable(sessions: ListedSession[], defaultRegion: null | string, now: number): string {
   const rows = [
     COLUMNS.map((column) => column.toUpperCase()),
     ...sessions.map((session) => {
-      const row = sessionRow(session, defaultRegion)
+      const row = sessionRow(session, defaultRegion, now)
       return COLUMNS.map((column) => row[column])
     }),
   ]
@@ -74,6 +94,9 @@ export function formatSessionTable(sessions: Session[], defaultRegion: null | st
       .join('  ')
       .trimEnd(),
   )
-  if (sessions.some((session) => inFileMode(session))) lines.push('', FILE_NOTE)
+  const notRenewed = sessions.filter((session) => session.status === 'active' && session.renewal)
+  if (sessions.some((session) => inFileMode(session)) || notRenewed.length > 0) lines.push('')
+  if (sessions.some((session) => inFileMode(session))) lines.push(FILE_NOTE)
+  lines.push(...notRenewed.map((session) => notRenewedNote(session)))
   return `${lines.join('\n')}\n`
 }

@@ -61,16 +61,24 @@ function source(raw: Json, at: string): null | SessionSource {
   }
 }
 
-/** `mode`: present on every session, null (never started) or one of the modes. */
+/**
+ * `mode`: present on every session, one of the modes; null only for a session never started (startedAt null, not
+ * active). A stopped session keeps the mode it was served in: the next start without --mode reuses it.
+ */
 function mode(raw: Json, at: string): null | SessionMode {
   if (raw.mode === undefined) throw new ShapeError(`${at}.mode`, 'missing (null for a session never started)')
-  return oneOfOrNull<SessionMode>(raw, 'mode', at, SESSION_MODES)
+  const value = oneOfOrNull<SessionMode>(raw, 'mode', at, SESSION_MODES)
+  if (value === null && (raw.startedAt !== null || raw.status === 'active'))
+    throw new ShapeError(`${at}.mode`, `null, but the session was started: one of ${SESSION_MODES.join(', ')}`)
+  return value
 }
 
 function validateSession(raw: unknown, at: string): Session {
   if (!isObject(raw)) throw new ShapeError(at, 'not an object')
   const type = oneOf<SessionType>(raw, 'type', at, SESSION_TYPES)
   onlyKeys(raw, ALLOWED_KEYS[type], at, `an ${type} session`)
+  const startedAt = date(raw, 'startedAt', at, true)
+  const status = oneOf<SessionStatus>(raw, 'status', at, SESSION_STATUSES)
   const base = {
     id: checked(raw, 'id', at) as string,
     mode: mode(raw, at),
@@ -78,8 +86,8 @@ function validateSession(raw: unknown, at: string): Session {
     profile: checked(raw, 'profile', at) as string,
     region: checked(raw, 'region', at, true),
     source: source(raw, at),
-    startedAt: date(raw, 'startedAt', at, true),
-    status: oneOf<SessionStatus>(raw, 'status', at, SESSION_STATUSES),
+    startedAt,
+    status,
   }
   switch (type) {
     case 'aws-iam-role-chained': {

@@ -24,6 +24,7 @@ describe('agent/role-ref-params: a role ref as the params of a credentials reque
     },
     {account: null, accountId: '333333333333', chain: 'deploy', kind: 'chain', role: 'Deployer', source: '--chain'},
     {kind: 'session', session: 's-3f2a'},
+    {kind: 'profile', profile: 'bb-apps-devstg-devops'},
   ]
   for (const ref of refs) {
     it(`${ref.kind}: the params give back the same ref (null fields left out)`, () => {

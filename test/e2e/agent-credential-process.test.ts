@@ -146,6 +146,26 @@ describe('e2e: credential-process and wrapped commands through the agent (issue 
     expect(after.pid, 'still the one agent').to.equal([...agents][0])
   })
 
+  it('a warm exec through the agent asks it for the login check and the credentials only: the vault stays closed', async () => {
+    const log = join(env.TERRACE_HOME!, 'logs', 'agent.log')
+    const before = readFileSync(log, 'utf8').length
+    const exec = await cli(s, ['exec', '--', process.execPath, STS_IDENTITY], {
+      cwd: join(s.project, LAYERS.devstg),
+      env: {...env, TERRACE_AGENT: 'auto'},
+    })
+    expect(exec.code, exec.stderr).to.equal(0)
+    expect(exec.stdout).to.match(/"arn":"arn:aws:sts::555555555555:assumed-role\//)
+    const ops = [
+      ...readFileSync(log, 'utf8')
+        .slice(before)
+        .matchAll(/request op="([^"]+)"/g),
+    ]
+      .map((m) => m[1])
+      .filter((op) => op !== 'ping')
+    // before the agent answered the login check, the wrapping process read the login (and the cache) from the vault
+    expect(new Set(ops)).to.deep.equal(new Set(['credentials', 'sso-login']))
+  })
+
   it('kill -9 of the agent in the middle of 50 parallel requests: every request answers, with the same credentials', async () => {
     const {pid} = await status()
     expect(pid).to.be.a('number')
@@ -217,8 +237,12 @@ describe('e2e: credential-process and wrapped commands through the agent (issue 
     expect((await status()).cachedCredentials, 'served by the agent').to.be.at.least(1)
     expect(agentRequests(), 'the endpoint asked the agent').to.be.greaterThan(0)
 
-    const cp = await collect(credentialProcess(ROLES[1], {TERRACE_AGENT: 'auto'}))
+    // a credential-process client as the kernel shows it while it runs (spawn returns once it has exec'd)
+    const client = credentialProcess(ROLES[1], {TERRACE_AGENT: 'auto'})
+    if (client.pid) procOf(client.pid, 'credential-process client')
+    const cp = await collect(client)
     s.outputs.push(cp)
+    expect(texts['credential-process client cmdline']).to.contain('credential-process')
     expect(cp.code, cp.stderr).to.equal(0)
     if (existsSync(`/proc/${agent}`)) procOf(agent, 'agent')
     expect(texts['agent environ'] ?? 'TERRACE_HOME=', 'the agent environment was read').to.contain('TERRACE_HOME=')

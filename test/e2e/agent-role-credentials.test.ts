@@ -13,6 +13,7 @@ import {AgentLog} from '../../src/agent/log.js'
 import {agentPaths} from '../../src/agent/paths.js'
 import {refToParams} from '../../src/agent/role-ref-params.js'
 import {type AgentServer, startAgent} from '../../src/agent/server.js'
+import {updateProfileRegistry} from '../../src/auth/credentials/profile-registry.js'
 import {type SsoRoleRef} from '../../src/lib/role-refs.js'
 import {assertBuilt, REPO, runCli} from '../helpers/cli.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
@@ -135,6 +136,36 @@ describe('e2e: the agent obtains and holds role credentials (issue 12)', functio
     expect(agent!.store.size).to.equal(0)
     const log = readFileSync(agentPaths(env.TERRACE_HOME!).log, 'utf8')
     expect(log).to.match(/wiped locked=false unscheduled=0 wiped=2\n.*stopped pid=\d+ reason="test stop"/)
+  })
+
+  it('sso-login vouches for a usable login with its end only (never the token), and refuses a start URL with none', async () => {
+    const connection = await connectSocket(agentPaths(env.TERRACE_HOME!).socket)
+    try {
+      const vouched = await connection.request('sso-login', {startUrl: DEVSTG.startUrl})
+      expect(vouched.ok, JSON.stringify(vouched)).to.equal(true)
+      const result = vouched.ok ? (vouched.result as Record<string, unknown>) : {}
+      expect(Object.keys(result)).to.deep.equal(['expiresAt'])
+      expect(result.expiresAt).to.be.a('number').greaterThan(Date.now())
+      const none = await connection.request('sso-login', {startUrl: 'https://elsewhere.awsapps.com/start'})
+      expect(none.ok).to.equal(false)
+      expect(none.ok === false && none.error.message).to.match(/not logged in/i)
+      const missing = await connection.request('sso-login', {})
+      expect(missing.ok === false && missing.error).to.deep.include({code: 'bad-request'})
+    } finally {
+      connection.close()
+    }
+  })
+
+  it('a managed profile named by its name: the agent reads its role from profiles.json; an unknown name is refused', async () => {
+    await updateProfileRegistry(join(env.TERRACE_HOME!, 'config'), {set: {devstg: {ref: DEVSTG, region: 'us-east-1'}}})
+    const byName = await ask({kind: 'profile', profile: 'devstg'})
+    const byRef = await ask(refToParams(DEVSTG))
+    const key = (a: typeof byName) =>
+      a.ok ? (a.result as {credentials: {accessKeyId: string}}).credentials.accessKeyId : ''
+    expect(key(byName)).to.match(/^ASIA/)
+    expect(key(byName)).to.equal(key(byRef))
+    const unknown = await ask({kind: 'profile', profile: 'nope'})
+    expect(unknown.ok === false && unknown.error.message).to.contain('"nope" is not a terrace-managed profile')
   })
 
   it('a request without a usable ref is refused (bad-request) and names what is missing', async () => {

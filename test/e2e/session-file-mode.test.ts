@@ -12,7 +12,7 @@ import {join} from 'node:path'
 import {BLOCK_BEGIN} from '../../src/awsfiles/managed-block.js'
 import {assertBuilt, runCli, waitFor} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
-import {AWS_V2, cli, login, type Scenario, setUp, ssoArn, tearDown} from './delivery-helpers.js'
+import {AWS_V2, cli, LAYERS, login, type Scenario, setUp, ssoArn, tearDown} from './delivery-helpers.js'
 
 const PASSPHRASE = 'correct horse battery staple'
 /** the user's own credentials file and config: terrace must never change these bytes (no final newline, on purpose) */
@@ -21,6 +21,13 @@ const USER_CONFIG = '[profile mine]\nregion = eu-west-1\n'
 /** the sandbox's SSO role credentials live this long (s); terrace hands them out for at most TTL seconds */
 const LIFETIME_S = 12
 const TTL_S = 6
+/** when the agent's last rotation said it rotates next (epoch ms), from its log */
+const lastNext = (log: string): number =>
+  readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line.split(' ')[1] === 'rotated')
+    .map((line) => Date.parse(/next="([^"]+)"/.exec(line)![1]))
+    .at(-1)!
 
 describe('e2e: session start --mode file (temporary keys in the credentials file, rotated by the agent)', function () {
   this.timeout(180_000)
@@ -138,6 +145,42 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
     expect(listed.find((x: {name: string}) => x.name === 'admin')).to.include({mode: 'file', status: 'active'})
   })
 
+  it("list: EXPIRES says when the active session's keys expire (and --json expiresAt), the same through oclif (the leak scan below reads its records too)", async () => {
+    for (const extra of [[], ['--debug']]) {
+      const table = (await cli(s, ['session', 'list', ...extra])).stdout.split('\n')
+      expect(table[0]).to.match(/ STATUS +EXPIRES$/)
+      expect(table.find((line) => line.startsWith('admin '))).to.match(/ active \(file!\) +in \d+s$/)
+      expect(table.find((line) => line.startsWith('viewer '))).to.match(/ inactive +-$/)
+      const listed = JSON.parse((await cli(s, ['session', 'list', '--json', ...extra])).stdout).sessions
+      const admin = listed.find((x: {name: string}) => x.name === 'admin')
+      const viewer = listed.find((x: {name: string}) => x.name === 'viewer')
+      expect(Date.parse(admin.expiresAt) - Date.now()).to.be.within(-LIFETIME_S * 1000, LIFETIME_S * 1000)
+      expect(admin.renewal).to.equal(null)
+      expect(viewer).to.include({expiresAt: null, renewal: null})
+    }
+
+    const current = JSON.parse((await cli(s, ['session', 'current', '--json'])).stdout).sessions
+    expect(current[0].expiresAt).to.match(/^\d{4}-/)
+    expect((await cli(s, ['session', 'current'])).stdout).to.match(/admin .*credentials expire (in \d+s|expired)/)
+  })
+
+  it("rotate: the new keys are in the credentials file at once, and the agent's next rotation moves to them", async () => {
+    const before = keyIdInFile()
+    const nextBefore = lastNext(agentLog())
+    const rotated = await cli(s, ['session', 'rotate', 'admin'])
+    expect(rotated.code, rotated.stderr).to.equal(0)
+    expect(rotated.stdout).to.include('New keys written to the credentials file')
+    expect(keyIdInFile()).not.to.equal(before)
+    expect(lastNext(agentLog())).to.be.greaterThan(nextBefore)
+    expect((await awsIdentity('legacy')).arn).to.match(ssoArn('111111111111', 'Administrator'))
+    // with no agent asked, the command writes them itself
+    const here = keyIdInFile()
+    const off = await cli(s, ['session', 'rotate', 'admin', '--json'], {env: {TERRACE_AGENT: 'off'}})
+    expect(off.code, off.stderr).to.equal(0)
+    expect(keyIdInFile()).not.to.equal(here)
+    expect((await awsIdentity('legacy')).arn).to.match(ssoArn('111111111111', 'Administrator'))
+  })
+
   it(`active for over ${3 * LIFETIME_S} s (credentials live ${LIFETIME_S} s): a plain aws reading the file never fails`, async () => {
     const expected = ssoArn('111111111111', 'Administrator')
     const rolesBefore = (await s.sb.control.requestLog()).filter((e) => e.operation === 'GetRoleCredentials').length
@@ -167,6 +210,18 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
     expect(readFileSync(credsFile, 'utf8').startsWith(USER_CREDS)).to.equal(true)
   })
 
+  it('vault lock says which file-mode sessions are no longer renewed and how to resume; unlock resumes them', async () => {
+    const locked = await cli(s, ['vault', 'lock'])
+    expect(locked.code, locked.stderr).to.equal(0)
+    expect(locked.stderr).to.include(
+      "Warning: terrace's agent can no longer renew the keys of file-mode sessions admin while the vault is locked",
+    )
+    expect(locked.stderr).to.include('`terrace vault unlock` resumes their rotation')
+    await unlock()
+    const before = keyIdInFile()
+    await waitFor(() => keyIdInFile() !== before, 20_000)
+  })
+
   it('a restarted agent re-registers the active file-mode session from workspace.json and keeps rotating', async () => {
     expect((await cli(s, ['agent', 'stop'])).code).to.equal(0)
     const before = keyIdInFile()
@@ -188,7 +243,8 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
   })
 
   it('a process-mode start on that profile stops the file-mode session: its keys leave the file, its rotation ends', async () => {
-    const started = await cli(s, ['session', 'start', 'admin'])
+    // admin was last started in file mode: --mode process says otherwise (without it, file mode again)
+    const started = await cli(s, ['session', 'start', 'admin', '--mode', 'process'])
     expect(started.code, started.stderr).to.equal(0)
     expect(started.stdout).to.include('Stopped session viewer')
     expect(started.stderr).not.to.include('plain file')
@@ -206,6 +262,20 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
     expect(readFileSync(credsFile, 'utf8')).to.equal(USER_CREDS)
     expect(readFileSync(configFile(), 'utf8')).to.equal(USER_CONFIG)
     expect((await agentStatus()).rotating).to.equal(0)
+    const listed = JSON.parse((await cli(s, ['session', 'list', '--json'])).stdout).sessions
+    expect(listed.find((x: {name: string}) => x.name === 'viewer')).to.include({mode: 'file', status: 'inactive'})
+  })
+
+  it('start without --mode reuses the mode the session was stopped in (file), and stop keeps it again', async () => {
+    const started = await cli(s, ['session', 'start', 'viewer'])
+    expect(started.code, started.stderr).to.equal(0)
+    expect(started.stderr).to.include('file mode puts temporary keys of session viewer in a plain file')
+    expect(keyIdInFile()).to.match(/^ASIA/)
+    expect((await awsIdentity('legacy')).arn).to.match(ssoArn('333333333333', 'DevOps'))
+    expect((await cli(s, ['session', 'stop', 'viewer'])).code).to.equal(0)
+    expect(readFileSync(credsFile, 'utf8')).to.equal(USER_CREDS)
+    const listed = JSON.parse((await cli(s, ['session', 'list', '--json'])).stdout).sessions
+    expect(listed.find((x: {name: string}) => x.name === 'viewer')).to.include({mode: 'file', status: 'inactive'})
   })
 
   it('TERRACE_AGENT=off: start still writes the keys and warns that nothing rotates them, and when they expire', async () => {
@@ -219,6 +289,19 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
     expect((await awsIdentity('legacy')).arn).to.match(ssoArn('111111111111', 'Administrator'))
     const removed = await cli(s, ['session', 'remove', 'admin'], {env: {TERRACE_AGENT: 'off'}})
     expect(removed.code, removed.stderr).to.equal(0)
+    expect(readFileSync(credsFile, 'utf8')).to.equal(USER_CREDS)
+  })
+
+  it('aws sso logout (the agent wipes its schedule) names the file-mode sessions no longer renewed and how to resume', async () => {
+    expect((await cli(s, ['session', 'start', 'viewer', '--mode', 'file'])).code).to.equal(0)
+    const out = await cli(s, ['aws', 'sso', 'logout'], {cwd: join(s.project, LAYERS.devstg)})
+    expect(out.code, out.stderr).to.equal(0)
+    expect(out.stderr).to.include(
+      "Warning: terrace's agent no longer renews the keys of file-mode sessions viewer: their temporary keys stay",
+    )
+    expect(out.stderr).to.include('`terrace session start viewer --mode file`')
+    expect((await agentStatus()).rotating).to.equal(0)
+    expect((await cli(s, ['session', 'stop', 'viewer'])).code).to.equal(0)
     expect(readFileSync(credsFile, 'utf8')).to.equal(USER_CREDS)
   })
 

@@ -8,16 +8,10 @@ import type {RoleRef} from '../../src/lib/role-refs.js'
 import {AwsUnreachableError} from '../../src/lib/errors.js'
 import {type Broker, startCredentialBroker} from '../../src/runner/credentials/broker.js'
 import {waitFor} from '../helpers/cli.js'
+import {ssoRef} from '../helpers/role-refs.js'
 
-const ref = (accountId: string, role = 'DevOps'): RoleRef => ({
-  account: null,
-  accountId,
-  kind: 'sso',
-  role,
-  source: null,
-  ssoRegion: 'us-east-1',
-  startUrl: 'https://x.awsapps.com/start',
-})
+const ref = (accountId: string, role = 'DevOps'): RoleRef =>
+  ssoRef(accountId, {role, startUrl: 'https://x.awsapps.com/start'})
 
 /** A source that issues numbered credentials living `lifeMs`; counts calls and forced refreshes. */
 function fakeSource(lifeMs = 60_000) {

@@ -40,6 +40,14 @@ function services(loggedIn = true): CredentialServices & {
   tokenChecks: string[]
 } {
   const state = {
+    async checkLogin(url: string, request: TokenRequest = {}) {
+      state.tokenChecks.push(url)
+      state.neededFor.push(request.neededFor)
+      if (!loggedIn)
+        throw new NotLoggedInError(neededForSentence('not logged in to x.', request.neededFor), {
+          suggestion: 'Run `terrace aws sso login`.',
+        })
+    },
     configDir: '/nonexistent',
     expirationOf: (c: {expiration: number}) => c.expiration,
     neededFor: [] as (string | undefined)[],
@@ -49,17 +57,6 @@ function services(loggedIn = true): CredentialServices & {
       get(ref: RoleRef, options?: CredentialRequest) {
         state.neededFor.push(options?.neededFor)
         return source.get(ref, options)
-      },
-    },
-    ssoLogin: {
-      async accessToken(url: string, request: TokenRequest = {}) {
-        state.tokenChecks.push(url)
-        state.neededFor.push(request.neededFor)
-        if (!loggedIn)
-          throw new NotLoggedInError(neededForSentence('not logged in to x.', request.neededFor), {
-            suggestion: 'Run `terrace aws sso login`.',
-          })
-        return {accessToken: 'a', expiresAt: Date.now() + 3_600_000} as never
       },
     },
     tokenChecks: [] as string[],
@@ -151,10 +148,8 @@ describe('runner/credentials/factory', () => {
 
     const failing = {
       ...services(),
-      ssoLogin: {
-        async accessToken(): Promise<never> {
-          throw new NotLoggedInError('You are not logged in to x.')
-        },
+      async checkLogin(): Promise<never> {
+        throw new NotLoggedInError('You are not logged in to x.')
       },
     }
     const refused = credentialEnvironmentFactory({env: {}, openServices: async () => failing})

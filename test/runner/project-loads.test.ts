@@ -21,6 +21,7 @@ const LAYER = join(ROOT, 'apps-devstg', 'us-east-1', 'base-network')
 const ACCOUNT = join(ROOT, 'apps-devstg')
 
 const services: CredentialServices = {
+  async checkLogin() {},
   configDir: '/nonexistent',
   expirationOf: (c) => c.expiration,
   renewLeadMs: 1000,
@@ -30,7 +31,6 @@ const services: CredentialServices = {
       return {accessKeyId: `AKIA${ref.accountId}`, expiration: now + 3_600_000, obtainedAt: now, secretAccessKey: 's'}
     },
   },
-  ssoLogin: {accessToken: async () => ({accessToken: 'a', expiresAt: Date.now() + 3_600_000}) as never},
 }
 
 /**

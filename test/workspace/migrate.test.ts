@@ -40,6 +40,17 @@ describe('workspace/migrate', () => {
     expect(unchanged).to.deep.equal(VERSION_2.sessions)
   })
 
+  it('lifts a version-2 session stopped after a start (startedAt kept) to mode process, not null', () => {
+    const v2 = structuredClone(VERSION_2)
+    Object.assign(v2.sessions[1], {startedAt: '2026-01-01T00:00:00.000Z', status: 'inactive'})
+    const migrated = validateWorkspace(migrate(v2))
+    expect(migrated.sessions.map((s) => [s.name, s.mode])).to.deep.equal([
+      ['shared-admin', 'process'],
+      ['alice', 'process'],
+      ['ops', null],
+    ])
+  })
+
   it('refuses a version-2 file that already holds integrations (not a field of version 2), naming it', () => {
     const v2 = {...structuredClone(VERSION_2), integrations: []}
     expect(thrown<ShapeError>(() => migrate(v2)).key).to.equal('integrations')

@@ -164,7 +164,11 @@ describe('workspace/session-service', () => {
   })
 
   it('the table: a header and aligned columns; the workspace default region where a session has none', () => {
-    const table = formatSessionTable(workspace().sessions, 'eu-central-1').split('\n')
+    const table = formatSessionTable(
+      workspace().sessions.map((x) => ({...x, expiresAt: null, renewal: null})),
+      'eu-central-1',
+      Date.now(),
+    ).split('\n')
     expect(table[0]).to.match(/^NAME +TYPE +ACCOUNT +ROLE +PROFILE +REGION +STATUS +EXPIRES$/)
     expect(table[1]).to.match(
       /^shared-admin +sso-role +shared \(111111111111\) +Administrator +default +eu-west-1 +inactive +-$/,

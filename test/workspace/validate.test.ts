@@ -18,6 +18,14 @@ describe('workspace/validate validateWorkspace', () => {
     w.integrations = []
     w.sessions[1].mode = 'file'
     expect(validateWorkspace(w).sessions[1].mode).to.equal('file')
+    // a stopped session keeps its mode; one being started the first time (pending) has none yet
+    Object.assign(w.sessions[0], {mode: 'process', startedAt: '2026-01-02T03:04:05.000Z', status: 'inactive'})
+    w.sessions[2].status = 'pending'
+    expect(validateWorkspace(w).sessions.map((x) => [x.status, x.mode])).to.deep.equal([
+      ['inactive', 'process'],
+      ['inactive', 'file'],
+      ['pending', null],
+    ])
   })
 
   it('accepts optional fields left out and null', () => {
@@ -204,6 +212,20 @@ describe('workspace/validate validateWorkspace', () => {
       'sessions[3].mode',
     ],
     ['a missing mode', (w) => delete w.sessions[0].mode, 'sessions[0].mode'],
+    [
+      'mode null on a stopped session that was started (stop keeps the mode)',
+      (w) => {
+        w.sessions[0].startedAt = '2026-01-02T03:04:05.000Z'
+      },
+      'sessions[0].mode',
+    ],
+    [
+      'mode null on an active session',
+      (w) => {
+        w.sessions[1].status = 'active'
+      },
+      'sessions[1].mode',
+    ],
     ['a missing source', (w) => delete w.sessions[0].source, 'sessions[0].source'],
     [
       'a source as a string',

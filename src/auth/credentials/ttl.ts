@@ -33,3 +33,14 @@ export function isFresh(creds: AwsCredentials, now: number, ttlMs: number): bool
 export function handedOutExpiration(creds: AwsCredentials, ttlMs: number): number {
   return Math.min(creds.expiration, creds.obtainedAt + ttlMs)
 }
+
+/**
+ * How credentials of this TTL are handed out by a broker: the Expiration it reports with them (handedOutExpiration),
+ * and how long before then it renews them: half a stale-margin, well before they are handed out expired.
+ */
+export function handOutTiming(ttlMs: number): {expirationOf(creds: AwsCredentials): number; renewLeadMs: number} {
+  return {
+    expirationOf: (creds) => handedOutExpiration(creds, ttlMs),
+    renewLeadMs: Math.max(1000, Math.floor(renewMarginMs(ttlMs) / 2)),
+  }
+}

@@ -42,6 +42,8 @@ export interface SessionSourceDeps {
   notice(message: string): void
   /** a progress line (`[2/3] arn:aws:iam::…`); called only when a hop is actually called */
   progress(line: string): void
+  /** records when the credentials just obtained for a session expire (lib/session-records.ts); never throws */
+  recordExpiry?(sessionId: string, expiresAt: number): Promise<void>
   /** the SSO role source of the run */
   sso: CredentialSource<SsoRoleRef>
   store: SecretStore
@@ -221,8 +223,10 @@ export function createSessionSource(deps: SessionSourceDeps): CredentialSource<S
   }
 
   return {
-    get(ref, options = {}) {
-      return linkCredentials(ref, ref.links.length - 1, Boolean(options.forceRefresh))
+    async get(ref, options = {}) {
+      const creds = await linkCredentials(ref, ref.links.length - 1, Boolean(options.forceRefresh))
+      await deps.recordExpiry?.(ref.links.at(-1)!.id, creds.expiration)
+      return creds
     },
   }
 }

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import type {CurrentSession} from '../../workspace/session-serving.js'
 
 import {TerraceCommand} from '../../cli/base-command.js'
+import {expiresIn} from '../../lib/session-records.js'
 import {currentSessions} from '../../workspace/session-serving.js'
 import {workspaceStore} from '../../workspace/store.js'
 
@@ -27,8 +28,13 @@ With --profile, only that profile's session (none: "No active session on profile
         this.log(flags.profile ? `No active session on profile ${flags.profile}.` : 'No active session.')
       }
 
+      const now = Date.now()
       for (const s of sessions) {
-        this.log(`${s.profile}: ${s.name} (${s.type}${s.region ? `, ${s.region}` : ''}, started ${s.startedAt})`)
+        const expires = s.expiresAt ? `, credentials expire ${expiresIn(Date.parse(s.expiresAt), now)}` : ''
+        this.log(
+          `${s.profile}: ${s.name} (${s.type}${s.region ? `, ${s.region}` : ''}, started ${s.startedAt}${expires})`,
+        )
+        if (s.renewal) this.log(`  not renewed: terrace's agent cannot renew its keys: ${s.renewal}`)
       }
     }
 

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {Session} from '../../workspace/session.js'
+import type {ListedSession} from '../../workspace/listed-session.js'
 
 import {TerraceCommand} from '../../cli/base-command.js'
 import {listSessions} from '../../workspace/session-service.js'
@@ -9,6 +9,8 @@ import {workspaceStore} from '../../workspace/store.js'
 
 export default class SessionList extends TerraceCommand {
   static override description = `List the workspace's sessions: name, type, account, role, profile, region, status, expires.
+
+Expires: when an active session's current credentials expire ("in 42m", "expired"; "-" when inactive or not known yet), from a record terrace keeps when it obtains them (no secret; the vault is not opened). --json gives it as expiresAt (ISO), and renewal: why terrace's agent cannot renew a file-mode session's keys (null when it can).
 
 A session without its own region shows the workspace default region. --filter matches any field, ignoring case.`
   static override enableJsonFlag = true
@@ -23,7 +25,7 @@ A session without its own region shows the workspace default region. --filter ma
     type: Flags.string({description: 'only sessions of this type: sso-role, iam-user, chained (or the full type)'}),
   }
 
-  async run(): Promise<{defaultRegion: null | string; sessions: Session[]}> {
+  async run(): Promise<{defaultRegion: null | string; sessions: ListedSession[]}> {
     const {flags} = await this.parse(SessionList)
     const {defaultRegion, sessions, workspace} = await listSessions(workspaceStore(), {
       status: flags.status,
@@ -33,7 +35,7 @@ A session without its own region shows the workspace default region. --filter ma
     if (!this.jsonEnabled()) {
       if (workspace.sessions.length === 0) this.log('No sessions. Add one with `terrace session add`.')
       else if (sessions.length === 0) this.log('No session matches.')
-      else process.stdout.write(formatSessionTable(sessions, defaultRegion))
+      else process.stdout.write(formatSessionTable(sessions, defaultRegion, Date.now()))
     }
 
     return {defaultRegion, sessions}

@@ -11,6 +11,8 @@ export default class SessionStart extends TerraceCommand {
 
 Its credentials are obtained first (an MFA code is asked here when one is needed: TERRACE_MFA_CODE, else the terminal), then --mode process (the default) writes [profile P] into terrace's managed block of the AWS config file (AWS_CONFIG_FILE or ~/.aws/config; nothing outside the block changes) with credential_process = terrace credential-process --session <id> and the session's region. No credential is written to any file: tools ask terrace, which answers from the vault. Another session active on the same profile is stopped.
 
+Without --mode, a session is started in the mode it was last started in (process for a new one): stop keeps it.
+
 --mode file, for tools that read only the credentials file: short-lived keys are written as [P] into terrace's managed block of the AWS credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials), the region into the config file's block. Temporary keys are then in a plain file (a warning says so). terrace's agent (started if needed) rewrites them before they are 30 minutes old (TERRACE_CREDENTIAL_TTL) while the session is active; with TERRACE_AGENT=off nothing rotates them and a warning says when they expire. session stop removes them.`
   static override enableJsonFlag = true
   static override examples = [
@@ -20,16 +22,15 @@ Its credentials are obtained first (an MFA code is asked here when one is needed
   ]
   static override flags = {
     mode: Flags.string({
-      default: 'process',
       description:
-        'how the credentials are served: process (credential_process in the AWS config file) or file (temporary keys in the AWS credentials file, rotated by the agent)',
+        'how the credentials are served: process (credential_process in the AWS config file) or file (temporary keys in the AWS credentials file, rotated by the agent); default: the mode it was last started in, else process',
       options: ['process', 'file'],
     }),
   }
 
   async run(): Promise<StartResult & {rotation: null | Registration}> {
     const {args, flags} = await this.parse(SessionStart)
-    const mode = flags.mode === 'file' ? 'file' : 'process'
+    const mode = flags.mode === undefined ? undefined : flags.mode === 'file' ? 'file' : 'process'
     const {env} = process
     const [{serveDeps}, {startSession}, {registerFileRotation, unregisterFileRotation}] = await Promise.all([
       import('../../cli/session-credentials.js'),
@@ -38,7 +39,10 @@ Its credentials are obtained first (an MFA code is asked here when one is needed
     ])
     const result = await startSession(serveDeps(env, this.config.root), args.name, mode)
     // the sessions it stopped, and itself when it leaves file mode for process mode, are no longer rotated
-    await unregisterFileRotation(env, mode === 'file' ? result.stoppedIds : [...result.stoppedIds, result.session.id])
+    await unregisterFileRotation(
+      env,
+      result.mode === 'file' ? result.stoppedIds : [...result.stoppedIds, result.session.id],
+    )
     let rotation: null | Registration = null
     if (result.credentialsFile) {
       process.stderr.write(

@@ -11,9 +11,9 @@ import {existsSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import type {ComposedCredentials} from '../../auth/credential-root.js'
 import type {AwsCredentials, CredentialSource} from '../../auth/credentials/types.js'
 import type {MfaPolicy} from '../../auth/iam/mfa-code.js'
-import type {SsoLogin} from '../../auth/sso/sso-login.js'
 import type {ProjectWithSettings} from '../../layers/profile-bindings.js'
 import type {Project} from '../../layers/project.js'
 import type {ChildEnvironment, ChildEnvironmentFactory, ChildTarget} from '../child-environment.js'
@@ -35,13 +35,17 @@ export function helperScript(from = dirname(fileURLToPath(import.meta.url))): st
 
 /** What the factory needs from the credential root (openCredentialServices in production). */
 export interface CredentialServices {
+  /**
+   * the IAM Identity Center login of startUrl is usable (renewed when close to its end), or NotLoggedInError (exit 5)
+   * naming the login command and what it was neededFor
+   */
+  checkLogin(startUrl: string, request: {neededFor?: string}): Promise<void>
   configDir: string
   expirationOf(creds: AwsCredentials): number
   renewLeadMs: number
   /** a child owns the terminal (true) or not: credential sources must not prompt while it does */
   setChildRunning?(running: boolean): void
   source: CredentialSource
-  ssoLogin: Pick<SsoLogin, 'accessToken'>
 }
 
 /** This run's choices for the credential root, as data: known once the project is loaded, the same for each child. */
@@ -64,32 +68,51 @@ export interface CredentialFactoryDeps {
   warn?(message: string): void
 }
 
+/**
+ * terrace's agent first (started on demand with TERRACE_AGENT=auto) for credentials and the login check; the run's
+ * own composition (which opens the vault) only when the agent does not answer, or from the start when no agent will
+ * be asked (then it is opened while the run's plan is worked out).
+ */
 export async function openCredentialServices(
   env: NodeJS.ProcessEnv,
   run: RunCredentialOptions,
 ): Promise<CredentialServices> {
-  const [{createAuthServices}, {composeCredentials}, {agentCredentialClient, agentFirstSource}] = await Promise.all([
-    import('../../auth/services.js'),
-    import('../../auth/credential-root.js'),
+  const [{agentCredentialClient, agentFirstSource}, {credentialTtlMs, handOutTiming}, {homePaths}] = await Promise.all([
     import('../../agent/credentials-client.js'),
+    import('../../auth/credentials/ttl.js'),
+    import('../../lib/paths.js'),
   ])
-  const services = await createAuthServices({env})
+  const paths = homePaths(env)
   let childRunning = false
-  const composed = composeCredentials(services, {
-    ...run,
-    stderr: process.stderr,
-    terminalBusy: () => childRunning,
-  })
+  let composing: Promise<ComposedCredentials> | undefined
+  const composed = () => {
+    composing ??= (async () => {
+      const [{createAuthServices}, {composeCredentials}] = await Promise.all([
+        import('../../auth/services.js'),
+        import('../../auth/credential-root.js'),
+      ])
+      return composeCredentials(await createAuthServices({env}), {
+        ...run,
+        stderr: process.stderr,
+        terminalBusy: () => childRunning,
+      })
+    })()
+    return composing
+  }
+
+  const agent = agentCredentialClient({env, home: paths.root})
+  if (!agent.mayAsk()) composed().catch(() => {})
   return {
-    configDir: services.configDir,
-    expirationOf: composed.expirationOf,
-    renewLeadMs: composed.renewLeadMs,
+    async checkLogin(startUrl, request) {
+      if (agent.mayAsk() && (await agent.loginUsable(startUrl))) return
+      await (await composed()).ssoLogin.accessToken(startUrl, request)
+    },
+    configDir: paths.config,
+    ...handOutTiming(credentialTtlMs(env)),
     setChildRunning(running) {
       childRunning = running
     },
-    // terrace's agent first (started on demand with TERRACE_AGENT=auto), the run's own source when it does not answer
-    source: agentFirstSource(agentCredentialClient({env, home: services.paths.root}), composed.source),
-    ssoLogin: composed.ssoLogin,
+    source: agentFirstSource(agent, {get: async (ref, options) => (await composed()).source.get(ref, options)}),
   }
 }
 
@@ -187,14 +210,14 @@ function sourceFor(source: CredentialSource, purpose: string | undefined): Crede
   return {get: (ref, options) => source.get(ref, {...options, neededFor: purpose})}
 }
 
-async function checkLogin(plan: DeliveryPlan, target: ChildTarget, services: CredentialServices): Promise<void> {
+async function checkLogins(plan: DeliveryPlan, target: ChildTarget, services: CredentialServices): Promise<void> {
   const urls = new Set<string>()
   // a --chain run needs only its chain (walked before the child starts); the project's SSO profiles are extras
   if (plan.defaultBinding?.ref.kind === 'chain' && plan.defaultBinding.ref.source === '--chain') return
   if (plan.defaultBinding?.ref.kind === 'session') return // --session: the same, for a workspace session
   for (const binding of [...plan.bindings, plan.defaultBinding])
     if (binding?.ref.kind === 'sso') urls.add(binding.ref.startUrl)
-  for (const url of urls) await services.ssoLogin.accessToken(url, {neededFor: neededFor(target)})
+  for (const url of urls) await services.checkLogin(url, {neededFor: neededFor(target)})
 }
 
 export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): ChildEnvironmentFactory {
@@ -229,7 +252,7 @@ export function credentialEnvironmentFactory(deps: CredentialFactoryDeps): Child
       source: sourceFor(opened.source, neededFor(target)),
     })
     // The login is checked before any child starts (and before its endpoint does).
-    const login = checkLogin(plan, target, opened)
+    const login = checkLogins(plan, target, opened)
     login.catch(() => {})
     await login
     return {

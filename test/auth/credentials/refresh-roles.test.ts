@@ -4,16 +4,9 @@ import {refreshRoles} from '../../../src/auth/credentials/refresh-roles.js'
 import {AwsCredentials, CredentialSource} from '../../../src/auth/credentials/types.js'
 import {AwsRefusedError} from '../../../src/lib/errors.js'
 import {ProfileBinding, SsoRoleRef} from '../../../src/lib/role-refs.js'
+import {ssoRef} from '../../helpers/role-refs.js'
 
-const ref = (account: string, accountId: string, role = 'DevOps'): SsoRoleRef => ({
-  account,
-  accountId,
-  kind: 'sso',
-  role,
-  source: null,
-  ssoRegion: 'us-east-1',
-  startUrl: 'https://bb.awsapps.com/start',
-})
+const ref = (account: string, accountId: string, role = 'DevOps'): SsoRoleRef => ssoRef(accountId, {account, role})
 const BINDINGS: ProfileBinding[] = [
   {name: 'bb-apps-devstg-devops', ref: ref('apps-devstg', '555555555555')},
   {name: 'bb-management-administrator', ref: ref('management', '111111111111', 'Administrator')},

@@ -43,7 +43,12 @@ Revokes the access and refresh tokens server-side (sso:Logout), then deletes fro
 
     // the agent forgets all it holds (the unlocked file vault, cached credentials): nothing of the login stays warm
     const agentWipe = await requestAgent(agentPaths(services.paths.root), 'wipe')
-    if (agentWipe?.ok) this.logToStderr('The terrace agent forgot everything it held (the file vault is locked again).')
+    if (agentWipe?.ok) {
+      this.logToStderr('The terrace agent forgot everything it held (the file vault is locked again).')
+      const {fileRotationStoppedNotice} = await import('../../../cli/file-rotation.js')
+      const notice = await fileRotationStoppedNotice(this.invocation().env, 'wipe')
+      if (notice) this.logToStderr(notice)
+    }
 
     // the profiles `aws configure sso` wrote stay (they hold no secret): they say to log in until the next login
     // only what a killed `aws configure sso` left half-written is removed (see reconcileManagedProfiles)
