@@ -18,8 +18,18 @@ export abstract class TerraceCommand extends Command {
     }),
   }
 
-  protected override async catch(error: Error & {exitCode?: number; oclif?: unknown}): Promise<unknown> {
-    if (error.oclif !== undefined) return super.catch(error)
+  protected override async catch(error: Error & {code?: string; exitCode?: number; oclif?: unknown}): Promise<unknown> {
+    if (error.oclif !== undefined) {
+      // this.exit() (EEXIT) and oclif's usage errors without --json: oclif's handling. With --json, a usage error
+      // (missing argument, bad flag) is the same {error} object as any failure, not oclif's dump of its config.
+      if (error.code === 'EEXIT' || !this.jsonEnabled()) return super.catch(error)
+      const code = exitCodeOf(error)
+      const message = error.message.replace(/\n?See more help with --help$/, '')
+      const suggestion = `terrace ${this.id?.replaceAll(':', ' ') ?? ''} --help lists its options and arguments.`
+      this.logJson({error: {code, message, suggestion}})
+      return this.exit(code)
+    }
+
     error = fileSystemError(error) ?? error
     const code = exitCodeOf(error)
     if (this.jsonEnabled()) {

@@ -73,9 +73,57 @@ export function unknownCommandError(
     if (extra.length > 0) return new UsageError(`unexpected argument "${extra[0]}" for "${command}"`, {suggestion})
   }
 
+  const underTopic = topicTypo(words, commands, topics)
+  if (underTopic) return underTopic
+
   const shown = words.slice(0, Math.max(1, closest?.split(':').length ?? 1)).join(' ')
   const guess = closest ? ` Did you mean "terrace ${closest.replaceAll(':', ' ')}"?` : ''
   return new UsageError(`"${shown}" is not a terrace command.${guess}`, {
     suggestion: 'terrace --help lists every command.',
   })
+}
+
+/**
+ * A command line that names a topic exactly and then no command of it (`session strat x`, `session add bogus`):
+ * the closest command of that topic when the word is a near miss, else the topic's commands. Undefined when no
+ * topic is typed exactly.
+ */
+function topicTypo(
+  words: readonly string[],
+  commands: readonly string[],
+  topics: readonly string[],
+): Error | undefined {
+  const topic = topics
+    .filter((t) => t.split(':').every((part, i) => words[i] === part))
+    .sort((a, b) => b.split(':').length - a.split(':').length)[0]
+  if (topic === undefined) return undefined
+  const depth = topic.split(':').length
+  const next = words[depth]
+  if (next === undefined) return undefined
+  const prefix = `${topic}:`
+  const closest = closestCommand(
+    words,
+    commands.filter((c) => c.startsWith(prefix)),
+    topics.filter((t) => t.startsWith(prefix)),
+  )
+  const near = closest?.split(':')[depth]
+  const spaced = topic.replaceAll(':', ' ')
+  if (
+    closest !== undefined &&
+    near !== undefined &&
+    editDistance(next, near) <= Math.max(2, Math.floor(next.length / 2))
+  ) {
+    return new UsageError(
+      `"${words.slice(0, closest.split(':').length).join(' ')}" is not a terrace command. Did you mean "terrace ${closest.replaceAll(':', ' ')}"?`,
+      {suggestion: `terrace ${spaced} --help lists its commands.`},
+    )
+  }
+
+  const children = [
+    ...new Set([...commands, ...topics].filter((id) => id.startsWith(prefix)).map((id) => id.split(':')[depth])),
+  ].sort()
+  return new UsageError(
+    `"${words.slice(0, depth + 1).join(' ')}" is not a terrace command: terrace ${spaced} has ${children.join(', ')}.`,
+    {suggestion: `terrace ${spaced} --help lists them.`},
+  )
 }

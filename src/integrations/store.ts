@@ -20,6 +20,37 @@ export function checkedFlag(value: string | undefined, flag: string, key: keyof 
   return value
 }
 
+/** A flag an integration type requires: its key in the type's flags, the flag, and the label its prompt shows. */
+export interface RequiredFlag<K extends string> {
+  flag: string
+  key: K
+  label: string
+}
+
+/** The required flags `values` lacks, in order. Pure. */
+export const missingFlags = <K extends string>(
+  required: ReadonlyArray<RequiredFlag<K>>,
+  values: Partial<Record<K, string | undefined>>,
+): Array<RequiredFlag<K>> => required.filter((r) => values[r.key] === undefined)
+
+/**
+ * UsageError (exit 2) naming every missing required flag at once (`what`: "an aws-sso integration"); `hint` is added
+ * to the fix when given.
+ */
+export function requireFlags<K extends string>(
+  what: string,
+  required: ReadonlyArray<RequiredFlag<K>>,
+  values: Partial<Record<K, string | undefined>>,
+  hint?: (missing: string[]) => string | undefined,
+): void {
+  const missing = missingFlags(required, values).map((r) => r.flag)
+  if (missing.length === 0) return
+  const extra = hint?.(missing)
+  throw new UsageError(`Missing ${missing.join(', ')}: ${what} needs ${missing.length === 1 ? 'it' : 'them'}.`, {
+    suggestion: `Give ${missing.length === 1 ? 'it as a flag' : 'them as flags'}, or run the command on a terminal to be asked for ${missing.length === 1 ? 'it' : 'them'}.${extra ? ` ${extra}` : ''}`,
+  })
+}
+
 export const sessionsOf = (workspace: Workspace, alias: string): Session[] =>
   workspace.sessions.filter((session) => session.source?.integration === alias)
 

@@ -18,6 +18,8 @@ export interface SyncOptions {
   env: NodeJS.ProcessEnv
   now?: () => Date
   onProgress(progress: SourceProgress): void
+  /** called once the integration is found, before its source is read (an unknown alias fails before it) */
+  onStart?(): void
   rate: number
   signal: AbortSignal
   /** session stop, for the running sessions whose role left the source (else only their workspace status) */
@@ -42,6 +44,7 @@ export async function syncIntegration(
   const workspace = await readWorkspace(store)
   const integration = findIntegrationIn(workspace, alias)
   const driver = driverFor(integration)
+  options.onStart?.()
   const record = (result: LastSync['result'], counts: LastSync['counts']): LastSync => ({
     at: now().toISOString(),
     counts,

@@ -317,6 +317,7 @@ export async function removeSession(
 /** Sets the workspace default region when `region` is given; returns the (new) default either way. */
 export async function defaultRegion(store: WorkspaceStore, region?: string): Promise<null | string> {
   if (region === undefined) return (await readWorkspace(store)).defaultRegion
-  const checked = optional({region}, 'region') as string
-  return updateWorkspace(store, (workspace) => ({result: checked, workspace: {...workspace, defaultRegion: checked}}))
+  // the region is the command's argument, not --region: the message names the value only
+  if (!PATTERNS.region.test(region)) throw new UsageError(`${JSON.stringify(region)} is not ${EXPECTED.region}.`)
+  return updateWorkspace(store, (workspace) => ({result: region, workspace: {...workspace, defaultRegion: region}}))
 }

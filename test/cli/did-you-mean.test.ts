@@ -42,6 +42,24 @@ describe('cli/did-you-mean', () => {
     )
   })
 
+  it('after a topic typed exactly, looks only among its commands: the near miss, else the list of them', () => {
+    const ids = [...IDS, 'session:start', 'session:stop', 'session:add:sso-role', 'session:add:chained', 'version']
+    const topics = [...TOPICS, 'session', 'session:add']
+    expect(unknownCommandError(['session', 'strat', 'x'], ids, topics)).to.include({
+      exitCode: 2,
+      message: '"session strat" is not a terrace command. Did you mean "terrace session start"?',
+    })
+    expect(unknownCommandError(['session', 'add', 'bogus'], ids, topics)).to.include({
+      exitCode: 2,
+      message: '"session add bogus" is not a terrace command: terrace session add has chained, sso-role.',
+      suggestion: 'terrace session add --help lists them.',
+    })
+    expect(unknownCommandError(['session', 'add', 'sso-rol'], ids, topics).message).to.contain(
+      'Did you mean "terrace session add sso-role"?',
+    )
+    expect(unknownCommandError(['chain', 'lst'], ids, topics).message).to.contain('Did you mean "terrace chain list"?')
+  })
+
   it('names an argument a command does not take instead of calling the command unknown', () => {
     expect(unknownCommandError(['layer', 'info', 'extra'], IDS, TOPICS)).to.include({
       exitCode: 2,

@@ -12,7 +12,7 @@
  * Every agent a test starts is stopped (and killed, should it not stop) before the test ends.
  */
 import {expect} from 'chai'
-import {type ChildProcess, spawn} from 'node:child_process'
+import {type ChildProcess} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -20,26 +20,22 @@ import {isRunning, waitUntil} from '../../src/agent/process.js'
 import {type ManagedProfile, updateProfileRegistry} from '../../src/auth/credentials/profile-registry.js'
 import {projectBindings} from '../../src/layers/profile-bindings.js'
 import {loadProject} from '../../src/layers/project.js'
-import {assertBuilt, cliEnv, type CliResult, collect, FAKE_BIN_DIR, runCli, spawnCli} from '../helpers/cli.js'
+import {agentTracker, credentialProcessStorm} from '../helpers/agents.js'
+import {assertBuilt, collect, runCli, spawnCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
 import {cli, LAYERS, type Scenario, setUp, STS_IDENTITY, tearDown} from './delivery-helpers.js'
 
 const PASSPHRASE = 'agent credential-process passphrase'
 const ROLES = ['bb-apps-devstg-devops', 'bb-shared-devops']
-const STORM = join(FAKE_BIN_DIR, 'credential-process-storm.mjs')
-
-interface Status {
-  cachedCredentials: number
-  pid: null | number
-  running: boolean
-}
 
 describe('e2e: credential-process and wrapped commands through the agent (issue 12)', function () {
   this.timeout(240_000)
   let s: Scenario
   /** the clients' environment: no passphrase (the agent holds the vault unlocked) */
   let env: NodeJS.ProcessEnv
-  const agents = new Set<number>()
+  const tracker = agentTracker((args) => cli(s, args, {env}))
+  const {agents, status} = tracker
+  const stopAgents = () => tracker.stop()
   const served = new Map<string, string>()
 
   /** how many credentials requests the agent log records */
@@ -47,14 +43,6 @@ describe('e2e: credential-process and wrapped commands through the agent (issue 
     readFileSync(join(env.TERRACE_HOME!, 'logs', 'agent.log'), 'utf8').match(/request op="credentials"/g)?.length ?? 0
 
   const calls = async () => (await s.sb.control.requestLog()).filter((e) => e.operation === 'GetRoleCredentials')
-
-  const status = async (): Promise<Status> => {
-    const result = await cli(s, ['agent', 'status', '--json'], {env})
-    expect(result.code, result.stderr).to.equal(0)
-    const parsed = JSON.parse(result.stdout) as Status
-    if (parsed.pid) agents.add(parsed.pid)
-    return parsed
-  }
 
   const unlock = async () => {
     const result = await runCli(['vault', 'unlock', '--passphrase-stdin'], {
@@ -68,38 +56,23 @@ describe('e2e: credential-process and wrapped commands through the agent (issue 
     return result
   }
 
-  const stopAgents = async () => {
-    await cli(s, ['agent', 'stop'], {env})
-    for (const pid of agents) if (isRunning(pid)) process.kill(pid, 'SIGKILL')
-    expect(await waitUntil(() => [...agents].every((pid) => !isRunning(pid)), 10_000)).to.equal(true)
-  }
-
   const credentialProcess = (profile: string, extra: NodeJS.ProcessEnv): ChildProcess =>
     spawnCli(['credential-process', '--profile', profile], {cwd: s.dir, env: {...env, ...extra}})
 
   /** COUNT runs at once over profiles, from a process of their own (fixtures/bin/credential-process-storm.mjs). */
-  const storm = async (
-    count: number,
-    extra: NodeJS.ProcessEnv,
-    kill?: {after: number; pid: number},
-  ): Promise<{killedAfter: null | number; results: Array<CliResult & {profile: string}>}> => {
-    const child = spawn(process.execPath, [STORM], {
+  const storm = (count: number, extra: NodeJS.ProcessEnv, kill?: {after: number; pid: number}) =>
+    credentialProcessStorm({
       cwd: s.dir,
-      env: cliEnv({
+      env: {
         ...env,
         ...extra,
         COUNT: String(count),
         KILL_AFTER: String(kill?.after ?? 0),
         KILL_PID: String(kill?.pid ?? 0),
         PROFILES: ROLES.join(','),
-      }),
+      },
+      outputs: s.outputs,
     })
-    const out = await collect(child)
-    expect(out.code, out.stderr).to.equal(0)
-    const parsed = JSON.parse(out.stdout) as Awaited<ReturnType<typeof storm>>
-    s.outputs.push(...parsed.results)
-    return parsed
-  }
 
   before(async () => {
     assertBuilt()

@@ -10,29 +10,25 @@
  * Every agent a test starts is stopped (and killed, should it not stop) before the test ends.
  */
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {isRunning, waitUntil} from '../../src/agent/process.js'
-import {assertBuilt, cliEnv, type CliResult, collect, FAKE_BIN_DIR, runCli} from '../helpers/cli.js'
+import {isRunning} from '../../src/agent/process.js'
+import {agentTracker, credentialProcessStorm} from '../helpers/agents.js'
+import {assertBuilt, type CliResult, runCli} from '../helpers/cli.js'
+import {ssoAdminSession} from '../helpers/session-fixtures.js'
 import {cli, login, type Scenario, setUp, tearDown} from './delivery-helpers.js'
 
 const PASSPHRASE = 'agent session passphrase'
-const STORM = join(FAKE_BIN_DIR, 'credential-process-storm.mjs')
-
-interface Status {
-  cachedCredentials: number
-  pid: null | number
-  running: boolean
-}
 
 describe('e2e: workspace sessions served by the agent (issues 12, 13)', function () {
   this.timeout(240_000)
   let s: Scenario
   /** the clients' environment: no passphrase (the agent holds the vault unlocked) */
   let env: NodeJS.ProcessEnv
-  const agents = new Set<number>()
+  const tracker = agentTracker((args) => cli(s, args, {env}))
+  const {agents, status} = tracker
+  const stopAgents = () => tracker.stop()
   /** agents a test stopped with SIGSTOP: continued before anything else */
   const stopped = new Set<number>()
   let served = ''
@@ -41,35 +37,18 @@ describe('e2e: workspace sessions served by the agent (issues 12, 13)', function
   const count = (pattern: RegExp) => agentLog().match(pattern)?.length ?? 0
   const calls = async () => (await s.sb.control.requestLog()).filter((e) => e.operation === 'GetRoleCredentials')
 
-  const status = async (): Promise<Status> => {
-    const result = await cli(s, ['agent', 'status', '--json'], {env})
-    expect(result.code, result.stderr).to.equal(0)
-    const parsed = JSON.parse(result.stdout) as Status
-    if (parsed.pid) agents.add(parsed.pid)
-    return parsed
-  }
-
-  const stopAgents = async () => {
-    await cli(s, ['agent', 'stop'], {env})
-    for (const pid of agents) if (isRunning(pid)) process.kill(pid, 'SIGKILL')
-    expect(await waitUntil(() => [...agents].every((pid) => !isRunning(pid)), 10_000)).to.equal(true)
-  }
-
   const credentialProcess = async (session: string, extra: NodeJS.ProcessEnv = {}) =>
     cli(s, ['credential-process', '--session', session], {cwd: s.dir, env: {...env, ...extra}})
 
   /** COUNT runs of `credential-process --session <name>` at once, from a process of their own */
-  const storm = async (count: number, name: string): Promise<Array<CliResult & {profile: string}>> => {
-    const child = spawn(process.execPath, [STORM], {
-      cwd: s.dir,
-      env: cliEnv({...env, COUNT: String(count), FLAG: '--session', PROFILES: name, TERRACE_AGENT: 'auto'}),
-    })
-    const out = await collect(child)
-    expect(out.code, out.stderr).to.equal(0)
-    const {results} = JSON.parse(out.stdout) as {results: Array<CliResult & {profile: string}>}
-    s.outputs.push(...results)
-    return results
-  }
+  const storm = async (count: number, name: string) =>
+    (
+      await credentialProcessStorm({
+        cwd: s.dir,
+        env: {...env, COUNT: String(count), FLAG: '--session', PROFILES: name, TERRACE_AGENT: 'auto'},
+        outputs: s.outputs,
+      })
+    ).results
 
   before(async () => {
     assertBuilt()
@@ -84,21 +63,7 @@ describe('e2e: workspace sessions served by the agent (issues 12, 13)', function
     expect(unlocked.code, unlocked.stderr).to.equal(0)
     await status()
     await login(s)
-    const added = await cli(s, [
-      'session',
-      'add',
-      'sso-role',
-      '--name',
-      'admin',
-      '--start-url',
-      'https://bb-sandbox.awsapps.com/start',
-      '--sso-region',
-      'us-east-1',
-      '--account-id',
-      '111111111111',
-      '--role',
-      'Administrator',
-    ])
+    const added = await cli(s, ['session', 'add', ...ssoAdminSession()])
     expect(added.code, added.stderr).to.equal(0)
   })
 

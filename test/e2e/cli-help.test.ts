@@ -94,6 +94,41 @@ describe("e2e: terrace's own help, version and unknown commands", function () {
     expect(help.stderr).to.contain('Did you mean "terrace chain"?')
   })
 
+  it("a word after a topic that names none of its commands: the near miss, else the topic's commands (exit 2)", async () => {
+    const typo = await cli(['session', 'strat', 'x'])
+    expect(typo.code).to.equal(2)
+    expect(typo.stderr).to.contain('Did you mean "terrace session start"?')
+    const unknown = await cli(['session', 'add', 'bogus'])
+    expect(unknown.code).to.equal(2)
+    expect(unknown.stderr).to.contain(
+      '"session add bogus" is not a terrace command: terrace session add has chained, iam-user, sso-role.',
+    )
+    const integration = await cli(['integration', 'add', 'foo'])
+    expect(integration.code).to.equal(2)
+    expect(integration.stderr).to.contain('terrace integration add has aws-sso, dynamodb.')
+  })
+
+  it('--json with a missing argument or a bad flag: the {error} object of every failure, exit 2', async () => {
+    for (const args of [
+      ['session', 'start', '--json'],
+      ['integration', 'sync', '--json'],
+      ['session', 'start', 'x', '--mode', 'bogus', '--json'],
+    ]) {
+      const {code, stdout} = await cli(args)
+      expect(code, args.join(' ')).to.equal(2)
+      const {error} = JSON.parse(stdout) as {error: {code: number; message: string; suggestion: string}}
+      expect(Object.keys(error), stdout.slice(0, 200)).to.deep.equal(['code', 'message', 'suggestion'])
+      expect(error.code).to.equal(2)
+      expect(error.suggestion).to.equal(`terrace ${args.slice(0, 2).join(' ')} --help lists its options and arguments.`)
+    }
+  })
+
+  it('terrace session default-region names the argument it refuses, not a flag', async () => {
+    const {code, stderr} = await cli(['session', 'default-region', 'mars'])
+    expect(code).to.equal(2)
+    expect(stderr).to.contain('"mars" is not an AWS region').and.not.contain('--region')
+  })
+
   it('terrace tf --help lists its other name as alias, not the name typed', async () => {
     const tf = await cli(['tf', '--help'])
     expect(aliases(tf.stdout)).to.contain('$ terrace terraform').and.not.contain('$ terrace tf\n')

@@ -8,6 +8,7 @@ import {promisify} from 'node:util'
 import {openVault} from '../../src/vault/select.js'
 import {assertBuilt, runCli} from '../helpers/cli.js'
 import {TEMPLATE, totp} from '../helpers/sandbox.js'
+import {aliceIamUserSession, aliceKeysCsv} from '../helpers/session-fixtures.js'
 import {ALICE_ARN, assumedArn, roleArn} from './chain-helpers.js'
 import {AWS_V2, type Scenario, cli as scenarioCli, setUp, tearDown} from './delivery-helpers.js'
 
@@ -83,6 +84,12 @@ describe('e2e: terrace integration add dynamodb', function () {
     const again = await cli(...add, '--table', 'accounts')
     expect(again.code).to.equal(2)
     expect(again.stderr).to.contain('An integration named "corp" already exists.')
+    for (const command of ['login', 'logout']) {
+      const none = await cli('integration', command, 'corp')
+      expect(none.code, command).to.equal(2)
+      expect(none.stderr).to.contain('A dynamodb integration has no login of its own.')
+      expect(none.stderr).to.contain('session alice').and.contain('terrace integration sync corp')
+    }
   })
 
   it('a missing flag is exit 2 naming it; an unknown source session exit 4; nothing written', async () => {
@@ -115,19 +122,9 @@ describe('e2e: terrace integration add dynamodb', function () {
         },
         mfa: {rejectReusedCodes: true},
       })
-      csvDir = mkdtempSync(join(tmpdir(), 'terrace-csv-'))
-      const csv = join(csvDir, 'alice_accessKeys.csv')
-      writeFileSync(csv, `Access key ID,Secret access key\r\n${TEMPLATE.accessKeyId},${TEMPLATE.secretAccessKey}\r\n`)
-      const added = await scenarioCli(s, [
-        'session',
-        'add',
-        'iam-user',
-        '--name',
-        'alice',
-        '--credentials-file',
-        csv,
-        '--fetch-mfa-device',
-      ])
+      const keys = aliceKeysCsv()
+      csvDir = keys.dir
+      const added = await scenarioCli(s, ['session', 'add', ...aliceIamUserSession(keys.csv)])
       expect(added.code, added.stderr).to.equal(0)
     })
 

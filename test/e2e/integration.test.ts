@@ -8,6 +8,7 @@ import {join} from 'node:path'
 
 import {assertBuilt, collect, spawnCli} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
+import {runOnPty} from '../helpers/pty.js'
 import {keys, ok, type Scenario, scenario, sessions, START_URL, sync} from './integration-helpers.js'
 
 const ADD = ['integration', 'add', 'aws-sso', '--alias', 'corp', '--start-url', START_URL, '--region', 'us-east-1']
@@ -48,6 +49,26 @@ describe('e2e: terrace integration (aws-sso) against the sandbox', function () {
       expect(stderr).to.contain(flag)
     }
 
+    const none = await s.cli('integration', 'add', 'aws-sso', '--region', 'us-east-1')
+    expect(none.code).to.equal(2)
+    expect(none.stderr).to.contain('Missing --alias, --start-url: an aws-sso integration needs them.')
+    const dynamo = await s.cli('integration', 'add', 'dynamodb', '--alias', 'tbl')
+    expect(dynamo.code).to.equal(2)
+    expect(dynamo.stderr).to.contain('Missing --table, --region, --source-session')
+
+    const asked = await runOnPty({
+      answers: [START_URL, 'us-east-1'],
+      args: ['integration', 'add', 'aws-sso', '--alias', 'asked'],
+      cwd: s.dir,
+      dir: s.dir,
+      env: s.env(),
+      prompts: ['(--start-url): ', '(--region): '],
+    })
+    expect(asked.exit, asked.output).to.equal(0)
+    expect(asked.asked).to.equal(2)
+    expect(asked.output).to.contain('Added integration asked (aws-sso')
+    await ok(s, 'integration', 'remove', 'asked')
+
     await ok(s, ...ADD, '--default-region', 'eu-west-1')
     const again = await s.cli(...ADD)
     expect(again.code).to.equal(2)
@@ -72,6 +93,8 @@ describe('e2e: terrace integration (aws-sso) against the sandbox', function () {
     const unknown = await s.cli('integration', 'sync', 'nope')
     expect(unknown.code).to.equal(4)
     expect(unknown.stderr).to.contain('No integration named "nope"')
+    expect(unknown.stderr).to.contain('Integrations: corp (terrace integration list)')
+    expect(unknown.stderr, 'the lookup fails before the sync starts').not.to.contain('starting the sync')
   })
 
   it('login shares the token of aws sso login; sync creates a session per role; again: nothing written; 10 accounts gone and 10 new: exactly those removed and added, edits kept', async () => {

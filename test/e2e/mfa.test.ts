@@ -65,15 +65,7 @@ async function setUp(edit: (project: string) => void, vaultEnv: NodeJS.ProcessEn
   mkdirSync(join(dir, 'home'))
   mkdirSync(join(dir, 'scratch'))
   const s = {dir, env, layer: join(project, LAYER), outputs: [], project, sb}
-  const configured = await cli(s, [
-    'credentials',
-    'configure',
-    '--type',
-    'security',
-    '--credentials-file',
-    join(dir, 'downloads', 'alice_accessKeys.csv'),
-    '--fetch-mfa-device',
-  ])
+  const configured = await configureAlice(s)
   expect(configured.code, configured.stderr).to.equal(0)
   return s
 }
@@ -96,6 +88,24 @@ async function ptyCli(s: Scenario, args: string[], answers: string[]): Promise<P
   const result = await runOnPty({answers, args, cwd: s.layer, dir: s.dir, env: s.env, prompts: ['MFA code for ']})
   s.outputs.push(result.output)
   return result
+}
+
+/** alice's keys from her console CSV as project bb's security user (`credentials configure`), with her MFA device. */
+const configureAlice = (s: Scenario, device: string[] = ['--fetch-mfa-device']): Promise<CliResult> =>
+  cli(s, [
+    'credentials',
+    'configure',
+    '--type',
+    'security',
+    '--credentials-file',
+    join(s.dir, 'downloads', 'alice_accessKeys.csv'),
+    ...device,
+  ])
+
+/** A new vault file holding alice's keys only (no MFA session, no role credentials). */
+async function freshVault(s: Scenario): Promise<void> {
+  rmSync(join(s.env.TERRACE_HOME!, 'vault.enc'), {force: true})
+  await configureAlice(s)
 }
 
 const getCallerIdentity = (s: Scenario, more: string[] = []) => [
@@ -184,16 +194,7 @@ describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
 
     // a fresh vault: three profiles in one child, one question, one GetSessionToken
     rmSync(s.env.TERRACE_HOME!, {force: true, recursive: true})
-    const configured = await cli(s, [
-      'credentials',
-      'configure',
-      '--type',
-      'security',
-      '--credentials-file',
-      join(s.dir, 'downloads', 'alice_accessKeys.csv'),
-      '--mfa-serial',
-      TEMPLATE.mfaSerial,
-    ])
+    const configured = await configureAlice(s, ['--mfa-serial', TEMPLATE.mfaSerial])
     expect(configured.code, configured.stderr).to.equal(0)
     const before = await count(s, 'GetSessionToken')
     const proof = join(s.dir, 'scratch')
@@ -244,16 +245,7 @@ describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
     expect(JSON.parse(byEnv.stdout).Arn).to.equal('arn:aws:sts::555555555555:assumed-role/DevOps/terrace-alice')
 
     // a new session through --mfa-code (the flag never reaches the child's argv or environment)
-    rmSync(join(s.env.TERRACE_HOME!, 'vault.enc'), {force: true})
-    await cli(s, [
-      'credentials',
-      'configure',
-      '--type',
-      'security',
-      '--credentials-file',
-      join(s.dir, 'downloads', 'alice_accessKeys.csv'),
-      '--fetch-mfa-device',
-    ])
+    await freshVault(s)
     const byFlag = await cli(s, [
       'exec',
       '--mfa-code',
@@ -269,16 +261,7 @@ describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
     expect(byFlag.stdout.split('\n')[1]).to.equal('0')
 
     // a wrong code given non-interactively is not retried: exit 7, nothing cached
-    rmSync(join(s.env.TERRACE_HOME!, 'vault.enc'), {force: true})
-    await cli(s, [
-      'credentials',
-      'configure',
-      '--type',
-      'security',
-      '--credentials-file',
-      join(s.dir, 'downloads', 'alice_accessKeys.csv'),
-      '--fetch-mfa-device',
-    ])
+    await freshVault(s)
     const wrong = await cli(s, getCallerIdentity(s), {TERRACE_MFA_CODE: wrongCodes(1)[0]})
     expect(wrong.code).to.equal(7)
     expect((await vaultEntries(s)).filter((e) => e.startsWith('mfa-session:'))).to.deep.equal([])
@@ -325,16 +308,7 @@ describe('e2e: MFA projects (IAM user + MFA session, AWS CLI v2)', function () {
       'mfa-session:bb/security',
     ])
 
-    rmSync(join(s.env.TERRACE_HOME!, 'vault.enc'), {force: true})
-    await cli(s, [
-      'credentials',
-      'configure',
-      '--type',
-      'security',
-      '--credentials-file',
-      join(s.dir, 'downloads', 'alice_accessKeys.csv'),
-      '--fetch-mfa-device',
-    ])
+    await freshVault(s)
     const before = await count(s, 'GetSessionToken')
     const failed = await ptyCli(s, getCallerIdentity(s), [w1, w2, w3, totp(TEMPLATE.mfaSecret)])
     expect(failed.exit, failed.output).to.equal(7)

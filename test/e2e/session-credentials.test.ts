@@ -9,8 +9,7 @@
  */
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
@@ -19,6 +18,7 @@ import {assertBuilt} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
 import {runOnPty} from '../helpers/pty.js'
 import {TEMPLATE, totp} from '../helpers/sandbox.js'
+import {aliceIamUserSession, aliceKeysCsv, ssoAdminSession} from '../helpers/session-fixtures.js'
 import {ALICE_ARN, assumedArn, roleArn, stsWalk} from './chain-helpers.js'
 import {AWS_V2, cli, login, type Scenario, setUp, ssoArn, STS_IDENTITY, tearDown} from './delivery-helpers.js'
 
@@ -37,9 +37,9 @@ describe('e2e: workspace sessions with credentials', function () {
     assertBuilt()
     s = await setUp({mfa: {rejectReusedCodes: true}})
     // outside the scenario's folder: the leak scans must not find this copy of the secret key
-    csvDir = mkdtempSync(join(tmpdir(), 'terrace-csv-'))
-    csv = join(csvDir, 'alice_accessKeys.csv')
-    writeFileSync(csv, `Access key ID,Secret access key\r\n${TEMPLATE.accessKeyId},${TEMPLATE.secretAccessKey}\r\n`)
+    const keys = aliceKeysCsv()
+    csv = keys.csv
+    csvDir = keys.dir
   })
 
   after(async () => {
@@ -59,16 +59,7 @@ describe('e2e: workspace sessions with credentials', function () {
   }
 
   it('add iam-user: keys from the console CSV, verified with GetCallerIdentity, in the vault keyed by the session id', async () => {
-    const added = await cli(s, [
-      'session',
-      'add',
-      'iam-user',
-      '--name',
-      'alice',
-      '--credentials-file',
-      csv,
-      '--fetch-mfa-device',
-    ])
+    const added = await cli(s, ['session', 'add', ...aliceIamUserSession(csv)])
     expect(added.code, added.stderr).to.equal(0)
     expect(added.stdout).to.include(ALICE_ARN).and.include(TEMPLATE.mfaSerial)
     expect(added.stdout).not.to.include(TEMPLATE.accessKeyId)
@@ -175,19 +166,7 @@ describe('e2e: workspace sessions with credentials', function () {
       )
       const last = ['--role-arn', roleArn('555555555555'), '--role-session-name', 'dev-x', '--region', 'us-west-2']
       await add('chained', '--name', 'dev', '--parent', 'net', ...last, '--profile', 'dev')
-      await add(
-        'sso-role',
-        '--name',
-        'admin',
-        '--start-url',
-        'https://bb-sandbox.awsapps.com/start',
-        '--sso-region',
-        'us-east-1',
-        '--account-id',
-        '111111111111',
-        '--role',
-        'Administrator',
-      )
+      await add(...ssoAdminSession())
     })
 
     it('a three-hop chained session on an MFA user: one MFA code at start, hops shown [i/3]; the AWS CLI and the SDK get hop 3', async () => {

@@ -1,16 +1,16 @@
 import {Args, Flags} from '@oclif/core'
 
 import {TerraceCommand} from '../../cli/base-command.js'
-import {driverFor} from '../../integrations/registry.js'
-import {findIntegration} from '../../integrations/store.js'
-import {UsageError} from '../../lib/errors.js'
+import {driverFor, noOwnLoginError} from '../../integrations/registry.js'
+import {findIntegrationIn} from '../../integrations/store.js'
 import {workspaceStore} from '../../workspace/store.js'
+import {readWorkspace} from '../../workspace/workspace-file.js'
 
 export default class IntegrationLogin extends TerraceCommand {
   static override args = {alias: Args.string({description: 'the integration', required: true})}
   static override description = `Log in to an integration's source.
 
-aws-sso: the device flow of terrace aws sso login, for the integration's start URL and region, into the same token store: a project and an integration on one start URL share one login. Already logged in: nothing to do (--force logs in again).`
+aws-sso: the device flow of terrace aws sso login, for the integration's start URL and region, into the same token store: a project and an integration on one start URL share one login. Already logged in: nothing to do (--force logs in again). dynamodb: no login of its own (its source session's credentials read the table, at sync).`
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> integration login corp',
@@ -23,9 +23,10 @@ aws-sso: the device flow of terrace aws sso login, for the integration's start U
 
   async run(): Promise<{alias: string; expiresAt: string}> {
     const {args, flags} = await this.parse(IntegrationLogin)
-    const integration = await findIntegration(workspaceStore(), args.alias)
+    const workspace = await readWorkspace(workspaceStore())
+    const integration = findIntegrationIn(workspace, args.alias)
     const driver = driverFor(integration)
-    if (!driver.login) throw new UsageError(`A ${integration.type} integration has no login of its own.`)
+    if (!driver.login) throw noOwnLoginError(integration, workspace)
     const {expiresAt} = await driver.login(
       integration,
       {force: flags.force, noBrowser: flags['no-browser']},

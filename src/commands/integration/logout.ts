@@ -3,11 +3,10 @@ import {Args} from '@oclif/core'
 import type {LogoutOutcome} from '../../integrations/driver.js'
 
 import {TerraceCommand} from '../../cli/base-command.js'
-import {driverFor} from '../../integrations/registry.js'
+import {driverFor, noOwnLoginError} from '../../integrations/registry.js'
 import {servingStop, stoppedSession, stopRunning} from '../../integrations/stop-sessions.js'
 import {sessionsOf, stopIntegrationSessions} from '../../integrations/store.js'
 import {findIntegrationIn} from '../../integrations/sync-apply.js'
-import {UsageError} from '../../lib/errors.js'
 import {workspaceStore} from '../../workspace/store.js'
 import {readWorkspace} from '../../workspace/workspace-file.js'
 
@@ -15,7 +14,7 @@ export default class IntegrationLogout extends TerraceCommand {
   static override args = {alias: Args.string({description: 'the integration', required: true})}
   static override description = `Log out of an integration's source: its active sessions are stopped and their credentials wiped.
 
-aws-sso: the token is revoked at AWS (sso:Logout) and every credential derived from the start URL is deleted from the vault, as terrace aws sso logout does (a project using the same start URL is logged out too); the agent forgets what it held.`
+aws-sso: the token is revoked at AWS (sso:Logout) and every credential derived from the start URL is deleted from the vault, as terrace aws sso logout does (a project using the same start URL is logged out too); the agent forgets what it held. dynamodb: no login of its own (stop its sessions with terrace session stop).`
   static override enableJsonFlag = true
   static override examples = ['<%= config.bin %> integration logout corp']
 
@@ -25,7 +24,7 @@ aws-sso: the token is revoked at AWS (sso:Logout) and every credential derived f
     const workspace = await readWorkspace(store)
     const integration = findIntegrationIn(workspace, args.alias)
     const driver = driverFor(integration)
-    if (!driver.logout) throw new UsageError(`A ${integration.type} integration has no login of its own.`)
+    if (!driver.logout) throw noOwnLoginError(integration, workspace)
     // session stop for each running one (its profile leaves the AWS config), then the workspace's leftovers
     const running = await stopRunning(sessionsOf(workspace, args.alias), servingStop(process.env, this.config.root))
     // leftovers only (a start time or mode still recorded): not counted as stopped, they were not running

@@ -34,18 +34,22 @@ Session ids stay the same across syncs, and what you changed on a synced session
     const abort = new AbortController()
     const onSigint = () => abort.abort()
     process.on('SIGINT', onSigint)
-    const progress = syncProgress(args.alias)
+    // started once the integration is found: an unknown alias fails before "starting the sync…"
+    let progress: ReturnType<typeof syncProgress> | undefined
     let summary: SyncSummary
     try {
       summary = await syncIntegration(workspaceStore(), args.alias, {
         env: process.env,
-        onProgress: (p) => progress.update(p),
+        onProgress: (p) => progress?.update(p),
+        onStart() {
+          progress = syncProgress(args.alias)
+        },
         rate,
         signal: abort.signal,
         stop: servingStop(process.env, this.config.root),
       })
     } finally {
-      progress.stop()
+      progress?.stop()
       process.removeListener('SIGINT', onSigint)
     }
 

@@ -3,7 +3,7 @@ import type {AwsSsoIntegration} from '../../workspace/integration.js'
 
 import {UsageError} from '../../lib/errors.js'
 import {EXPECTED, isHttpsUrl} from '../../workspace/patterns.js'
-import {checkedFlag} from '../store.js'
+import {checkedFlag, type RequiredFlag, requireFlags} from '../store.js'
 
 export interface AwsSsoFlags {
   alias?: string
@@ -12,7 +12,15 @@ export interface AwsSsoFlags {
   startUrl?: string
 }
 
+/** The flags an aws-sso integration needs, in the order they are asked for. */
+export const AWS_SSO_REQUIRED: ReadonlyArray<RequiredFlag<keyof AwsSsoFlags>> = [
+  {flag: '--alias', key: 'alias', label: 'Integration alias'},
+  {flag: '--start-url', key: 'startUrl', label: 'IAM Identity Center start URL'},
+  {flag: '--region', key: 'region', label: 'IAM Identity Center region'},
+]
+
 export function buildAwsSsoIntegration(flags: AwsSsoFlags): AwsSsoIntegration {
+  requireFlags('an aws-sso integration', AWS_SSO_REQUIRED, flags)
   const alias = checkedFlag(flags.alias, '--alias', 'alias')
   if (flags.startUrl === undefined) throw new UsageError('Missing --start-url.')
   if (!isHttpsUrl(flags.startUrl))

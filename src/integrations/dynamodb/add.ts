@@ -11,6 +11,7 @@ import {UsageError} from '../../lib/errors.js'
 import {EXPECTED, PATTERNS} from '../../workspace/patterns.js'
 import {findSession} from '../../workspace/session-service.js'
 import {updateWorkspace, type WorkspaceStore} from '../../workspace/workspace-file.js'
+import {type RequiredFlag, requireFlags} from '../store.js'
 
 export interface DynamoDbFlags {
   alias?: string
@@ -33,7 +34,20 @@ function flag(value: string | undefined, name: string, key: keyof typeof PATTERN
   return value
 }
 
+/** The flags a dynamodb integration needs, in the order they are asked for. */
+export const DYNAMODB_REQUIRED: ReadonlyArray<RequiredFlag<keyof DynamoDbFlags>> = [
+  {flag: '--alias', key: 'alias', label: 'Integration alias'},
+  {flag: '--table', key: 'table', label: 'DynamoDB table name'},
+  {flag: '--region', key: 'region', label: "The table's region"},
+  {flag: '--source-session', key: 'sourceSession', label: 'Source session (name or id)'},
+]
+
 export function planDynamoDbAdd(workspace: Workspace, flags: DynamoDbFlags): DynamoDbAdd {
+  requireFlags('a dynamodb integration', DYNAMODB_REQUIRED, flags, (missing) =>
+    missing.includes('--source-session')
+      ? '--source-session is the session that reads the table and starts every chain: add it first (usually `terrace session add iam-user --name N --mfa-serial ARN`).'
+      : undefined,
+  )
   const alias = flag(flags.alias, '--alias', 'alias')
   const table = flag(flags.table, '--table', 'table')
   const region = flag(flags.region, '--region', 'region')
@@ -44,13 +58,7 @@ export function planDynamoDbAdd(workspace: Workspace, flags: DynamoDbFlags): Dyn
     })
   }
 
-  if (flags.sourceSession === undefined) {
-    throw new UsageError('Missing --source-session: the session that reads the table and starts every chain.', {
-      suggestion: 'Add it first (usually `terrace session add iam-user --name N --mfa-serial ARN`).',
-    })
-  }
-
-  const source = findSession(workspace, flags.sourceSession)
+  const source = findSession(workspace, flag(flags.sourceSession, '--source-session', 'name'))
   let sourceUpdated: null | Session = null
   if (mfaSerial !== null) {
     if (source.type !== 'aws-iam-user') {

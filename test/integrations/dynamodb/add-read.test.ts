@@ -7,6 +7,7 @@ import {readDynamoDbIntegration} from '../../../src/integrations/dynamodb/read.j
 import {systemClock} from '../../../src/lib/clock.js'
 import {exitCodeOf} from '../../../src/lib/errors.js'
 import {emptyWorkspace} from '../../../src/workspace/session.js'
+import {usageProblem} from '../../helpers/errors.js'
 import {startTestSandbox, TEMPLATE, type TestSandbox} from '../../helpers/sandbox.js'
 
 const USER_ID = 'aaaaaaaa-0000-4000-8000-000000000001'
@@ -41,17 +42,6 @@ function workspace(mfaSerial: null | string = null): Workspace {
 }
 
 const FLAGS = {alias: 'corp', region: 'us-east-1', sourceSession: 'alice', table: 'accounts'}
-
-function usageProblem(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    expect(exitCodeOf(error)).to.equal(2)
-    return (error as Error).message
-  }
-
-  throw new Error('accepted')
-}
 
 describe('dynamodb integration: add and read', () => {
   describe('integration add dynamodb (flags → integration)', () => {
@@ -94,6 +84,9 @@ describe('dynamodb integration: add and read', () => {
         '--source-session',
       )
       expect(usageProblem(() => planDynamoDbAdd(workspace(), {...FLAGS, mfaSerial: 'nope'}))).to.contain('--mfa-serial')
+      expect(usageProblem(() => planDynamoDbAdd(workspace(), {alias: 'corp'}))).to.contain(
+        'Missing --table, --region, --source-session: a dynamodb integration needs them.',
+      )
       expect(
         usageProblem(() =>
           planDynamoDbAdd(workspace(), {...FLAGS, mfaSerial: TEMPLATE.mfaSerial, sourceSession: 'sso'}),
