@@ -16,6 +16,12 @@
  * AWS credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials; every byte outside the block kept), and
  * the config block's `[profile P]` holds the region only. The registry records the credentials file, so stop (and
  * the agent's rotation, file-delivery.ts) find it. Temporary keys are then in a plain file: commands say so.
+ *
+ * Killed at any point (kill -9; TERRACE_TEST_DIE_AT crash points in tests): the workspace is the truth and start and
+ * stop are idempotent repairs of their profile. Start stops the sessions it replaces in the workspace first, writes the
+ * registry (the intent) before the AWS files and marks the session active last; stop clears a profile the registry
+ * gives to this session or to one not active. So the same command again (or a stop after a killed start) leaves the
+ * files serving exactly the active sessions; temp files and locks of dead runs are removed on the way.
  */
 import {join} from 'node:path'
 

@@ -169,4 +169,24 @@ describe('e2e: session start and stop killed (SIGKILL) at each step of their wri
 
     console.log(`      repaired by the next command: ${repaired.length > 0 ? repaired.join('; ') : 'none needed'}`)
   })
+
+  it('a start on a profile the user defines (config or credentials file) exits 4 before anything changes', async () => {
+    for (const x of readValidWorkspace(s).sessions.filter((y) => y.status !== 'inactive'))
+      expectCleanOutcome('set-up', await run(['session', 'stop', x.name]))
+    expect((await run(['session', 'start', 's-admin', '--mode', 'file'])).code).to.equal(0)
+    // `mine` is the user's own profile in both files
+    expect((await run(['session', 'edit', 's-admin3', '--profile', 'mine'])).code).to.equal(0)
+    const before = [readFileSync(s.configFile), readFileSync(s.credentialsFile)]
+    for (const mode of ['process', 'file']) {
+      const refused = await run(['session', 'start', 's-admin3', '--mode', mode])
+      expect(refused.code, refused.stderr).to.equal(4)
+      expect(refused.stderr).to.include('already define the profile mine').and.include('was not started')
+      expect([readFileSync(s.configFile), readFileSync(s.credentialsFile)]).to.deep.equal(before)
+      expect(readValidWorkspace(s).sessions.find((x) => x.name === 's-admin3')?.status).to.equal('inactive')
+      expect(expectFilesServeWorkspace(s).map((x) => x.name)).to.deep.equal(['s-admin'])
+    }
+
+    expect((await run(['session', 'edit', 's-admin3', '--profile', 'pc'])).code).to.equal(0)
+    expectNoLeftovers()
+  })
 })
