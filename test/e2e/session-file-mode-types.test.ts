@@ -57,6 +57,22 @@ describe('e2e: IAM user and chained sessions in file mode and process mode (the 
     keys: new RegExp(`\\[${profile}]\\naws_access_key_id = (ASIA\\w+)`).exec(readFileSync(credsFile, 'utf8'))?.[1],
   })
 
+  /** terrace on a terminal that answers the MFA prompt with code: it succeeds, asking exactly once */
+  const askedOnce = async (args: string[], code: string) => {
+    const result = await runOnPty({
+      answers: [code],
+      args,
+      cwd: s.dir,
+      dir: s.dir,
+      env: s.env,
+      prompts: ['MFA code for'],
+    })
+    expect(result.exit, result.output).to.equal(0)
+    expect(result.asked).to.equal(1)
+    expect(result.output.match(/MFA code for/g)).to.have.length(1)
+    return result
+  }
+
   const operations = async (from: number) => (await stsWalk(s)).slice(from).map((e) => `${e.operation} ${e.outcome}`)
 
   before(async () => {
@@ -111,17 +127,7 @@ describe('e2e: IAM user and chained sessions in file mode and process mode (the 
   it('an MFA user in file mode: the code asked once on a terminal; the agent rotates with the cached MFA session; aws and the SDK read the file', async () => {
     const before = (await stsWalk(s)).length
     firstCode = totp(TEMPLATE.mfaSecret, Date.now() + 30_000)
-    const result = await runOnPty({
-      answers: [firstCode],
-      args: ['session', 'start', 'mfa-user', '--mode', 'file'],
-      cwd: s.dir,
-      dir: s.dir,
-      env: s.env,
-      prompts: ['MFA code for'],
-    })
-    expect(result.exit, result.output).to.equal(0)
-    expect(result.asked).to.equal(1)
-    expect(result.output.match(/MFA code for/g)).to.have.length(1)
+    const result = await askedOnce(['session', 'start', 'mfa-user', '--mode', 'file'], firstCode)
     expect(result.output).to.include("terrace's agent rotates its keys")
     expect(served('mfa-user').keys).to.match(/^ASIA/)
     expect(served('mfa-user').config).to.include('region = eu-central-1').and.not.include('credential_process')
@@ -209,16 +215,7 @@ describe('e2e: IAM user and chained sessions in file mode and process mode (the 
     // a code the sandbox has not seen yet (it rejects a reused one)
     await waitFor(() => totp(TEMPLATE.mfaSecret, Date.now() + 30_000) !== firstCode, 40_000)
     const before = served('mfa-user').keys
-    const rotated = await runOnPty({
-      answers: [totp(TEMPLATE.mfaSecret, Date.now() + 30_000)],
-      args: ['session', 'rotate', 'mfa-user'],
-      cwd: s.dir,
-      dir: s.dir,
-      env: s.env,
-      prompts: ['MFA code for'],
-    })
-    expect(rotated.exit, rotated.output).to.equal(0)
-    expect(rotated.asked).to.equal(1)
+    const rotated = await askedOnce(['session', 'rotate', 'mfa-user'], totp(TEMPLATE.mfaSecret, Date.now() + 30_000))
     expect(rotated.output).to.include('New keys written to the credentials file')
     expect(served('mfa-user').keys).not.to.equal(before)
     expect(await identities('mfa-user')).to.deep.equal({aws: ALICE_ARN, sdk: ALICE_ARN})
