@@ -1,5 +1,3 @@
-import {dirname} from 'node:path'
-
 /**
  * The one place a command's credential source is composed (the runner, credential-process, `aws sso refresh`):
  * SSO role credentials; the project's IAM user with a GetSessionToken-with-MFA session on top of it and AssumeRole
@@ -11,6 +9,8 @@ import {dirname} from 'node:path'
  * session lifetime of this run (terrace.json), and whether a child owns the terminal now (the runner). The IAM-user
  * and chain modules load on the first ref of their kind: runs whose roles are all SSO never import them.
  */
+import {dirname} from 'node:path'
+
 import type {Clock} from '../lib/clock.js'
 import type {SecretStore} from '../vault/secret-store.js'
 import type {AwsCredentials, CredentialSource} from './credentials/types.js'

@@ -11,8 +11,6 @@
 import {mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {writeFileAtomic} from './atomic-write.js'
-
 /** TERRACE_HOME/cache/sessions */
 export const sessionRecordDir = (cacheDir: string): string => join(cacheDir, 'sessions')
 
@@ -60,6 +58,8 @@ export function readSessionRecords(dir: string, ids: readonly string[]): Map<str
 }
 
 async function write(dir: string, name: string, value: unknown): Promise<void> {
+  // loaded only to write: `session list` reads records without it
+  const {writeFileAtomic} = await import('./atomic-write.js')
   mkdirSync(dir, {mode: 0o700, recursive: true})
   await writeFileAtomic(join(dir, name), `${JSON.stringify(value)}\n`, {durable: false})
 }

@@ -8,28 +8,33 @@
  */
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
-import {assertBuilt, runCli} from '../helpers/cli.js'
+import {requestAgent} from '../../src/agent/client.js'
+import {agentPaths} from '../../src/agent/paths.js'
+import {sessionCredentialsEntry} from '../../src/vault/entries.js'
+import {assertBuilt, waitFor} from '../helpers/cli.js'
 import {runOnPty} from '../helpers/pty.js'
 import {TEMPLATE, totp} from '../helpers/sandbox.js'
 import {ALICE_ARN, assumedArn, roleArn, stsWalk} from './chain-helpers.js'
 import {AWS_V2, cli, type Scenario, setUp, STS_IDENTITY, tearDown} from './delivery-helpers.js'
+import {agentStatus as agentStatusOf, stopAgent, unlockInAgent} from './session-agent-helpers.js'
 
 const run = promisify(execFile)
-const PASSPHRASE = 'correct horse battery staple'
 
 describe('e2e: IAM user and chained sessions in file mode and process mode (the AWS CLI and the SDK)', function () {
   this.timeout(180_000)
   let s: Scenario
   let csvDir: string
   let credsFile: string
+  /** the MFA code the first start used (the sandbox rejects it a second time) */
+  let firstCode = ''
 
   const configFile = () => join(s.env.HOME!, '.aws', 'config')
-  const agentStatus = async () => JSON.parse((await cli(s, ['agent', 'status', '--json'])).stdout)
+  const agentStatus = async () => agentStatusOf(s)
 
   /** the real AWS CLI and the SDK, with TERRACE_AGENT=off (they start no agent of their own) */
   const identities = async (profile: string): Promise<{aws: string; sdk: string}> => {
@@ -52,6 +57,22 @@ describe('e2e: IAM user and chained sessions in file mode and process mode (the 
     keys: new RegExp(`\\[${profile}]\\naws_access_key_id = (ASIA\\w+)`).exec(readFileSync(credsFile, 'utf8'))?.[1],
   })
 
+  /** terrace on a terminal that answers the MFA prompt with code: it succeeds, asking exactly once */
+  const askedOnce = async (args: string[], code: string) => {
+    const result = await runOnPty({
+      answers: [code],
+      args,
+      cwd: s.dir,
+      dir: s.dir,
+      env: s.env,
+      prompts: ['MFA code for'],
+    })
+    expect(result.exit, result.output).to.equal(0)
+    expect(result.asked).to.equal(1)
+    expect(result.output.match(/MFA code for/g)).to.have.length(1)
+    return result
+  }
+
   const operations = async (from: number) => (await stsWalk(s)).slice(from).map((e) => `${e.operation} ${e.outcome}`)
 
   before(async () => {
@@ -63,7 +84,8 @@ describe('e2e: IAM user and chained sessions in file mode and process mode (the 
     credsFile = join(csvDir, 'credentials')
     mkdirSync(join(s.env.HOME!, '.aws'), {recursive: true})
     writeFileSync(configFile(), '')
-    Object.assign(s.env, {AWS_SHARED_CREDENTIALS_FILE: credsFile, TERRACE_AGENT: 'auto'})
+    // short TTL: the agent's turns come every few seconds
+    Object.assign(s.env, {AWS_SHARED_CREDENTIALS_FILE: credsFile, TERRACE_AGENT: 'auto', TERRACE_CREDENTIAL_TTL: '6'})
     const add = async (...args: string[]) => {
       const added = await cli(s, ['session', 'add', ...args])
       expect(added.code, added.stderr).to.equal(0)
@@ -93,38 +115,19 @@ describe('e2e: IAM user and chained sessions in file mode and process mode (the 
     )
     expect((await cli(s, ['session', 'default-region', 'eu-central-1'])).code).to.equal(0)
     // the file vault unlocked in the agent, which never gets an MFA code from its environment
-    const unlocked = await runCli(['vault', 'unlock', '--passphrase-stdin'], {
-      cwd: s.project,
-      env: {...s.env, TERRACE_VAULT_PASSPHRASE: undefined},
-      input: `${PASSPHRASE}\n`,
-    })
-    expect(unlocked.code, unlocked.stderr).to.equal(0)
+    await unlockInAgent(s)
   })
 
   after(async () => {
-    if (s) {
-      const status = await agentStatus().catch(() => {})
-      await cli(s, ['agent', 'stop'])
-      if (status?.pid && existsSync(`/proc/${status.pid}`)) process.kill(status.pid, 'SIGKILL')
-    }
-
+    await stopAgent(s)
     await tearDown(s)
     rmSync(csvDir, {force: true, recursive: true})
   })
 
   it('an MFA user in file mode: the code asked once on a terminal; the agent rotates with the cached MFA session; aws and the SDK read the file', async () => {
     const before = (await stsWalk(s)).length
-    const result = await runOnPty({
-      answers: [totp(TEMPLATE.mfaSecret, Date.now() + 30_000)],
-      args: ['session', 'start', 'mfa-user', '--mode', 'file'],
-      cwd: s.dir,
-      dir: s.dir,
-      env: s.env,
-      prompts: ['MFA code for'],
-    })
-    expect(result.exit, result.output).to.equal(0)
-    expect(result.asked).to.equal(1)
-    expect(result.output.match(/MFA code for/g)).to.have.length(1)
+    firstCode = totp(TEMPLATE.mfaSecret, Date.now() + 30_000)
+    const result = await askedOnce(['session', 'start', 'mfa-user', '--mode', 'file'], firstCode)
     expect(result.output).to.include("terrace's agent rotates its keys")
     expect(served('mfa-user').keys).to.match(/^ASIA/)
     expect(served('mfa-user').config).to.include('region = eu-central-1').and.not.include('credential_process')
@@ -177,5 +180,57 @@ describe('e2e: IAM user and chained sessions in file mode and process mode (the 
     expect(await identities('ops')).to.deep.equal({aws: ops, sdk: ops})
     // the cached MFA session still serves: no new code was needed
     expect((await operations(before)).filter((op) => op.startsWith('GetSessionToken'))).to.deep.equal([])
+  })
+
+  it('the MFA session gone (as when it expires): the agent says plainly it needs a code, list and current mark it; rotate on a terminal renews', async () => {
+    const started = await cli(s, ['session', 'start', 'mfa-user', '--mode', 'file'])
+    expect(started.code, started.stderr).to.equal(0)
+    expect(started.stdout).to.include("terrace's agent rotates its keys")
+    const {id} = JSON.parse((await cli(s, ['session', 'list', '--json'])).stdout).sessions.find(
+      (x: {name: string}) => x.name === 'mfa-user',
+    )
+    // the cached MFA session leaves the vault the agent holds: its next turn needs a new one, and so a code
+    const paths = agentPaths(s.env.TERRACE_HOME!)
+    const deleted = await requestAgent(paths, 'vault-delete', {params: {account: sessionCredentialsEntry(id)}})
+    expect(deleted?.ok, JSON.stringify(deleted)).to.equal(true)
+    const log = join(s.env.TERRACE_HOME!, 'logs', 'agent.log')
+    await waitFor(() => readFileSync(log, 'utf8').includes('rotation-needs-mfa'), 30_000)
+    const line = readFileSync(log, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('rotation-needs-mfa'))!
+    expect(line).to.include('session mfa-user: its MFA session expired and a new one needs a code')
+    expect(line).to.include('terrace session rotate mfa-user')
+    const table = (await cli(s, ['session', 'list'])).stdout
+    expect(table).to.match(/^mfa-user .* active \(file!\) \(not renewed!\) /m)
+    expect(table).to.include(
+      "(not renewed!) session mfa-user: terrace's agent cannot renew its keys: its MFA session expired",
+    )
+    const listed = JSON.parse((await cli(s, ['session', 'list', '--json'])).stdout).sessions
+    expect(listed.find((x: {name: string}) => x.name === 'mfa-user').renewal).to.include(
+      'terrace session rotate mfa-user',
+    )
+    const current = await cli(s, ['session', 'current', '--profile', 'mfa-user'])
+    expect(current.stdout).to.include("not renewed: terrace's agent cannot renew its keys")
+
+    // a code the sandbox has not seen yet (it rejects a reused one)
+    await waitFor(() => totp(TEMPLATE.mfaSecret, Date.now() + 30_000) !== firstCode, 40_000)
+    const before = served('mfa-user').keys
+    const rotated = await askedOnce(['session', 'rotate', 'mfa-user'], totp(TEMPLATE.mfaSecret, Date.now() + 30_000))
+    expect(rotated.output).to.include('New keys written to the credentials file')
+    expect(served('mfa-user').keys).not.to.equal(before)
+    expect(await identities('mfa-user')).to.deep.equal({aws: ALICE_ARN, sdk: ALICE_ARN})
+    expect((await cli(s, ['session', 'list'])).stdout).not.to.include('not renewed')
+  })
+
+  it('credential-process --session records when the credentials it obtained expire: session list shows it', async () => {
+    const listed = JSON.parse((await cli(s, ['session', 'list', '--json'])).stdout).sessions
+    const {id} = listed.find((x: {name: string}) => x.name === 'plain-user')
+    const record = join(s.env.TERRACE_HOME!, 'cache', 'sessions', `${id}.expiry`)
+    rmSync(record)
+    expect((await cli(s, ['session', 'list'])).stdout).to.match(/^plain-user .* active +-$/m)
+    const out = await cli(s, ['credential-process', '--session', 'plain-user'], {env: {TERRACE_AGENT: 'off'}})
+    expect(out.code, out.stderr).to.equal(0)
+    expect(Object.keys(JSON.parse(readFileSync(record, 'utf8')))).to.deep.equal(['expiresAt'])
+    expect((await cli(s, ['session', 'list'])).stdout).to.match(/^plain-user .* active +in \d+(m|h \d+m)$/m)
   })
 })

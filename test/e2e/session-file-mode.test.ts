@@ -5,16 +5,16 @@
  * credential_process). The agent is always stopped afterwards.
  */
 import {expect} from 'chai'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {BLOCK_BEGIN} from '../../src/awsfiles/managed-block.js'
-import {assertBuilt, runCli, waitFor} from '../helpers/cli.js'
+import {assertBuilt, waitFor} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
 import {AWS_V2, cli, LAYERS, login, type Scenario, setUp, ssoArn, tearDown} from './delivery-helpers.js'
+import {agentStatus as agentStatusOf, stopAgent, unlockInAgent} from './session-agent-helpers.js'
 
-const PASSPHRASE = 'correct horse battery staple'
 /** the user's own credentials file and config: terrace must never change these bytes (no final newline, on purpose) */
 const USER_CREDS = '# mine\n[mine]\naws_access_key_id = AKIAMINE0000000000\naws_secret_access_key = my-own-key'
 const USER_CONFIG = '[profile mine]\nregion = eu-west-1\n'
@@ -44,19 +44,9 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
 
   const configFile = () => join(s.env.HOME!, '.aws', 'config')
   const keyIdInFile = () => /aws_access_key_id = (ASIA\w+)/.exec(readFileSync(credsFile, 'utf8'))?.[1]
-  const agentStatus = async () => {
-    const out = await cli(s, ['agent', 'status', '--json'])
-    return JSON.parse(out.stdout) as {pid?: number; rotating?: number; running: boolean}
-  }
+  const agentStatus = async () => agentStatusOf(s)
 
-  const unlock = async () => {
-    const out = await runCli(['vault', 'unlock', '--passphrase-stdin'], {
-      cwd: s.project,
-      env: {...s.env, TERRACE_VAULT_PASSPHRASE: undefined},
-      input: `${PASSPHRASE}\n`,
-    })
-    expect(out.code, out.stderr).to.equal(0)
-  }
+  const unlock = async () => unlockInAgent(s)
 
   /** the real AWS CLI with only the credentials file (and the config's region) to go by */
   const awsIdentity = async (profile: string): Promise<{arn?: string; code: number; stderr: string}> => {
@@ -114,12 +104,7 @@ describe('e2e: session start --mode file (temporary keys in the credentials file
   })
 
   after(async () => {
-    if (s) {
-      const status = await agentStatus().catch(() => {})
-      await cli(s, ['agent', 'stop'])
-      if (status?.pid && existsSync(`/proc/${status.pid}`)) process.kill(status.pid, 'SIGKILL')
-    }
-
+    await stopAgent(s)
     await tearDown(s)
     rmSync(credsDir, {force: true, recursive: true})
   })

@@ -39,6 +39,11 @@ aws-sso: the token is revoked at AWS (sso:Logout) and every credential derived f
       for (const entry of outcome.wiped) this.logToStderr(`  - ${entry}`)
     }
 
+    // the logout wiped the agent (its rotation schedule too): the file-mode sessions still active are not renewed
+    const {fileRotationStoppedNotice} = await import('../../cli/file-rotation.js')
+    const notice = await fileRotationStoppedNotice(process.env, 'wipe')
+    if (notice) this.logToStderr(notice)
+
     if (outcome.failure) {
       process.stderr.write(`Error: ${outcome.failure.message}\n`)
       process.exitCode = outcome.failure.exitCode
