@@ -34,11 +34,13 @@ export async function launchAgent(
     cwd: '/',
     detached: true,
     // the agent never holds a passphrase in its environment (it gets the unlocked vault over the socket only), nor
-    // the endpoint and token of the wrapped run it may have been started from (credential-process inside `exec`)
+    // the endpoint and token of the wrapped run it may have been started from (credential-process inside `exec`),
+    // nor the one-time MFA code of the command that started it (used by then; a later renewal would send it again)
     env: {
       ...process.env,
       AWS_CONTAINER_AUTHORIZATION_TOKEN: undefined,
       AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+      TERRACE_MFA_CODE: undefined,
       TERRACE_VAULT_PASSPHRASE: undefined,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -174,6 +174,8 @@ describe('e2e: credential-process and wrapped commands through the agent (issue 
         AWS_CONTAINER_AUTHORIZATION_TOKEN: runToken,
         AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials',
         TERRACE_AGENT: 'auto',
+        // a one-time code the starting command was given: used by then, never the agent's
+        TERRACE_MFA_CODE: '731904',
       }),
     )
     expect(auto.code, auto.stderr).to.equal(0)
@@ -183,6 +185,7 @@ describe('e2e: credential-process and wrapped commands through the agent (issue 
     const environ = readFileSync(`/proc/${started.pid}/environ`, 'utf8')
     expect(environ, 'the agent environment was read').to.contain('TERRACE_HOME=')
     expect(environ).not.to.contain(runToken)
+    expect(environ).not.to.contain('TERRACE_MFA_CODE')
     expect(environ).not.to.contain(PASSPHRASE)
     await stopAgents()
     expect((await status()).running).to.equal(false)
