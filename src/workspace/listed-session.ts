@@ -16,16 +16,20 @@ export type ListedSession = Session & {
   renewal: null | string
 }
 
-/** The records of the active sessions among `sessions` (TERRACE_HOME is `root`). */
+/**
+ * The sessions with their records (TERRACE_HOME is `root`). Annotated in place, not copied (copying thousands of
+ * sessions costs `session list` more than reading them): pass a fresh read of the workspace that is only shown, never
+ * written back (validation would refuse these fields in workspace.json anyway).
+ */
 export function withRecords(root: string, sessions: Session[]): ListedSession[] {
   const active = sessions.filter((s) => s.status === 'active').map((s) => s.id)
   const records = readSessionRecords(sessionRecordDir(join(root, 'cache')), active)
-  return sessions.map((session) => {
+  for (const session of sessions as ListedSession[]) {
     const record = session.status === 'active' ? records.get(session.id) : undefined
-    return {
-      ...session,
-      expiresAt: record === undefined || record.expiresAt === null ? null : new Date(record.expiresAt).toISOString(),
-      renewal: record?.renewal ?? null,
-    }
-  })
+    session.expiresAt =
+      record === undefined || record.expiresAt === null ? null : new Date(record.expiresAt).toISOString()
+    session.renewal = record?.renewal ?? null
+  }
+
+  return sessions as ListedSession[]
 }

@@ -8,7 +8,6 @@ import {
   SESSION_STATUSES,
   SESSION_TYPES,
   type SessionMode,
-  type SessionSource,
   type SessionStatus,
   type SessionType,
   type Workspace,
@@ -50,76 +49,77 @@ const SOURCE_KEYS = new Set(['integration', 'key'])
 const WORKSPACE_KEYS = new Set(['defaultRegion', 'integrations', 'sessions', 'version'])
 
 /** `source`: present on every session, null or {integration, key}. */
-function source(raw: Json, at: string): null | SessionSource {
+function checkSource(raw: Json, at: string): void {
   if (raw.source === undefined) throw new ShapeError(`${at}.source`, 'missing (null for a session added by hand)')
-  if (raw.source === null) return null
+  if (raw.source === null) return
   const value = object(raw, 'source', at)
   onlyKeys(value, SOURCE_KEYS, `${at}.source`, 'a session source')
-  return {
-    integration: text(value, 'integration', `${at}.source`, rule('alias')),
-    key: text(value, 'key', `${at}.source`, rule('sourceKey')),
-  }
+  text(value, 'integration', `${at}.source`, rule('alias'))
+  text(value, 'key', `${at}.source`, rule('sourceKey'))
 }
 
 /**
  * `mode`: present on every session, one of the modes; null only for a session never started (startedAt null, not
  * active). A stopped session keeps the mode it was served in: the next start without --mode reuses it.
  */
-function mode(raw: Json, at: string): null | SessionMode {
+function checkMode(raw: Json, at: string): void {
   if (raw.mode === undefined) throw new ShapeError(`${at}.mode`, 'missing (null for a session never started)')
   const value = oneOfOrNull<SessionMode>(raw, 'mode', at, SESSION_MODES)
   if (value === null && (raw.startedAt !== null || raw.status === 'active'))
     throw new ShapeError(`${at}.mode`, `null, but the session was started: one of ${SESSION_MODES.join(', ')}`)
-  return value
 }
 
+/** The fields a session of each type may leave out, which then read as null. */
+const NULLABLE_KEYS: Record<SessionType, readonly string[]> = {
+  'aws-iam-role-chained': ['region', 'startedAt', 'externalId', 'roleSessionName'],
+  'aws-iam-user': ['region', 'startedAt', 'mfaSerial'],
+  'aws-sso-role': ['region', 'startedAt', 'accountName'],
+}
+
+/**
+ * Checks one session where it stands and gives it back as a Session (fields it may leave out set to null): no copy,
+ * as `session list` reads workspaces of thousands of sessions and copying each one costs more than checking it.
+ */
 function validateSession(raw: unknown, at: string): Session {
   if (!isObject(raw)) throw new ShapeError(at, 'not an object')
   const type = oneOf<SessionType>(raw, 'type', at, SESSION_TYPES)
   onlyKeys(raw, ALLOWED_KEYS[type], at, `an ${type} session`)
-  const startedAt = date(raw, 'startedAt', at, true)
-  const status = oneOf<SessionStatus>(raw, 'status', at, SESSION_STATUSES)
-  const base = {
-    id: checked(raw, 'id', at) as string,
-    mode: mode(raw, at),
-    name: checked(raw, 'name', at) as string,
-    profile: checked(raw, 'profile', at) as string,
-    region: checked(raw, 'region', at, true),
-    source: source(raw, at),
-    startedAt,
-    status,
-  }
+  date(raw, 'startedAt', at, true)
+  oneOf<SessionStatus>(raw, 'status', at, SESSION_STATUSES)
+  checked(raw, 'id', at)
+  checkMode(raw, at)
+  checked(raw, 'name', at)
+  checked(raw, 'profile', at)
+  checked(raw, 'region', at, true)
+  checkSource(raw, at)
   switch (type) {
     case 'aws-iam-role-chained': {
-      return {
-        ...base,
-        externalId: checked(raw, 'externalId', at, true),
-        parentId: text(raw, 'parentId', at, rule('id')),
-        roleArn: checked(raw, 'roleArn', at) as string,
-        roleSessionName: checked(raw, 'roleSessionName', at, true),
-        type,
-      }
+      checked(raw, 'externalId', at, true)
+      text(raw, 'parentId', at, rule('id'))
+      checked(raw, 'roleArn', at)
+      checked(raw, 'roleSessionName', at, true)
+      break
     }
 
     case 'aws-iam-user': {
-      return {...base, mfaSerial: checked(raw, 'mfaSerial', at, true), type}
+      checked(raw, 'mfaSerial', at, true)
+      break
     }
 
     case 'aws-sso-role': {
       const startUrl = text(raw, 'startUrl', at)
       if (!isHttpsUrl(startUrl))
         throw new ShapeError(`${at}.startUrl`, `${JSON.stringify(startUrl)} is not ${EXPECTED.startUrl}`)
-      return {
-        ...base,
-        accountId: checked(raw, 'accountId', at) as string,
-        accountName: optionalText(raw, 'accountName', at),
-        roleName: checked(raw, 'roleName', at) as string,
-        ssoRegion: text(raw, 'ssoRegion', at, rule('region')),
-        startUrl,
-        type,
-      }
+      checked(raw, 'accountId', at)
+      optionalText(raw, 'accountName', at)
+      checked(raw, 'roleName', at)
+      text(raw, 'ssoRegion', at, rule('region'))
+      break
     }
   }
+
+  for (const key of NULLABLE_KEYS[type]) raw[key] ??= null
+  return raw as unknown as Session
 }
 
 /** Ids and names unique, every parent present, no chain that leads back to itself. */
