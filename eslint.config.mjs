@@ -15,6 +15,21 @@ export default [
     },
   },
   {
+    // CommonJS on purpose (bin/package.json): the fast start of `terrace credential-process` (bin/run.js says why)
+    files: ['bin/run.js'],
+    languageOptions: {
+      globals: {__dirname: 'readonly', process: 'readonly', require: 'readonly'},
+      sourceType: 'commonjs',
+    },
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+      'n/no-unpublished-import': 'off',
+      'n/no-unpublished-require': 'off',
+      'no-implicit-globals': 'off',
+      'unicorn/prefer-module': 'off',
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.js', 'scripts/**/*.js'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',

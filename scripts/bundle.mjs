@@ -42,6 +42,7 @@ function dynamicImportsStayOut(outfile) {
 }
 
 const credentialProcess = join(dist, 'credential-process', 'fast-path.js')
+const credentialProcessCjs = join(dist, 'credential-process', 'fast-path.cjs')
 await Promise.all([
   build({
     ...common,
@@ -53,5 +54,13 @@ await Promise.all([
     entryPoints: [join(dist, 'credential-process', 'main.js')],
     outfile: credentialProcess,
     plugins: [dynamicImportsStayOut(credentialProcess)],
+  }),
+  // the same warm path as CommonJS, for bin/run.js (credential-process/bin.ts says why)
+  build({
+    ...common,
+    entryPoints: [join(dist, 'credential-process', 'bin.js')],
+    format: 'cjs',
+    outfile: credentialProcessCjs,
+    plugins: [dynamicImportsStayOut(credentialProcessCjs)],
   }),
 ])

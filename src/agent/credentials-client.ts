@@ -22,13 +22,20 @@ const CONNECT_TIMEOUT_MS = 1000
 /** The idle timeout of an agent started on demand (seconds), as `terrace agent start`'s default. */
 const ON_DEMAND_IDLE_SECONDS = 15 * 60
 
+export interface AskOptions {
+  /** obtain new credentials, whatever the agent holds */
+  forceRefresh?: boolean
+  /** false: never start an agent for this request, even with TERRACE_AGENT=auto (default true) */
+  start?: boolean
+}
+
 /** What a client needs to ask the agent of one TERRACE_HOME. */
 export interface AgentCredentialClient {
   /**
    * credentials for ref (a workspace session: by id, resolved by the agent) from the agent; undefined when the direct
    * path must answer
    */
-  credentials(ref: WireRef, options?: {forceRefresh?: boolean}): Promise<AwsCredentials | undefined>
+  credentials(ref: WireRef, options?: AskOptions): Promise<AwsCredentials | undefined>
   /**
    * whether the agent vouches for the IAM Identity Center login of startUrl (usable, renewed when close to its end);
    * false when the direct path must check it (no agent, or no login there: the direct path says what is wrong)
@@ -36,6 +43,8 @@ export interface AgentCredentialClient {
   loginUsable(startUrl: string): Promise<boolean>
   /** whether credentials() will ask an agent: TERRACE_AGENT=auto, or an agent's socket is there */
   mayAsk(): boolean
+  /** whether an agent's socket is there (one runs, or a killed one left it): asking will not start one */
+  running(): boolean
 }
 
 /**
@@ -47,9 +56,14 @@ export function agentCredentialClient(options: {env: NodeJS.ProcessEnv; home: st
   const auto = terraceEnv(options.env).agent() === 'auto'
   let starting: Promise<void> | undefined
   // one request, and with auto a second one after starting the agent when none answered the first
-  const ask = async <T>(op: Op, params: Params, read: (result: unknown) => T | undefined): Promise<T | undefined> => {
+  const ask = async <T>(
+    op: Op,
+    params: Params,
+    read: (result: unknown) => T | undefined,
+    start = true,
+  ): Promise<T | undefined> => {
     const answer = await askAgent(paths, op, params, read)
-    if (answer !== NO_AGENT || !auto) return answer === NO_AGENT ? undefined : answer
+    if (answer !== NO_AGENT || !auto || !start) return answer === NO_AGENT ? undefined : answer
     starting ??= startOnDemand(paths)
     await starting
     const again = await askAgent(paths, op, params, read)
@@ -60,7 +74,7 @@ export function agentCredentialClient(options: {env: NodeJS.ProcessEnv; home: st
     credentials(ref, request = {}) {
       const params = refToParams(ref)
       if (request.forceRefresh) params.forceRefresh = 1
-      return ask('credentials', params, readCredentials)
+      return ask('credentials', params, readCredentials, request.start)
     },
     async loginUsable(startUrl) {
       const vouched = await ask('sso-login', {startUrl}, (result) =>
@@ -69,6 +83,7 @@ export function agentCredentialClient(options: {env: NodeJS.ProcessEnv; home: st
       return vouched === true
     },
     mayAsk: () => auto || existsSync(paths.socket),
+    running: () => existsSync(paths.socket),
   }
 }
 

@@ -8,7 +8,9 @@
  */
 import {join} from 'node:path'
 
+import type {WireRef} from '../agent/role-ref-params.js'
 import type {AwsCredentials} from '../auth/credentials/types.js'
+import type {RoleRef} from '../lib/role-refs.js'
 import type {SecretStore} from '../vault/secret-store.js'
 
 import {agentCredentialClient} from '../agent/credentials-client.js'
@@ -47,21 +49,26 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   const asked = agent.mayAsk()
   const opening = asked ? undefined : options.store?.()
   opening?.catch(() => {})
-  // a workspace session (by the id `session start` writes) or a managed profile is named to the agent as given: the
-  // agent reads the workspace or the profile registry, so this process reads nothing before its one round trip
-  if (asked) {
-    const served = await agent.credentials(
-      options.session === undefined
-        ? {kind: 'profile', profile: options.profile ?? ''}
-        : {kind: 'session', session: options.session},
-    )
-    if (served && isFresh(served, Date.now(), ttlMs)) return credentialProcessJson(served, ttlMs)
+  // a workspace session (by the id `session start` writes) or a managed profile is named to the agent as given: a
+  // running agent reads the workspace or the profile registry, so this process reads nothing before its one round
+  // trip. When none answers, the name is looked up here first: a name that names nothing starts no agent.
+  const byName: WireRef =
+    options.session === undefined
+      ? {kind: 'profile', profile: options.profile ?? ''}
+      : {kind: 'session', session: options.session}
+  const held = async (ref: WireRef, start: boolean) => {
+    const served = await agent.credentials(ref, {start})
+    return served && isFresh(served, Date.now(), ttlMs) ? served : undefined
   }
 
-  const ref =
-    options.session === undefined
-      ? (await managedProfile(paths.config, options.profile ?? '')).ref
-      : await (await import('../workspace/session-ref-of.js')).sessionRefOf(env, options.session)
+  // a running agent only: none is started for a name, which may name nothing
+  const fromAgent = asked && agent.running() ? await held(byName, false) : undefined
+  if (fromAgent) return credentialProcessJson(fromAgent, ttlMs)
+  const ref = await roleRefOf(options, paths.config)
+  // the name names something: with TERRACE_AGENT=auto this request starts an agent when none answered (or asks the
+  // one that did once more), for the next ones to find warm
+  const started = asked ? await held(options.session === undefined ? ref : byName, true) : undefined
+  if (started) return credentialProcessJson(started, ttlMs)
 
   const store =
     (await (opening ?? options.store?.())) ?? (await openNonInteractiveVault(env, paths.root, options.notice))
@@ -72,6 +79,12 @@ export async function credentialProcess(options: CredentialProcessOptions): Prom
   }
 
   return credentialProcessJson(creds, ttlMs)
+}
+
+/** The role of the managed profile or workspace session the options name; ConfigError (4) when none has it. */
+async function roleRefOf(options: CredentialProcessOptions, configDir: string): Promise<RoleRef> {
+  if (options.session === undefined) return (await managedProfile(configDir, options.profile ?? '')).ref
+  return (await import('../workspace/session-ref-of.js')).sessionRefOf(options.env, options.session)
 }
 
 async function managedProfile(configDir: string, name: string): Promise<ManagedProfile> {

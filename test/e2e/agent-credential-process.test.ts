@@ -165,6 +165,11 @@ describe('e2e: credential-process and wrapped commands through the agent (issue 
     const off = await collect(credentialProcess(ROLES[0], {...direct, TERRACE_AGENT: 'off'}))
     expect(off.code, off.stderr).to.equal(0)
     expect((await status()).running).to.equal(false)
+    // auto, but a profile name that names nothing: exit 4, and no agent started for it
+    const typo = await collect(credentialProcess('bb-apps-devstg-devpos', {...direct, TERRACE_AGENT: 'auto'}))
+    expect(typo.code, typo.stderr).to.equal(4)
+    expect(typo.stderr).to.contain('"bb-apps-devstg-devpos" is not a terrace-managed profile')
+    expect((await status()).running, 'no agent for a typo').to.equal(false)
 
     // as when credential-process runs inside a wrapped command: that run's endpoint token stays out of the agent
     const runToken = 'wrapped-run-endpoint-token-5d1e'

@@ -259,7 +259,7 @@ describe('e2e: terrace credential-process and aws sso refresh', function () {
       const warm = await loadedModules(s, ['credential-process', '--profile', 'bb-apps-devstg-devops'])
       expect(warm.result.code, warm.result.stderr).to.equal(0)
       expect(
-        warm.modules.some((url) => url.endsWith('/dist/credential-process/fast-path.js')),
+        warm.modules.some((url) => url.endsWith('/dist/credential-process/fast-path.cjs')),
         'the hook saw terrace',
       ).to.equal(true)
       expect(warm.modules.filter((url) => /@oclif|@aws-sdk|\/dist\/commands\//.test(url))).to.deep.equal([])

@@ -73,6 +73,8 @@ describe('e2e: the npm package (npm pack) works installed, from any folder', fun
       'dist/hooks/command-not-found.js',
       'dist/runner/fast-path.js',
       'dist/credential-process/fast-path.js',
+      'dist/credential-process/fast-path.cjs',
+      'bin/package.json',
       'templates/sandbox.json',
       'templates/sample-project/config/common.tfvars',
       'oclif.manifest.json',

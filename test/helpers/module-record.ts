@@ -7,8 +7,9 @@ import {pathToFileURL} from 'node:url'
 import {CLI, type CliResult, collect} from './cli.js'
 
 /**
- * Runs the built CLI under a resolve hook that records the URL of every module the process loads (the hook runs on
- * the ESM loader thread), spawned asynchronously so a sandbox in this process keeps answering.
+ * Runs the built CLI under hooks that record the URL of every module the process loads: a resolve hook for ES
+ * modules (it runs on the ESM loader thread) and a wrapper of CommonJS resolution for require() (bin/run.js and the
+ * credential-process bundle are CommonJS); spawned asynchronously so a sandbox in this process keeps answering.
  */
 export async function runRecordingModules(
   args: string[],
@@ -29,12 +30,25 @@ export async function resolve(specifier, context, next) {
   return out
 }\n`,
     )
+    const requireHook = join(dir, 'record-require.cjs')
+    writeFileSync(
+      requireHook,
+      `const {appendFileSync} = require('node:fs')
+const {pathToFileURL} = require('node:url')
+const Module = require('node:module')
+const resolve = Module._resolveFilename
+Module._resolveFilename = function (...args) {
+  const file = resolve.apply(this, args)
+  appendFileSync(process.env.RECORD_MODULES, (file.startsWith('/') ? pathToFileURL(file).href : file) + '\\n')
+  return file
+}\n`,
+    )
     writeFileSync(
       register,
       `import {register} from 'node:module'\nregister(${JSON.stringify(pathToFileURL(hook).href)})\n`,
     )
     const result = await collect(
-      spawn(process.execPath, ['--import', pathToFileURL(register).href, CLI, ...args], {
+      spawn(process.execPath, ['--require', requireHook, '--import', pathToFileURL(register).href, CLI, ...args], {
         cwd: options.cwd,
         // TERRACE_AGENT off unless the test sets it, as in cliEnv
         env: {PATH: process.env.PATH, TERRACE_AGENT: 'off', ...options.env, RECORD_MODULES: record},
