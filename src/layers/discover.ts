@@ -1,6 +1,5 @@
-import type {Dirent} from 'node:fs'
-
-import {lstat, readdir, stat} from 'node:fs/promises'
+import {type Dirent, lstatSync, readdirSync, statSync} from 'node:fs'
+import {readdir} from 'node:fs/promises'
 import {basename, dirname, join, relative, resolve, sep} from 'node:path'
 
 import type {Location} from './types.js'
@@ -26,7 +25,7 @@ export interface Place {
 
 async function isFile(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile()
+    return statSync(path).isFile()
   } catch {
     return false
   }
@@ -47,14 +46,14 @@ const NOT_A_FILE: Record<string, string> = {
  */
 async function isConfigFile(path: string): Promise<boolean> {
   try {
-    await lstat(path)
+    lstatSync(path)
   } catch {
     return false
   }
 
   let problem: string
   try {
-    const stats = await stat(path)
+    const stats = statSync(path)
     if (stats.isFile()) return true
     problem = stats.isDirectory() ? NOT_A_FILE.EISDIR : 'is not a regular file'
   } catch (error) {
@@ -69,7 +68,7 @@ async function isConfigFile(path: string): Promise<boolean> {
 
 async function entries(dir: string): Promise<Dirent[]> {
   try {
-    return await readdir(dir, {withFileTypes: true})
+    return readdirSync(dir, {withFileTypes: true})
   } catch {
     return []
   }

@@ -1,10 +1,10 @@
-import {readdir} from 'node:fs/promises'
+import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 /** `*.tfvars` files of one config folder, sorted, absolute; backend.tfvars is left out (it goes to -backend-config). */
 async function tfvarsIn(configDir: string): Promise<string[]> {
   try {
-    const entries = await readdir(configDir, {withFileTypes: true})
+    const entries = readdirSync(configDir, {withFileTypes: true})
     return entries
       .filter((entry) => !entry.isDirectory() && entry.name.endsWith('.tfvars') && entry.name !== 'backend.tfvars')
       .map((entry) => join(configDir, entry.name))

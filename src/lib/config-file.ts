@@ -1,4 +1,5 @@
-import {mkdir, readFile} from 'node:fs/promises'
+import {readFileSync} from 'node:fs'
+import {mkdir} from 'node:fs/promises'
 import {basename, dirname} from 'node:path'
 
 import {dieHereInTests} from './test-death.js'
@@ -12,7 +13,7 @@ import {dieHereInTests} from './test-death.js'
 /** The file's text, or undefined when it does not exist. */
 export async function readTextIfExists(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8')
+    return readFileSync(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error

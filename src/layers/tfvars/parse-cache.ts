@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
-import {mkdir, readFile} from 'node:fs/promises'
+import {readFileSync} from 'node:fs'
+import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../../lib/atomic-write.js'
@@ -26,7 +27,7 @@ export function cacheFileFor(cacheDir: string, path: string): string {
 export async function readCached(cacheDir: string, id: FileIdentity): Promise<Record<string, unknown> | undefined> {
   let entry: Entry
   try {
-    entry = JSON.parse(await readFile(cacheFileFor(cacheDir, id.path), 'utf8')) as Entry
+    entry = JSON.parse(readFileSync(cacheFileFor(cacheDir, id.path), 'utf8')) as Entry
   } catch {
     return undefined
   }

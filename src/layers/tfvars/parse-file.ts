@@ -1,4 +1,5 @@
-import {open, readFile, stat} from 'node:fs/promises'
+import {readFileSync, statSync} from 'node:fs'
+import {open} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {ConfigError} from '../../lib/errors.js'
@@ -34,7 +35,7 @@ export async function parseTfvarsFile(path: string, options: ParseOptions): Prom
   const cacheKey = `${absolute}\0${kind}\0${options.pick?.join(',') ?? '*'}`
   let info
   try {
-    info = await stat(absolute)
+    info = statSync(absolute)
   } catch (error) {
     throw new ConfigError(`${absolute}: cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
       cause: error,
@@ -50,7 +51,7 @@ export async function parseTfvarsFile(path: string, options: ParseOptions): Prom
     throw syntaxError(absolute, problem.line, problem.message)
   }
 
-  const text = await readFile(absolute, 'utf8')
+  const text = readFileSync(absolute, 'utf8')
   const value = pickKeys(parseHclText(text, absolute, kind, options.loadParser ?? defaultLoader), options.pick)
   await writeCached(options.cacheDir, id, value)
   return value
