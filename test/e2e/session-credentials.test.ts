@@ -16,7 +16,7 @@ import {promisify} from 'node:util'
 import {openVault} from '../../src/vault/select.js'
 import {assertBuilt} from '../helpers/cli.js'
 import {scanForSecrets} from '../helpers/leak-scan.js'
-import {runOnPty} from '../helpers/pty.js'
+import {runAskingMfaOnce, runOnPty} from '../helpers/pty.js'
 import {TEMPLATE, totp} from '../helpers/sandbox.js'
 import {aliceIamUserSession, aliceKeysCsv, ssoAdminSession} from '../helpers/session-fixtures.js'
 import {ALICE_ARN, assumedArn, roleArn, stsWalk} from './chain-helpers.js'
@@ -310,17 +310,11 @@ describe('e2e: workspace sessions with credentials', function () {
       }
 
       const before = (await stsWalk(s)).length
-      const result = await runOnPty({
-        answers: [totp(TEMPLATE.mfaSecret, Date.now() + 30_000)],
-        args: ['session', 'start', 'c3'],
-        cwd: s.dir,
-        dir: s.dir,
-        env: s.env,
-        prompts: ['MFA code for'],
-      })
-      expect(result.exit, result.output).to.equal(0)
-      expect(result.asked).to.equal(1)
-      expect(result.output.match(/MFA code for/g)).to.have.length(1)
+      const result = await runAskingMfaOnce(
+        s,
+        ['session', 'start', 'c3'],
+        totp(TEMPLATE.mfaSecret, Date.now() + 30_000),
+      )
       expect(result.output)
         .to.include(`[1/3] ${roleArn('333333333333')}`)
         .and.include(`[3/3] ${roleArn('555555555555')}`)

@@ -17,7 +17,7 @@ import {requestAgent} from '../../src/agent/client.js'
 import {agentPaths} from '../../src/agent/paths.js'
 import {sessionCredentialsEntry} from '../../src/vault/entries.js'
 import {assertBuilt, waitFor} from '../helpers/cli.js'
-import {runOnPty} from '../helpers/pty.js'
+import {runAskingMfaOnce} from '../helpers/pty.js'
 import {TEMPLATE, totp} from '../helpers/sandbox.js'
 import {ALICE_ARN, assumedArn, roleArn, stsWalk} from './chain-helpers.js'
 import {AWS_V2, cli, type Scenario, setUp, STS_IDENTITY, tearDown} from './delivery-helpers.js'
@@ -57,21 +57,7 @@ describe('e2e: IAM user and chained sessions in file mode and process mode (the 
     keys: new RegExp(`\\[${profile}]\\naws_access_key_id = (ASIA\\w+)`).exec(readFileSync(credsFile, 'utf8'))?.[1],
   })
 
-  /** terrace on a terminal that answers the MFA prompt with code: it succeeds, asking exactly once */
-  const askedOnce = async (args: string[], code: string) => {
-    const result = await runOnPty({
-      answers: [code],
-      args,
-      cwd: s.dir,
-      dir: s.dir,
-      env: s.env,
-      prompts: ['MFA code for'],
-    })
-    expect(result.exit, result.output).to.equal(0)
-    expect(result.asked).to.equal(1)
-    expect(result.output.match(/MFA code for/g)).to.have.length(1)
-    return result
-  }
+  const askedOnce = (args: string[], code: string) => runAskingMfaOnce(s, args, code)
 
   const operations = async (from: number) => (await stsWalk(s)).slice(from).map((e) => `${e.operation} ${e.outcome}`)
 

@@ -1,3 +1,4 @@
+import {expect} from 'chai'
 import {execFile} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -73,4 +74,21 @@ export function runOnPty(options: {
       (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as PtyResult)),
     )
   })
+}
+
+/**
+ * terrace on a terminal that answers its MFA prompt with `code`: it must succeed, asking exactly once (the output
+ * names the prompt once). In `dir`, as the scenario's environment.
+ */
+export async function runAskingMfaOnce(
+  scenario: {dir: string; env: NodeJS.ProcessEnv},
+  args: string[],
+  code: string,
+): Promise<PtyResult> {
+  const {dir, env} = scenario
+  const result = await runOnPty({answers: [code], args, cwd: dir, dir, env, prompts: ['MFA code for']})
+  expect(result.exit, result.output).to.equal(0)
+  expect(result.asked).to.equal(1)
+  expect(result.output.match(/MFA code for/g)).to.have.length(1)
+  return result
 }
