@@ -10,7 +10,8 @@
 // against an in-process sandbox; keychain vault when a D-Bus session is there, e.g. under
 // scripts/with-keyring.sh, else the file vault), alternating with node -e 0 (target <= 2.5x), and the same through
 // terrace's agent (TERRACE_AGENT=auto: its endpoint asks the agent; target <= 2.2x). Every other case runs with
-// TERRACE_AGENT=off; the agent a bench starts is stopped before it ends.
+// TERRACE_AGENT=off in a TERRACE_HOME where no agent runs (a running agent is asked even with off); the agent a bench
+// starts is stopped before it ends.
 import {spawn, spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -105,6 +106,13 @@ function sandboxBenchEnv(sandbox, dir) {
   }
 }
 
+/**
+ * The environment of the cases without an agent: a TERRACE_HOME of their own, where no agent ever runs. A client
+ * asks an agent whenever one runs for its TERRACE_HOME, TERRACE_AGENT=off included, so with one home the cases
+ * "without an agent" would be answered by the agent the other cases started.
+ */
+const directEnv = (dir) => ({TERRACE_AGENT: 'off', TERRACE_HOME: join(dir, 'terrace-home-direct')})
+
 async function execWithCredentials(n) {
   const sandboxModule = join(repo, 'dist', 'sandbox', 'index.js')
   if (!existsSync(sandboxModule)) return
@@ -116,11 +124,16 @@ async function execWithCredentials(n) {
     cpSync(join(repo, 'templates', 'sample-project'), join(dir, 'project'), {recursive: true})
     const cwd = join(dir, 'project', 'apps-devstg', 'us-east-1', 'base-network')
     await timeAsync(process.execPath, [cli, 'aws', 'sso', 'login', '--no-browser'], {cwd, env: benchEnv})
+    const direct = directEnv(dir)
+    await timeAsync(process.execPath, [cli, 'aws', 'sso', 'login', '--no-browser'], {
+      cwd,
+      env: {...benchEnv, ...direct},
+    })
     const viaAgent = 'terrace exec -- /bin/true (through the agent)'
     const cases = [
       {args: ['-e', '0'], name: 'node -e 0'},
-      {args: [cli, 'exec', '--', '/bin/true'], name: 'terrace exec -- /bin/true (layer, warm cache)'},
-      {args: [cli, 'tf', 'plan'], name: 'terrace tf plan (layer, warm cache)'},
+      {args: [cli, 'exec', '--', '/bin/true'], env: direct, name: 'terrace exec -- /bin/true (layer, warm cache)'},
+      {args: [cli, 'tf', 'plan'], env: direct, name: 'terrace tf plan (layer, warm cache)'},
       {args: [cli, 'exec', '--', '/bin/true'], env: {TERRACE_AGENT: 'auto'}, name: viaAgent},
     ]
     const run = (c) => timeAsync(process.execPath, c.args, {cwd, env: {...benchEnv, ...c.env}})
@@ -170,6 +183,11 @@ async function credentialProcess(n) {
     // a keychain shared with earlier runs may hold another sandbox's login: start from none
     await timeAsync(process.execPath, [cli, 'aws', 'sso', 'logout'], {cwd: project, env: benchEnv})
     await timeAsync(process.execPath, [cli, 'aws', 'sso', 'login', '--no-browser'], {cwd: project, env: benchEnv})
+    const direct = directEnv(dir)
+    await timeAsync(process.execPath, [cli, 'aws', 'sso', 'login', '--no-browser'], {
+      cwd: project,
+      env: {...benchEnv, ...direct},
+    })
     const profile = 'bb-apps-devstg-devops'
     const ref = {
       account: 'apps-devstg',
@@ -180,7 +198,8 @@ async function credentialProcess(n) {
       ssoRegion: 'us-east-1',
       startUrl: 'https://bb-sandbox.awsapps.com/start',
     }
-    await updateProfileRegistry(join(benchEnv.TERRACE_HOME, 'config'), {set: {[profile]: {ref, region: 'us-east-1'}}})
+    for (const home of [benchEnv.TERRACE_HOME, direct.TERRACE_HOME])
+      await updateProfileRegistry(join(home, 'config'), {set: {[profile]: {ref, region: 'us-east-1'}}})
     const viaAgent = 'terrace credential-process (through the agent)'
     // a workspace session of the same SSO role, named by its id as `session start` writes it
     const session = ['--start-url', ref.startUrl, '--sso-region', ref.ssoRegion, '--account-id', ref.accountId]
@@ -197,7 +216,11 @@ async function credentialProcess(n) {
     const sessionViaAgent = 'terrace credential-process --session (agent)'
     const cases = [
       {args: ['-e', '0'], name: 'node -e 0'},
-      {args: [cli, 'credential-process', '--profile', profile], name: 'terrace credential-process (warm cache)'},
+      {
+        args: [cli, 'credential-process', '--profile', profile],
+        env: direct,
+        name: 'terrace credential-process (warm cache)',
+      },
       {args: [cli, 'credential-process', '--profile', profile], env: {TERRACE_AGENT: 'auto'}, name: viaAgent},
       {args: [cli, 'credential-process', '--session', sessionId], env: {TERRACE_AGENT: 'auto'}, name: sessionViaAgent},
     ]
