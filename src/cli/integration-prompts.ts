@@ -6,23 +6,12 @@
 import type {RequiredFlag} from '../integrations/store.js'
 
 import {missingFlags} from '../integrations/store.js'
-import {isInteractive, promptLine} from '../lib/prompt.js'
+import {askForMissing, type PromptInput} from '../lib/prompt.js'
 
-export async function askMissingFlags<K extends string, V extends Partial<Record<K, string | undefined>>>(
+export function askMissingFlags<K extends string, V extends Partial<Record<K, string | undefined>>>(
   required: ReadonlyArray<RequiredFlag<K>>,
   values: V,
-  io: {env: NodeJS.ProcessEnv; input?: NodeJS.ReadableStream & {isTTY?: boolean}; output?: NodeJS.WritableStream},
+  io: {env: NodeJS.ProcessEnv; input?: PromptInput; output?: NodeJS.WritableStream},
 ): Promise<V> {
-  const stdin = io.input ?? process.stdin
-  const missing = missingFlags(required, values)
-  if (missing.length === 0 || !isInteractive(io.env, stdin)) return values
-  const filled: V = {...values}
-  for (const {flag, key, label} of missing) {
-    const answer = (
-      await promptLine(`${label} (${flag}): `, {env: io.env, input: stdin, output: io.output ?? process.stderr})
-    ).trim()
-    filled[key] = (answer === '' ? undefined : answer) as V[K]
-  }
-
-  return filled
+  return askForMissing(missingFlags(required, values), values, io)
 }

@@ -5,7 +5,7 @@
  */
 import type {SessionType} from '../workspace/session.js'
 
-import {isInteractive, promptLine} from '../lib/prompt.js'
+import {askForMissing, type PromptInput} from '../lib/prompt.js'
 import {flagOf, missingFields, type SessionInput} from '../workspace/session-service.js'
 
 const LABEL: Partial<Record<keyof SessionInput, string>> = {
@@ -18,23 +18,11 @@ const LABEL: Partial<Record<keyof SessionInput, string>> = {
   startUrl: 'IAM Identity Center start URL',
 }
 
-export async function askMissing(
+export function askMissing(
   type: SessionType,
   input: SessionInput,
-  io: {env: NodeJS.ProcessEnv; input?: NodeJS.ReadableStream & {isTTY?: boolean}; output?: NodeJS.WritableStream},
+  io: {env: NodeJS.ProcessEnv; input?: PromptInput; output?: NodeJS.WritableStream},
 ): Promise<SessionInput> {
-  const stdin = io.input ?? process.stdin
-  const missing = missingFields(type, input)
-  if (missing.length === 0 || !isInteractive(io.env, stdin)) return input
-  const filled: SessionInput = {...input}
-  for (const key of missing) {
-    const answer = await promptLine(`${LABEL[key] ?? key} (${flagOf(key)}): `, {
-      env: io.env,
-      input: stdin,
-      output: io.output ?? process.stderr,
-    })
-    filled[key] = answer.trim() === '' ? undefined : answer.trim()
-  }
-
-  return filled
+  const missing = missingFields(type, input).map((key) => ({flag: flagOf(key), key, label: LABEL[key] ?? key}))
+  return askForMissing(missing, input, io)
 }

@@ -3,6 +3,7 @@
  * sessions), and the last sync of each. Values from flags are checked here: a bad or missing one is a UsageError
  * (exit 2) naming its flag. Type-specific fields come from the type's module (aws-sso/, dynamodb/).
  */
+import type {MissingValue} from '../lib/prompt.js'
 import type {Integration} from '../workspace/integration.js'
 import type {Session, Workspace} from '../workspace/session.js'
 
@@ -21,11 +22,7 @@ export function checkedFlag(value: string | undefined, flag: string, key: keyof 
 }
 
 /** A flag an integration type requires: its key in the type's flags, the flag, and the label its prompt shows. */
-export interface RequiredFlag<K extends string> {
-  flag: string
-  key: K
-  label: string
-}
+export type RequiredFlag<K extends string> = MissingValue<K>
 
 /** The required flags `values` lacks, in order. Pure. */
 export const missingFlags = <K extends string>(

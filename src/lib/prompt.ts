@@ -154,3 +154,31 @@ export async function promptLine(question: string, options: PromptOptions): Prom
     rl.close()
   }
 }
+
+/** A value a command needs, asked for under its label when its flag was not given. */
+export interface MissingValue<K extends string> {
+  flag: string
+  key: K
+  label: string
+}
+
+/**
+ * On a terminal: asks for each missing value in order (`<label> (<flag>): `), an empty answer leaving it missing (the
+ * caller then exits 2 naming every missing flag). Not on a terminal (or CI, or TERRACE_NO_INPUT): values as given.
+ */
+export async function askForMissing<K extends string, V extends Partial<Record<K, string | undefined>>>(
+  missing: ReadonlyArray<MissingValue<K>>,
+  values: V,
+  io: {env: NodeJS.ProcessEnv; input?: PromptInput; output?: NodeJS.WritableStream},
+): Promise<V> {
+  const stdin = io.input ?? process.stdin
+  if (missing.length === 0 || !isInteractive(io.env, stdin)) return values
+  const filled: V = {...values}
+  for (const {flag, key, label} of missing) {
+    const output = io.output ?? process.stderr
+    const answer = (await promptLine(`${label} (${flag}): `, {env: io.env, input: stdin, output})).trim()
+    filled[key] = (answer === '' ? undefined : answer) as V[K]
+  }
+
+  return filled
+}

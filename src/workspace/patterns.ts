@@ -33,24 +33,14 @@ export const EXPECTED: Record<'startUrl' | keyof typeof PATTERNS, string> = {
   table: 'a DynamoDB table name (3 to 255 letters, digits, "_", "-" or ".")',
 }
 
-/** Answers of isHttpsUrl: a workspace's SSO sessions share a few start URLs (`session list` checks thousands). */
-const httpsAnswers = new Map<string, boolean>()
-
 /** True when `value` is an https URL with a host. */
 export function isHttpsUrl(value: string): boolean {
-  let ok = httpsAnswers.get(value)
-  if (ok === undefined) {
-    try {
-      const url = new URL(value)
-      ok = url.protocol === 'https:' && url.hostname !== ''
-    } catch {
-      ok = false
-    }
-
-    if (httpsAnswers.size < 1000) httpsAnswers.set(value, ok)
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' && url.hostname !== ''
+  } catch {
+    return false
   }
-
-  return ok
 }
 
 /** The account id in a role ARN. */
